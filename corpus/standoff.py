@@ -1,0 +1,91 @@
+"""The gold standoff file: JSON Lines, one span per line, sorted by document order and offset.
+
+One span per line keeps diffs reviewable: adding, removing or correcting a span touches one line.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import write_text_atomic
+from .errors import CorpusError, Problem
+from .model import PROVENANCE_FIELDS, SPAN_FIELDS, Span
+
+_REQUIRED = ("doc_id", "id", "start", "end", "label", "text")
+_KNOWN = set(SPAN_FIELDS) | set(PROVENANCE_FIELDS)
+
+
+@dataclass(frozen=True)
+class LocatedSpan:
+    """A span with the file and line it was read from, so every error can point at it."""
+
+    span: Span
+    file: str
+    line: int
+
+
+def span_from_dict(record: dict, file: str = "", line: int | None = None) -> Span:
+    """Build a span from a standoff record, checking field presence and types."""
+    if not isinstance(record, dict):
+        raise CorpusError(Problem("expected a JSON object", file=file, line=line))
+    doc_id, span_id = record.get("doc_id"), record.get("id")
+    where = dict(file=file, line=line, doc_id=doc_id if isinstance(doc_id, str) else None,
+                 span_id=span_id if isinstance(span_id, str) else None)
+    problems = []
+    missing = [k for k in _REQUIRED if k not in record]
+    if missing:
+        problems.append(Problem("missing field " + ", ".join(repr(k) for k in missing), **where))
+    unknown = sorted(set(record) - _KNOWN)
+    if unknown:
+        problems.append(Problem("unknown field " + ", ".join(repr(k) for k in unknown), **where))
+    for key in ("start", "end"):
+        if key in record and (not isinstance(record[key], int) or isinstance(record[key], bool)):
+            problems.append(Problem(f"{key!r} must be an integer, got {record[key]!r}", **where))
+    for key in ("doc_id", "id", "label", "text"):
+        if key in record and not isinstance(record[key], str):
+            problems.append(Problem(f"{key!r} must be a string, got {record[key]!r}", **where))
+    for key in ("canonical", "num_kind", "speaker", "annotator", "annotated_at"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            problems.append(Problem(f"{key!r} must be a string or null, got {record[key]!r}", **where))
+    if problems:
+        raise CorpusError(problems)
+    return Span(**{k: record.get(k) for k in _KNOWN})
+
+
+def read_spans(path: Path) -> list[LocatedSpan]:
+    """Read a standoff file; every malformed line is reported, with its line number."""
+    path = Path(path)
+    located, problems = [], []
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=str(path), line=number))
+            continue
+        try:
+            located.append(LocatedSpan(span_from_dict(record, str(path), number), str(path), number))
+        except CorpusError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CorpusError(problems)
+    return located
+
+
+def sort_spans(spans: Iterable[Span], doc_order: Sequence[str]) -> list[Span]:
+    """Canonical order: document order, then start, longer span first, then label and id."""
+    rank = {doc_id: i for i, doc_id in enumerate(doc_order)}
+    return sorted(spans, key=lambda s: (rank.get(s.doc_id, len(rank)), s.doc_id, s.start, -s.end, s.label, s.id))
+
+
+def dumps_spans(spans: Iterable[Span]) -> str:
+    return "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n" for s in spans)
+
+
+def write_spans(path: Path, spans: Iterable[Span], doc_order: Sequence[str]) -> None:
+    """Write the standoff file in canonical order, atomically."""
+    write_text_atomic(Path(path), dumps_spans(sort_spans(spans, doc_order)))
