@@ -109,6 +109,38 @@ def summary(corpus: Path = CorpusOption) -> None:
     typer.echo(f"{len(docs)} documents, {len(spans)} spans")
 
 
+def _default_explained() -> Path:
+    from newsspans import annotation
+
+    return Path(annotation.__file__).resolve().parent / "audit_explained.tsv"
+
+
+@corpus_app.command()
+def audit(corpus: Path = CorpusOption,
+          explained: Path = typer.Option(None, "--explained", help="Reviewed exclusions (TSV: doc_id, token, "
+                                         "where, rule); default: annotation/audit_explained.tsv."),
+          show_all: bool = typer.Option(False, "--all", help="Also list items the exclusions explain.")) -> None:
+    """List capitalized words, numbers and quotation marks that no gold span covers.
+
+    Each listed item must be annotated or explained by a guideline rule in the exclusions file;
+    exits 1 while unexplained items remain, so it can gate CI.
+
+    Example: newsspans corpus audit --all | grep russia-claims
+    """
+    from .audit import audit as run_audit
+    from .audit import format_audit, load_explained
+
+    try:
+        docs, spans = Corpus(corpus).load()
+        reviewed = [] if show_all else load_explained(explained or _default_explained())
+    except CorpusError as exc:
+        fail(exc)
+    items = run_audit(docs, spans, explained=reviewed)
+    typer.echo(format_audit(items), nl=False)
+    if items and not show_all:
+        raise typer.Exit(1)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(corpus_app, name="corpus")
 
