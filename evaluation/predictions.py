@@ -1,0 +1,168 @@
+"""Predicted spans and the JSONL predictions format (one line per document: `{"id", "spans"}`).
+
+A prediction is what an extractor returns for one span: offsets into the document text, a label
+and, for quotes, an optional speaker given either as a mention span `(start, end)` or as a name.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsspans.corpus.atomic import write_text_atomic
+from newsspans.corpus.errors import CorpusError, Problem
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One predicted span; `file`/`line` say where it was read from, for error messages only."""
+
+    doc_id: str
+    start: int
+    end: int
+    label: str
+    text: str | None = None
+    num_kind: str | None = None
+    speaker: str | tuple[int, int] | None = None
+    file: str = field(default="", compare=False, repr=False)
+    line: int | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict:
+        """The prediction dict of the cross-part contract (doc id and provenance left out)."""
+        d: dict = {"start": self.start, "end": self.end, "label": self.label}
+        if self.text is not None:
+            d["text"] = self.text
+        if self.num_kind is not None:
+            d["num_kind"] = self.num_kind
+        if isinstance(self.speaker, tuple):
+            d["speaker"] = {"start": self.speaker[0], "end": self.speaker[1]}
+        elif self.speaker is not None:
+            d["speaker"] = self.speaker
+        return d
+
+
+def _get(d: object, key: str):
+    """Read a field from a dict or an object with attributes (extractors may return either)."""
+    if isinstance(d, Mapping):
+        return d.get(key)
+    return getattr(d, key, None)
+
+
+def _is_int(value: object) -> bool:
+    # JSON numbers such as 3.0 are accepted as integers; booleans and NaN are not.
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, float) and math.isfinite(value) and value.is_integer()
+
+
+def _speaker(value: object) -> str | tuple[int, int] | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_int(v) for v in value):
+        return int(value[0]), int(value[1])
+    start, end = _get(value, "start"), _get(value, "end")
+    if _is_int(start) and _is_int(end):
+        return int(start), int(end)
+    raise ValueError(f"speaker must be a name string or a {{'start', 'end'}} span, got {value!r}")
+
+
+def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | None = None,
+                         index: int | None = None) -> Prediction:
+    """Check the fields of one prediction dict (or object) and build a `Prediction`.
+
+    Raises CorpusError naming the file, line, document and prediction index on bad fields.
+    """
+    where = dict(file=file, line=line, doc_id=doc_id, span_id=None if index is None else f"prediction {index}")
+    problems = []
+    start, end, label = _get(d, "start"), _get(d, "end"), _get(d, "label")
+    for key, value in (("start", start), ("end", end)):
+        if not _is_int(value):
+            problems.append(f"{key!r} must be an integer, got {value!r}")
+    if not isinstance(label, str) or not label:
+        problems.append(f"'label' must be a non-empty string, got {label!r}")
+    text, num_kind = _get(d, "text"), _get(d, "num_kind")
+    for key, value in (("text", text), ("num_kind", num_kind)):
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{key!r} must be a string or null, got {value!r}")
+    speaker = None
+    try:
+        speaker = _speaker(_get(d, "speaker"))
+    except ValueError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise CorpusError([Problem(m, **where) for m in problems])
+    return Prediction(doc_id, int(start), int(end), label, text, num_kind, speaker, file=file, line=line)
+
+
+def _record_predictions(record: object, file: str, line: int) -> tuple[str, list[Prediction]]:
+    if not isinstance(record, dict):
+        raise CorpusError(Problem('expected a JSON object {"id": ..., "spans": [...]}', file=file, line=line))
+    doc_id, spans = record.get("id"), record.get("spans")
+    if not isinstance(doc_id, str):
+        raise CorpusError(Problem(f"'id' must be a document id string, got {doc_id!r}", file=file, line=line))
+    if not isinstance(spans, list):
+        raise CorpusError(Problem(f"'spans' must be a list, got {spans!r}", file=file, line=line, doc_id=doc_id))
+    preds, problems = [], []
+    for i, d in enumerate(spans):
+        try:
+            preds.append(prediction_from_dict(doc_id, d, file, line, i))
+        except CorpusError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CorpusError(problems)
+    return doc_id, preds
+
+
+def parse_predictions(text: str, file: str = "") -> dict[str, list[Prediction]]:
+    """Parse JSONL predictions text; every bad line is reported, and a document twice is an error."""
+    out: dict[str, list[Prediction]] = {}
+    first_line: dict[str, int] = {}
+    problems: list[Problem] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=number))
+            continue
+        try:
+            doc_id, preds = _record_predictions(record, file, number)
+        except CorpusError as exc:
+            problems.extend(exc.problems)
+            continue
+        if doc_id in first_line:
+            problems.append(Problem(f"document listed twice (first at line {first_line[doc_id]})",
+                                    file=file, line=number, doc_id=doc_id))
+            continue
+        first_line[doc_id] = number
+        out[doc_id] = preds
+    if problems:
+        raise CorpusError(problems)
+    return out
+
+
+def read_predictions(path: Path) -> dict[str, list[Prediction]]:
+    """Read a predictions JSONL file: `{"id": doc id, "spans": [prediction dict, ...]}` per line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CorpusError(Problem("predictions file not found", file=str(path))) from None
+    except UnicodeDecodeError as exc:
+        raise CorpusError(Problem(f"not valid UTF-8: {exc.reason}", file=str(path))) from None
+    return parse_predictions(text, str(path))
+
+
+def dumps_predictions(predictions: Mapping[str, Iterable[Prediction]]) -> str:
+    return "".join(json.dumps({"id": doc_id, "spans": [p.to_dict() for p in preds]}, ensure_ascii=False) + "\n"
+                   for doc_id, preds in predictions.items())
+
+
+def write_predictions(path: Path, predictions: Mapping[str, Iterable[Prediction]]) -> None:
+    """Write predictions as JSONL, atomically, so they can be re-scored without the extractor."""
+    write_text_atomic(Path(path), dumps_predictions(predictions))

@@ -1,0 +1,138 @@
+"""Score predictions against gold spans: check, split into layers, match, count, bootstrap.
+
+`score()` is the entry point from Python; the command line calls it too. Entities (PER, LOC,
+ORG, NUM) and quotes (QUOTE) are scored as separate layers because quotes contain entities.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.model import ENTITY_LABELS, LABELS, QUOTE_LABELS, Document, Span
+
+from .bootstrap import bootstrap_intervals
+from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
+from .matching import SpanArrays, match
+from .metrics import PARTIAL_CREDIT, averages
+from .predictions import Prediction
+from .quotes import speaker_is_right, speaker_name
+from .report import LayerResult, Report, ScoreOptions, SpeakerScores, attribution_prf
+
+LAYERS: dict[str, tuple[str, ...]] = {"entity": ENTITY_LABELS, "quote": QUOTE_LABELS}
+
+
+def _where(p: Prediction, index: int) -> dict:
+    return dict(file=p.file, line=p.line, doc_id=p.doc_id, span_id=f"prediction {index}")
+
+
+def check_predictions(documents: Sequence[Document], predictions: Mapping[str, Sequence[Prediction]],
+                      labels: Sequence[str] = LABELS) -> list[Problem]:
+    """Every problem with predictions: unknown document or label, bad offsets, text that disagrees."""
+    texts = {d.id: d.text for d in documents}
+    problems = []
+    for doc_id, preds in predictions.items():
+        if doc_id not in texts:
+            first = preds[0] if preds else None
+            problems.append(Problem("predictions for a document that is not in the gold",
+                                    file=first.file if first else "", line=first.line if first else None,
+                                    doc_id=doc_id))
+            continue
+        text = texts[doc_id]
+        for i, p in enumerate(preds):
+            where = _where(p, i)
+            if p.label not in labels:
+                problems.append(Problem(f"unknown label {p.label!r} (known: {', '.join(labels)}); map it with "
+                                        "--label-map, or drop it with --ignore-label/--drop-unknown", **where))
+            if not 0 <= p.start < p.end <= len(text):
+                problems.append(Problem(f"offsets [{p.start}, {p.end}) are outside the text (length {len(text)}) "
+                                        "or start >= end", **where))
+                continue
+            if p.text is not None and p.text != text[p.start:p.end]:
+                problems.append(Problem(f"text {p.text!r} does not match text[{p.start}:{p.end}] = "
+                                        f"{text[p.start:p.end]!r}", **where))
+            if p.speaker is not None and p.label not in QUOTE_LABELS:
+                problems.append(Problem(f"speaker is only for QUOTE predictions, found on {p.label}", **where))
+            if isinstance(p.speaker, tuple) and not 0 <= p.speaker[0] < p.speaker[1] <= len(text):
+                problems.append(Problem(f"speaker offsets [{p.speaker[0]}, {p.speaker[1]}) are outside the text "
+                                        "or start >= end", **where))
+    return problems
+
+
+def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int], label_index: Mapping[str, int]) -> SpanArrays:
+    return SpanArrays.build([doc_index[s.doc_id] for s in spans], [s.start for s in spans],
+                            [s.end for s in spans], [label_index[s.label] for s in spans])
+
+
+def _f1_statistic(counts: np.ndarray) -> dict[str, np.ndarray]:
+    return {k: v for k, v in averages(counts).items() if k.endswith("_f1")}
+
+
+def _speakers(layer: LayerResult, doc_spans: Mapping[str, list[Span]], doc_index: Mapping[str, int],
+              n_docs: int, options: ScoreOptions) -> SpeakerScores:
+    """Speaker correctness per matched quote pair and attribution counts per document and scheme."""
+    m = layer.matching
+    right = np.array([speaker_is_right(layer.gold[g], layer.predicted[p], doc_spans[layer.gold[g].doc_id])
+                      for g, p in zip(m.gold.tolist(), m.pred.tolist())], dtype=bool)
+    att = np.zeros((n_docs, len(SCHEMES), 3))
+    pair_outcome = layer.gold_outcomes[:, m.gold]  # (n_schemes, n_pairs)
+    credit = (pair_outcome == CORRECT) + PARTIAL_CREDIT * (pair_outcome == PARTIAL)
+    pair_docs = np.array([doc_index[layer.gold[g].doc_id] for g in m.gold.tolist()], dtype=np.int64)
+    for s in range(len(SCHEMES)):
+        att[:, s, 0] = np.bincount(pair_docs, weights=credit[s] * right, minlength=n_docs)
+    gold_docs = [doc_index[s.doc_id] for s in layer.gold]
+    pred_docs = [doc_index[p.doc_id] for p in layer.predicted]
+    att[:, :, 1] = np.bincount(np.array(gold_docs, dtype=np.int64), minlength=n_docs)[:, None]
+    att[:, :, 2] = np.bincount(np.array(pred_docs, dtype=np.int64), minlength=n_docs)[:, None]
+    intervals = bootstrap_intervals(att, lambda c: {"f1": attribution_prf(c)[2]},
+                                    options.n_resamples, options.seed, options.confidence)
+    names = [speaker_name(q, doc_spans[q.doc_id]) for q in layer.gold]
+    return SpeakerScores(right, att, intervals, names)
+
+
+def score_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted: list[Prediction],
+                doc_index: Mapping[str, int], options: ScoreOptions) -> LayerResult:
+    """Match and count one layer; `gold`/`predicted` hold only that layer's spans."""
+    label_index = {label: i for i, label in enumerate(labels)}
+    g, p = _arrays(gold, doc_index, label_index), _arrays(predicted, doc_index, label_index)
+    matching = match(g, p, options.min_overlap)
+    g_out, p_out = span_outcomes(g, p, matching)
+    counts = count_outcomes(g, p, matching, len(doc_index), len(labels))
+    intervals = bootstrap_intervals(counts, _f1_statistic, options.n_resamples, options.seed, options.confidence)
+    return LayerResult(name, labels, gold, predicted, matching, g_out, p_out, counts, intervals)
+
+
+def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapping[str, Sequence[Prediction]],
+          options: ScoreOptions = ScoreOptions(), *, gold_source: str = "", predictions_source: str = "",
+          dropped: Mapping[str, int] | None = None, extractor_errors: Mapping[str, str] | None = None) -> Report:
+    """Score `predictions` (doc id -> predicted spans) against `gold` spans of `documents`.
+
+    Raises CorpusError listing every problem with the predictions. A document without an entry
+    in `predictions` counts as predicting nothing and is listed in `report.missing_predictions`.
+    """
+    problems = check_predictions(documents, predictions)
+    if problems:
+        raise CorpusError(problems)
+    doc_index = {d.id: i for i, d in enumerate(documents)}
+    unknown_gold = [s for s in gold if s.doc_id not in doc_index]
+    if unknown_gold:
+        raise CorpusError([Problem("gold span refers to a document that does not exist", doc_id=s.doc_id,
+                                   span_id=s.id) for s in unknown_gold])
+    doc_spans: dict[str, list[Span]] = defaultdict(list)
+    for s in gold:
+        doc_spans[s.doc_id].append(s)
+    all_preds = [p for d in documents for p in predictions.get(d.id, ())]
+    layers = {}
+    for name, labels in LAYERS.items():
+        layer = score_layer(name, labels, [s for s in gold if s.label in labels],
+                            [p for p in all_preds if p.label in labels], doc_index, options)
+        if name == "quote":
+            layer.speakers = _speakers(layer, doc_spans, doc_index, len(documents), options)
+        layers[name] = layer
+    return Report(
+        documents=[d.id for d in documents], layers=layers, options=options, gold_source=gold_source,
+        predictions_source=predictions_source, dropped=dict(dropped or {}),
+        extractor_errors=dict(extractor_errors or {}),
+        missing_predictions=[d.id for d in documents if d.id not in predictions and d.id not in (extractor_errors or {})])
