@@ -370,8 +370,8 @@ def build_gold(documents: Sequence[Document], specs: Sequence[DocumentSpec] = SP
     return sort_spans(spans, [d.id for d in documents])
 
 
-def main() -> None:
-    corpus = Corpus()
+def main(corpus: Corpus = Corpus()) -> None:
+    """Resolve the specification and write the gold file of `corpus` (default: the bundled corpus)."""
     spans = build_gold(corpus.documents())
     corpus.write_gold(spans)
     print(f"wrote {len(spans)} spans to {corpus.annotations}")

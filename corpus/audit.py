@@ -30,7 +30,8 @@ NUMBER_WORDS: frozenset[str] = frozenset(_UNITS + _ORDINALS + _SCALES + [w + "s"
 
 QUOTE_MARKS: frozenset[str] = frozenset("'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a`")
 _APOSTROPHES = frozenset("'\u2019")
-_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits: "Russia's" -> "Russia", "s"
+# A number with separators ("14,000", "0.7") or a run of letters and digits ("Russia's" -> "Russia", "s").
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
 CONTEXT_CHARS = 40
 
 
