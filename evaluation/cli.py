@@ -1,0 +1,201 @@
+"""`newsspans score` and `newsspans compare`: score an extractor, or compare two, against gold.
+
+Exit codes: 0 done, 1 below `--fail-under`, 2 bad input or an extractor failure with --fail-fast.
+"""
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from newsspans.corpus.atomic import write_text_atomic
+from newsspans.corpus.cli import fail
+from newsspans.corpus.errors import CorpusError, Problem
+
+from .bootstrap import DEFAULT_RESAMPLES, paired_bootstrap
+from .counts import SCHEMES
+from .extractors import (DEFAULT_BATCH_SIZE, ExtractorFailure, ExtractorRun, load_extractor, run_command,
+                         run_extractor)
+from .gold import Gold, load_gold
+from .labelmap import apply_label_map, parse_label_map
+from .metrics import prf
+from .predictions import read_predictions, write_predictions
+from .render import render_errors, render_report
+from .report import Report, ScoreOptions
+from .scorer import LAYERS, score
+
+BAD_INPUT = 2
+
+
+class Scheme(str, Enum):
+    strict = "strict"
+    exact = "exact"
+    partial = "partial"
+    type = "type"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class Layer(str, Enum):
+    entity = "entity"
+    quote = "quote"
+
+
+GoldOption = typer.Option(None, "--gold", help="Gold: a corpus folder, a standoff annotations.jsonl (with "
+                          "--gold-documents), or a JSONL of {id, text, spans} documents. Default: the bundled corpus.")
+GoldDocsOption = typer.Option(None, "--gold-documents", help="Sources folder or file that a standoff --gold annotates.")
+SplitOption = typer.Option("test", "--split", help="Split of the bundled corpus (it has one: test).")
+LabelMapOption = typer.Option(None, "--label-map", help="Presets (spacy, ontonotes, conll) and FOREIGN=LABEL pairs, "
+                              "comma-separated, e.g. 'spacy' or 'PERSON=PER,GPE=LOC,MONEY=NUM:money'.")
+IgnoreOption = typer.Option([], "--ignore-label", help="Drop predictions with this label (repeatable); counted in the report.")
+DropUnknownOption = typer.Option(False, "--drop-unknown", help="Drop predictions whose label is not mapped, "
+                                 "instead of failing; counted in the report.")
+SchemeOption = typer.Option(Scheme.strict, "--scheme", help="Scheme of the table and of --fail-under.")
+BootstrapOption = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals).")
+SeedOption = typer.Option(0, "--seed", help="Bootstrap random seed.")
+MinOverlapOption = typer.Option(0.0, "--min-overlap", min=0.0, max=1.0,
+                                help="Least overlap / union length for a gold and a predicted span to be paired.")
+
+
+def _gold(gold: Path | None, gold_documents: Path | None, split: str) -> Gold:
+    return load_gold(gold, gold_documents, split)
+
+
+def _predictions(gold: Gold, extractor: str | None, command: str | None, predictions: Path | None,
+                 timeout: float | None, fail_fast: bool, batch_size: int, progress: bool) -> tuple[ExtractorRun, str]:
+    chosen = [x for x in (extractor, command, predictions) if x is not None]
+    if len(chosen) != 1:
+        raise CorpusError(Problem("give exactly one of --extractor, --command or --predictions"))
+    if predictions is not None:
+        return ExtractorRun(read_predictions(predictions)), str(predictions)
+    if command is not None:
+        return run_command(command, gold.documents, timeout=timeout, fail_fast=fail_fast,
+                           progress=progress), f"command: {command}"
+    return run_extractor(load_extractor(extractor), gold.documents, timeout=timeout, fail_fast=fail_fast,
+                         batch_size=batch_size, progress=progress, source=f"extractor {extractor}"), \
+        f"extractor: {extractor}"
+
+
+def _score(gold: Gold, run: ExtractorRun, source: str, label_map: str | None, ignore: list[str],
+           drop_unknown: bool, options: ScoreOptions) -> Report:
+    mapped, dropped = apply_label_map(run.predictions, parse_label_map(label_map, ignore, drop_unknown))
+    return score(gold.documents, gold.spans, mapped, options, gold_source=gold.source, predictions_source=source,
+                 dropped=dropped, extractor_errors=run.errors)
+
+
+def score_command(
+    gold: Path = GoldOption,
+    gold_documents: Path = GoldDocsOption,
+    split: str = SplitOption,
+    extractor: str = typer.Option(None, "--extractor", help="A built-in name (baseline) or module.path:callable."),
+    command: str = typer.Option(None, "--command", help="An external program speaking JSONL on stdin/stdout."),
+    predictions: Path = typer.Option(None, "--predictions", help="A predictions JSONL file ({id, spans} per line)."),
+    label_map: str = LabelMapOption,
+    ignore_label: list[str] = IgnoreOption,
+    drop_unknown: bool = DropUnknownOption,
+    save_predictions: Path = typer.Option(None, "--save-predictions", help="Write the extractor's predictions "
+                                          "(labels as predicted) to this JSONL file, to re-score later."),
+    scheme: Scheme = SchemeOption,
+    fmt: Format = typer.Option(Format.table, "--format", help="table (rich) or json (the full report) on stdout."),
+    output: Path = typer.Option(None, "--output", help="Also write the full JSON report to this file."),
+    errors: bool = typer.Option(False, "--errors", help="List every strict-scheme error with its text context."),
+    fail_under: float = typer.Option(None, "--fail-under", help="Exit 1 when the micro F1 of --layer under "
+                                     "--scheme is below this (0-1), for CI."),
+    layer: Layer = typer.Option(Layer.entity, "--layer", help="Layer checked by --fail-under."),
+    min_overlap: float = MinOverlapOption,
+    bootstrap: int = BootstrapOption,
+    seed: int = SeedOption,
+    timeout: float = typer.Option(None, "--timeout", help="Seconds per document before the extractor is "
+                                  "given up on for that document."),
+    fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first document the extractor fails on."),
+    batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Texts per predict_batch call."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
+) -> None:
+    """Score an extractor or a predictions file against the gold spans.
+
+    Prints, per layer (entities; quotes with speakers), precision, recall and F1 per label with a 95% bootstrap interval over documents, micro/macro/weighted averages under --scheme, and the micro F1 under the other schemes.
+
+    Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 0.85`
+    """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
+    try:
+        data = _gold(gold, gold_documents, split)
+        run, source = _predictions(data, extractor, command, predictions, timeout, fail_fast, batch_size, progress)
+        if save_predictions is not None:
+            write_predictions(save_predictions, run.predictions)
+        report = _score(data, run, source, label_map, ignore_label, drop_unknown,
+                        ScoreOptions(min_overlap, bootstrap, seed))
+    except CorpusError as exc:
+        fail(exc, BAD_INPUT)
+    except ExtractorFailure as exc:
+        fail(CorpusError(Problem(f"extractor failed on {exc}")), BAD_INPUT)
+    payload = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
+    if output is not None:
+        write_text_atomic(output, payload + "\n")
+    if fmt is Format.json:
+        typer.echo(payload)
+    else:
+        console = Console()
+        render_report(report, scheme.value, console)
+        if errors:
+            render_errors(report, {d.id: d.text for d in data.documents}, console)
+    if fail_under is not None:
+        f1 = report.micro_f1(layer.value, scheme.value)
+        if f1 < fail_under:
+            typer.echo(f"micro F1 {f1:.4f} ({layer.value}, {scheme.value}) is below --fail-under {fail_under}",
+                       err=True)
+            raise typer.Exit(1)
+
+
+def compare_command(
+    a: Path = typer.Argument(..., help="Predictions JSONL of system A."),
+    b: Path = typer.Argument(..., help="Predictions JSONL of system B."),
+    gold: Path = GoldOption,
+    gold_documents: Path = GoldDocsOption,
+    split: str = SplitOption,
+    label_map: str = LabelMapOption,
+    ignore_label: list[str] = IgnoreOption,
+    drop_unknown: bool = DropUnknownOption,
+    scheme: Scheme = SchemeOption,
+    min_overlap: float = MinOverlapOption,
+    bootstrap: int = BootstrapOption,
+    seed: int = SeedOption,
+    fmt: Format = typer.Option(Format.table, "--format", help="table or json on stdout."),
+) -> None:
+    """Paired bootstrap test of two prediction files on the same gold: is A's micro F1 really better?
+
+    Both systems are scored on the same resampled documents; prints per layer each system's micro F1, the difference A - B, its 95% interval and a two-sided p-value.
+
+    Example: `newsspans compare run_a.jsonl run_b.jsonl --scheme partial --bootstrap 5000`
+    """  # noqa: E501
+    try:
+        data = _gold(gold, gold_documents, split)
+        options = ScoreOptions(min_overlap, 0, seed)  # intervals come from the paired test below
+        reports = [_score(data, ExtractorRun(read_predictions(p)), str(p), label_map, ignore_label, drop_unknown,
+                          options) for p in (a, b)]
+    except CorpusError as exc:
+        fail(exc, BAD_INPUT)
+    s = SCHEMES.index(scheme.value)
+    results = {}
+    for name in LAYERS:
+        counts_a, counts_b = (r.layers[name].counts[:, s] for r in reports)
+        results[name] = paired_bootstrap(counts_a, counts_b, lambda c: prf(c.sum(axis=-2))[2], bootstrap, seed)
+    if fmt is Format.json:
+        typer.echo(json.dumps({"a": str(a), "b": str(b), "scheme": scheme.value,
+                               "layers": {k: v.to_dict() for k, v in results.items()}}, indent=1))
+        return
+    for name, t in results.items():
+        typer.echo(f"{name} ({scheme.value}, micro F1): A {100 * t.f1_a:.1f}  B {100 * t.f1_b:.1f}  "
+                   f"A-B {100 * t.difference:+.1f} [{100 * t.low:+.1f}, {100 * t.high:+.1f}]  "
+                   f"p = {t.p_value:.3g} ({t.n_resamples} paired resamples)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `score` and `compare` to the root `newsspans` app."""
+    app.command("score")(score_command)
+    app.command("compare")(compare_command)

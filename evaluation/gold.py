@@ -1,0 +1,100 @@
+"""Where gold comes from: the bundled corpus, another corpus folder, a standoff file with its
+documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring your own data).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.model import Document, Span
+from newsspans.corpus.sources import parse_source, read_documents
+from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict
+from newsspans.corpus.store import Corpus
+from newsspans.corpus.validate import validate
+
+SPLITS = ("test",)  # the bundled corpus has one split, `test`, holding every document
+
+
+@dataclass(frozen=True)
+class Gold:
+    documents: list[Document]
+    spans: list[Span]
+    source: str
+
+
+def _documents_from(path: Path) -> list[Document]:
+    return read_documents(path) if path.is_dir() else parse_source(path)
+
+
+def _jsonl_documents(path: Path) -> Gold:
+    """Read `{"id", "text", "spans": [{start, end, label, ...}]}` lines; span ids default to T1, T2, ..."""
+    docs, located, problems = [], [], []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=str(path), line=number))
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
+                or not isinstance(record.get("text"), str) or not isinstance(record.get("spans", []), list):
+            problems.append(Problem('expected {"id": str, "text": str, "spans": [...]}', file=str(path), line=number))
+            continue
+        doc_id = record["id"]
+        if doc_id in seen:
+            problems.append(Problem(f"duplicate document id (first at line {seen[doc_id]})", file=str(path),
+                                    line=number, doc_id=doc_id))
+            continue
+        seen[doc_id] = number
+        docs.append(Document(id=doc_id, title=record.get("title", ""), text=record["text"], source=path.name))
+        for i, span in enumerate(record.get("spans", [])):
+            if not isinstance(span, dict):
+                problems.append(Problem("a span must be a JSON object", file=str(path), line=number, doc_id=doc_id))
+                continue
+            full = {"doc_id": doc_id, "id": f"T{i + 1}", **span}
+            if "text" not in full and isinstance(full.get("start"), int) and isinstance(full.get("end"), int):
+                full["text"] = record["text"][full["start"]:full["end"]]
+            try:
+                located.append(LocatedSpan(span_from_dict(full, str(path), number), str(path), number))
+            except CorpusError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise CorpusError(problems)
+    return _checked(docs, located, str(path))
+
+
+def _checked(docs: list[Document], located: list[LocatedSpan], source: str) -> Gold:
+    # User gold need not carry canonical names; speakers then match by their own span only.
+    problems = validate(docs, located, require_canonical=False)
+    if problems:
+        raise CorpusError(problems)
+    return Gold(docs, [ls.span for ls in located], source)
+
+
+def load_gold(path: Path | None = None, documents: Path | None = None, split: str = "test") -> Gold:
+    """Documents and gold spans, validated; raises CorpusError naming every problem.
+
+    `path` None: the bundled corpus. A folder: a corpus folder (`sources/` + `annotations.jsonl`).
+    A `.jsonl` file with `documents` given: a standoff annotation file, with `documents` the
+    sources folder or file it annotates. Any other `.jsonl` file: documents with their spans.
+    """
+    if split not in SPLITS:
+        raise CorpusError(Problem(f"unknown split {split!r} (known: {', '.join(SPLITS)})"))
+    if path is None or Path(path).is_dir():
+        corpus = Corpus() if path is None else Corpus(Path(path))
+        if not corpus.sources.is_dir():
+            raise CorpusError(Problem("not a corpus folder: it has no sources/ folder", file=str(corpus.root)))
+        docs, spans = corpus.load()
+        return Gold(docs, spans, "bundled corpus" if path is None else str(path))
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(Problem("gold file not found", file=str(path)))
+    if documents is not None:
+        if not Path(documents).exists():
+            raise CorpusError(Problem("documents not found", file=str(documents)))
+        return _checked(_documents_from(Path(documents)), read_spans(path), str(path))
+    return _jsonl_documents(path)
