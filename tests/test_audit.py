@@ -1,4 +1,5 @@
 """The completeness audit: the committed gold leaves nothing unexplained, and a gap is listed."""
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,16 @@ def test_format_audit_is_one_line_per_item_and_a_total():
     assert out.splitlines()[0] == "d\t3\tcapitalized\tKursk\tin [Kursk] today"
     assert out.splitlines()[-1] == "2 item(s) to review: 1 capitalized, 0 number, 1 quote-mark"
     assert format_audit([]).strip() == "0 item(s) to review: 0 capitalized, 0 number, 0 quote-mark"
+
+
+def test_every_exclusion_cites_a_rule_the_guidelines_define_with_examples():
+    guidelines = (REPO / "annotation" / "GUIDELINES.md").read_text(encoding="utf-8")
+    rules = {e.rule.split()[0] for e in load_explained(EXPLAINED)}
+    assert rules >= {"G0", "G5", "L4", "N4", "P2", "Q4", "Q5"}
+    for rule in rules:
+        assert f"**{rule} " in guidelines, rule
+    # Every rule of sections 1-8 has a positive and a negative example.
+    blocks = re.split(r"\n(?=\*\*[A-Z]\d )", guidelines.split("## 9.")[0])[1:]
+    assert len(blocks) >= 30
+    for block in blocks:
+        assert "\n- yes:" in block and "\n- no:" in block, block[:40]
