@@ -113,8 +113,12 @@ def candidates(text: str) -> Iterable[tuple[int, int, str]]:
     return sorted(found)
 
 
-def _covered(start: int, end: int, spans: Sequence[Span]) -> bool:
-    return any(s.start <= start and end <= s.end for s in spans)
+def _coverage(length: int, spans: Iterable[Span]) -> bytearray:
+    """A mask of the characters covered by `spans` (linear in text length plus span lengths)."""
+    mask = bytearray(length)
+    for s in spans:
+        mask[s.start:s.end] = b"\x01" * (min(s.end, length) - s.start)
+    return mask
 
 
 def audit(documents: Sequence[Document], spans: Iterable[Span],
@@ -130,10 +134,10 @@ def audit(documents: Sequence[Document], spans: Iterable[Span],
     items = []
     for doc in documents:
         doc_spans = by_doc.get(doc.id, [])
-        layers = {"entity": [s for s in doc_spans if s.layer == "entity"],
-                  "quote": [s for s in doc_spans if s.layer == "quote"]}
+        masks = {layer: _coverage(len(doc.text), (s for s in doc_spans if s.layer == layer))
+                 for layer in ("entity", "quote")}
         for start, end, kind in candidates(doc.text):
-            if _covered(start, end, layers["quote" if kind == "quote-mark" else "entity"]):
+            if all(masks["quote" if kind == "quote-mark" else "entity"][start:end]):
                 continue
             item = AuditItem(doc.id, start, end, kind, doc.text[start:end], _context(doc.text, start, end))
             if not any(e.matches(item, doc.text) for e in explained or ()):
