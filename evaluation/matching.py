@@ -2,9 +2,10 @@
 
 Each gold span is paired with at most one prediction and vice versa. Among all such pairings
 the one chosen maximises, in this order of priority: the number of pairs with the same
-boundaries and label, the number with the same boundaries, the total overlap in characters,
-and the number with the same label. Inputs are put in a canonical order first, so the order in
-which predictions arrive never changes the result, and a duplicated prediction is matched once.
+boundaries and label (strict), the number with the same boundaries (exact), the number of
+overlapping pairs (partial credit), the number with the same label (type), and last the total
+overlap in characters. Inputs are put in a canonical order first, so the order in which
+predictions arrive never changes the result, and a duplicated prediction is matched once.
 
 Spans overlap when they share at least one character: `[0, 5)` and `[5, 9)` only touch.
 Candidate pairs come from a sort and binary search, so the cost grows with the number of
@@ -93,11 +94,12 @@ def candidate_pairs(gold: SpanArrays, pred: SpanArrays, min_overlap: float = 0.0
 
 
 def _pair_keys(gold: SpanArrays, pred: SpanArrays, gi: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Preference keys of each pair, most important first: strict, exact, overlap, same label."""
+    """Preference keys of each pair, most important first: strict, exact, pair, same label, overlap."""
     same_bounds = (gold.start[gi] == pred.start[pi]) & (gold.end[gi] == pred.end[pi])
     same_label = gold.label[gi] == pred.label[pi]
     overlap = np.minimum(gold.end[gi], pred.end[pi]) - np.maximum(gold.start[gi], pred.start[pi])
-    return (same_bounds & same_label).astype(np.int64), same_bounds.astype(np.int64), overlap, same_label.astype(np.int64)
+    return ((same_bounds & same_label).astype(np.int64), same_bounds.astype(np.int64), np.ones(len(gi), np.int64),
+            same_label.astype(np.int64), overlap)
 
 
 def _best_per_group(group: np.ndarray, keys: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -115,11 +117,12 @@ def _assign_component(keys: tuple[np.ndarray, ...], gi: np.ndarray, pi: np.ndarr
     The lexicographic preference becomes one weight: each key's unit outweighs the largest
     possible sum of all less important keys, so the optimum respects the priority order.
     """
-    strict, exact, overlap, same = keys
-    low = overlap * 2 + same  # overlap in characters first, then same label
-    w_exact = float(low.sum() + 1)
-    w_strict = w_exact * (len(gi) + 1)
-    weight = strict * w_strict + exact * w_exact + low
+    weight = np.zeros(len(gi))
+    bound = 0.0  # the largest total the less important keys can reach in any matching
+    for key in reversed(keys):
+        unit = bound + 1
+        weight += key * unit
+        bound += float(key.sum()) * unit
     g_nodes, g_idx = np.unique(gi, return_inverse=True)
     p_nodes, p_idx = np.unique(pi, return_inverse=True)
     matrix = np.zeros((len(g_nodes), len(p_nodes)))
@@ -127,7 +130,8 @@ def _assign_component(keys: tuple[np.ndarray, ...], gi: np.ndarray, pi: np.ndarr
     rows, cols = linear_sum_assignment(matrix, maximize=True)
     pair_of = {(int(g), int(p)): k for k, (g, p) in enumerate(zip(g_idx, p_idx))}
     # Zero-weight cells are not candidate pairs: such an "assignment" leaves both unmatched.
-    return np.array([pair_of[(r, c)] for r, c in zip(rows.tolist(), cols.tolist()) if (r, c) in pair_of], dtype=np.int64)
+    return np.array([pair_of[(r, c)] for r, c in zip(rows.tolist(), cols.tolist()) if (r, c) in pair_of],
+                    dtype=np.int64)
 
 
 def match(gold: SpanArrays, pred: SpanArrays, min_overlap: float = 0.0) -> Matching:
