@@ -39,8 +39,8 @@ def span_scores_iob2(true: Sequence[Sequence[str]], pred: Sequence[Sequence[str]
     for i, (t, p) in enumerate(zip(true, pred)):
         if len(t) != len(p):
             raise ValueError(f"sentence {i}: {len(t)} gold tags but {len(p)} predicted ones")
-    labels = sorted({lab for seqs in (true, pred) for seq in seqs for tag in seq if tag != "O"
-                     for lab in [tag.partition("-")[2]]})
+    # Labels of the entities read from either side (as seqeval lists them), not of every tag.
+    labels = sorted({lab for seqs in (true, pred) for seq in seqs for _, _, lab in iob2_to_spans(seq, mode)})
     index = {lab: i for i, lab in enumerate(labels)}
     gold, predicted = _arrays(true, index, mode), _arrays(pred, index, mode)
     counts = count_outcomes(gold, predicted, match(gold, predicted), len(true), len(labels))
