@@ -7,7 +7,7 @@ speaker. Code resolves the specification to offsets (`newsspans.corpus.locate.lo
 the spans T1, T2, ... per document in text order, and writes `corpus/annotations.jsonl` through
 the validator:
 
-    /work/venv/bin/python annotation/seed_gold.py
+    python annotation/seed_gold.py
 
 Running it reproduces `corpus/annotations.jsonl` exactly. It records how the initial gold was
 made; later corrections (for example from Label Studio) edit `annotations.jsonl` directly,
