@@ -222,9 +222,8 @@ def run_command(command: str, documents: Sequence[Document], *, timeout: float |
     code = proc.wait()
     threads[2].join(timeout=5)
     predictions = parse_predictions("".join(output), source)
-    run = ExtractorRun(predictions={d.id: predictions[d.id] for d in documents if d.id in predictions})
     # Lines for ids that were never sent are kept, so the scorer reports them as unknown documents.
-    run.predictions.update({k: v for k, v in predictions.items() if k not in run.predictions})
+    run = ExtractorRun(predictions=predictions)
     if not failure and code != 0:
         last = next((s.strip() for s in reversed(stderr) if s.strip()), "")
         failure = f"command exited with code {code}" + (f": {last}" if last else "")

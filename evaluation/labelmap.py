@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import LABELS
 
-from .predictions import Prediction
+from .predictions import Prediction, PredictionSet
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def apply_label_map(predictions: Mapping[str, Iterable[Prediction]],
 
     Raises CorpusError naming each prediction with an unmapped label that is not dropped.
     """
-    out: dict[str, list[Prediction]] = {}
+    out = PredictionSet(file=getattr(predictions, "file", ""), lines=getattr(predictions, "lines", None))
     dropped: Counter[str] = Counter()
     problems = []
     for doc_id, preds in predictions.items():

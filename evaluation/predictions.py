@@ -43,6 +43,16 @@ class Prediction:
         return d
 
 
+class PredictionSet(dict):
+    """Predictions per document id (a plain dict) that also remembers where each document's
+    line was read from, so errors about a document with no spans can still name file and line."""
+
+    def __init__(self, *args, file: str = "", lines: dict[str, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.file = file
+        self.lines = dict(lines or {})
+
+
 def _get(d: object, key: str):
     """Read a field from a dict or an object with attributes (extractors may return either)."""
     if isinstance(d, Mapping):
@@ -117,10 +127,9 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
     return doc_id, preds
 
 
-def parse_predictions(text: str, file: str = "") -> dict[str, list[Prediction]]:
+def parse_predictions(text: str, file: str = "") -> PredictionSet:
     """Parse JSONL predictions text; every bad line is reported, and a document twice is an error."""
-    out: dict[str, list[Prediction]] = {}
-    first_line: dict[str, int] = {}
+    out = PredictionSet(file=file)
     problems: list[Problem] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
@@ -135,18 +144,18 @@ def parse_predictions(text: str, file: str = "") -> dict[str, list[Prediction]]:
         except CorpusError as exc:
             problems.extend(exc.problems)
             continue
-        if doc_id in first_line:
-            problems.append(Problem(f"document listed twice (first at line {first_line[doc_id]})",
+        if doc_id in out.lines:
+            problems.append(Problem(f"document listed twice (first at line {out.lines[doc_id]})",
                                     file=file, line=number, doc_id=doc_id))
             continue
-        first_line[doc_id] = number
+        out.lines[doc_id] = number
         out[doc_id] = preds
     if problems:
         raise CorpusError(problems)
     return out
 
 
-def read_predictions(path: Path) -> dict[str, list[Prediction]]:
+def read_predictions(path: Path) -> PredictionSet:
     """Read a predictions JSONL file: `{"id": doc id, "spans": [prediction dict, ...]}` per line."""
     path = Path(path)
     try:

@@ -35,10 +35,11 @@ def check_predictions(documents: Sequence[Document], predictions: Mapping[str, S
     problems = []
     for doc_id, preds in predictions.items():
         if doc_id not in texts:
-            first = preds[0] if preds else None
-            problems.append(Problem("predictions for a document that is not in the gold",
-                                    file=first.file if first else "", line=first.line if first else None,
-                                    doc_id=doc_id))
+            # A predictions file knows each document's line; else the first prediction does.
+            first = preds[0] if preds else Prediction(doc_id, 0, 0, "", file=getattr(predictions, "file", ""))
+            line = getattr(predictions, "lines", {}).get(doc_id, first.line)
+            problems.append(Problem("predictions for a document that is not in the gold", file=first.file,
+                                    line=line, doc_id=doc_id))
             continue
         text = texts[doc_id]
         for i, p in enumerate(preds):
