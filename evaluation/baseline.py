@@ -7,7 +7,7 @@ inside quotes (separate layers).
 """
 from __future__ import annotations
 
-from .baseline_names import Entity, find_names
+from .baseline_names import OTHER, Entity, find_names
 from .baseline_numbers import find_numbers
 from .baseline_quotes import find_quotes
 from .baseline_tokens import tokenize
@@ -21,11 +21,11 @@ def _span(text: str, start: int, end: int, label: str, **extra) -> dict:
 
 
 def _without_overlaps(names: list[Entity], numbers: list) -> tuple[list[Entity], list]:
-    """Drop numbers that overlap a name (a digit inside a name such as "Airbus A320" belongs to
-    the name), keeping everything else; names never overlap each other by construction."""
+    """Drop numbers inside a name ("Act of 2025": the number is part of a law's name) and the
+    OTHER names themselves; names never overlap each other by construction."""
     taken = [(e.start, e.end) for e in names]
     kept = [n for n in numbers if all(n.end <= s or n.start >= e for s, e in taken)]
-    return names, kept
+    return [e for e in names if e.label != OTHER], kept
 
 
 def extract(text: str) -> list[dict]:

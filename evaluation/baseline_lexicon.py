@@ -155,3 +155,7 @@ denies predicted predicts shouted shouts cautioned cautions responded responds q
 reported reports pointed points accused accuses
 """)
 PRONOUNS = _words("he she He She")
+# Organisations named after their building: ORG as actors ("the Kremlin said"), LOC as places
+# ("at the White House").
+BUILDINGS = frozenset({"Kremlin", "White House", "Pentagon", "Downing Street", "Elysee", "Élysée"})
+BUILDING_PREPOSITIONS = _words("at in inside outside near")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .baseline_lexicon import (
-    ABBREVIATIONS, FUNCTION_WORDS, MONTH_NAMES, NON_ENTITY_ACRONYMS, ORG_HEADS, ORG_INTRODUCERS,
+    ABBREVIATIONS, BUILDING_PREPOSITIONS, BUILDINGS, FUNCTION_WORDS, MONTH_NAMES, NON_ENTITY_ACRONYMS, ORG_HEADS, ORG_INTRODUCERS,
     OTHER_HEADS, PERSON_TITLES, PLACE_HEADS, PLACE_NOUNS, PLACE_PREPOSITIONS, ROLE_HEADS,
     SPEECH_VERBS, WEEKDAYS, Gazetteer, gazetteer,
 )
@@ -27,6 +27,10 @@ SAID_VERBS = frozenset("said says told tells added adds wrote writes insisted wa
 # Words that may stand between a subject and its verb ("Smith also said", "Smith has said").
 _VERB_FILLERS = frozenset("also has had have then later again previously earlier reportedly".split())
 
+# Label of names of kinds we do not annotate (laws, events): they are found only so that the
+# places and numbers inside them are not annotated (annotation rule G5); never output.
+OTHER = "OTHER"
+
 # Candidate strength: how sure the label is. Strong labels spread to other mentions of the
 # same name; weak ones are overridden by them.
 NONE, WEAK, CUED, STRONG = 0, 1, 2, 3
@@ -34,7 +38,7 @@ NONE, WEAK, CUED, STRONG = 0, 1, 2, 3
 
 @dataclass(frozen=True)
 class Entity:
-    """A PER/LOC/ORG mention; `roles` are the title words that introduced a person."""
+    """A PER/LOC/ORG (or OTHER) mention; `roles` are the title words that introduced a person."""
 
     start: int
     end: int
@@ -127,7 +131,10 @@ class _RunReader:
             stop += 2
             while stop < end and _is_name_word(self.tokens[stop]):
                 stop += 1
-        return stop, kind or "OTHER"
+        elif kind is None and stop + 1 < len(self.tokens) and self.tokens[stop].text == "of" \
+                and self.tokens[stop + 1].text.isdigit():
+            stop += 2  # "the ... Act of 2025": the year belongs to the law's name
+        return stop, kind or OTHER
 
     def read(self, first: int, end: int, role: str | None) -> list[_Candidate]:
         toks, gaz = self.tokens, self.gaz
@@ -143,9 +150,8 @@ class _RunReader:
             known = self._longest(i, end, gaz.places | gaz.organisations)
             stop, head_label = self._head_phrase(i, end)
             if head_label and stop - i > known:
-                if head_label == "ORG":
-                    surface = self.surface(i, stop)
-                    out.append(_Candidate(i, stop, gaz.label_of(surface) or "ORG", STRONG))
+                label = gaz.label_of(self.surface(i, stop)) or head_label
+                out.append(_Candidate(i, stop, label, STRONG))
                 i, roles = stop, set()
             elif known:
                 out.append(_Candidate(i, i + known, gaz.label_of(self.surface(i, i + known)), STRONG))
@@ -239,7 +245,8 @@ class _Context:
 
 
 def find_names(text: str, tokens: list[Token], gaz: Gazetteer | None = None) -> list[Entity]:
-    """PER/LOC/ORG mentions in `text`, in text order, never overlapping."""
+    """PER/LOC/ORG mentions in `text`, in text order, never overlapping; plus OTHER names
+    (laws, events) that only block the numbers inside them."""
     gaz = gaz or gazetteer()
     reader, context = _RunReader(text, tokens, gaz), _Context(text, tokens)
     candidates: list[_Candidate] = []
@@ -251,20 +258,31 @@ def find_names(text: str, tokens: list[Token], gaz: Gazetteer | None = None) -> 
                 words = sum(1 for t in tokens[cand.first:cand.last] if t.is_word and t.text not in NAME_PARTICLES)
                 initial = tokens[cand.first].sentence_start
                 cand.label, cand.strength = context.label_from_context(cand, words, initial)
+            elif cand.label == "ORG" and reader.surface(cand.first, cand.last) in BUILDINGS \
+                    and _after_preposition(tokens, cand.first):
+                cand.label = "LOC"  # "at the White House": the building as a place
             candidates.append(cand)
     _spread_labels(reader, candidates)
     return [Entity(tokens[c.first].start, tokens[c.last - 1].end, c.label, frozenset(r.lower() for r in c.roles))
             for c in candidates if c.label]
 
 
+def _after_preposition(tokens: list[Token], first: int) -> bool:
+    """"at the X", "outside the X"."""
+    return first >= 2 and tokens[first - 1].lower == "the" and tokens[first - 2].lower in BUILDING_PREPOSITIONS
+
+
 def _spread_labels(reader: _RunReader, candidates: list[_Candidate]) -> None:
     """Give uncued or weakly cued mentions the label of the same name found with a cue, and
     single surnames ("Lavrov") the PER label and roles of the full name ("Sergei Lavrov")."""
-    by_surface: dict[str, str] = {}
+    by_surface: dict[str, tuple[str, int]] = {}
     person_words: dict[str, set[str]] = {}
     for c in candidates:
         if c.label and c.strength >= CUED:
-            by_surface.setdefault(reader.surface(c.first, c.last), c.label)
+            by_surface.setdefault(reader.surface(c.first, c.last), (c.label, c.strength))
+        if c.label == "LOC" and c.last - c.first > 1 and reader.tokens[c.last - 1].text in PLACE_HEADS:
+            # "Leningrad Oblast" shows that "Leningrad" names a place.
+            by_surface.setdefault(reader.surface(c.first, c.last - 1), ("LOC", CUED))
         if c.label == "PER" and c.strength >= WEAK and c.last - c.first > 1:
             for tok in reader.tokens[c.first:c.last]:
                 if tok.is_word and tok.text not in NAME_PARTICLES:
@@ -273,8 +291,11 @@ def _spread_labels(reader: _RunReader, candidates: list[_Candidate]) -> None:
         if c.strength >= CUED:
             continue
         surface = reader.surface(c.first, c.last)
-        if surface in by_surface:
-            c.label, c.strength = by_surface[surface], CUED
+        label, strength = by_surface.get(surface, (None, NONE))
+        # A context cue elsewhere ("the Karl Marx settlement") does not overrule this mention's
+        # own weak cue ("named after Karl Marx"); a gazetteer or title does.
+        if label and (c.strength == NONE or strength == STRONG):
+            c.label, c.strength = label, CUED
         elif c.last - c.first == 1 and surface in person_words:
             c.label, c.strength = "PER", CUED
             c.roles |= person_words[surface]

@@ -150,8 +150,18 @@ class _Attributor:
             hi = offset if n == index else self.sentence_starts[n + 1]
             people = [e for e in self.speakers if e.label == "PER" and lo <= e.start and e.end <= hi]
             if people:
-                return people[0]
+                return self.nearest_mention(people[0], offset)
         return None
+
+    def nearest_mention(self, person: Entity, offset: int) -> Entity:
+        """The last mention of the same person before `offset` ("Kim" after "Kim Jong Un")."""
+        name = self.text[person.start:person.end]
+        words = set(name.split())
+        for e in reversed(self.speakers):
+            other = self.text[e.start:e.end]
+            if e.end <= offset and e.label == "PER" and (other == name or set(other.split()) <= words or words <= set(other.split())):
+                return e
+        return person
 
     def subject_of(self, verb: int, lo: int) -> Entity | None:
         """Speaker mention of a speech verb token from its subject, searching tokens >= lo."""
@@ -165,6 +175,8 @@ class _Attributor:
         tok = self.tokens[i]
         if tok.text in PRONOUNS:
             return self.antecedent(tok.start)
+        if tok.lower == "who" and i >= 2 and self.tokens[i - 1].text == ",":
+            return self._entity_ending_at(i - 2)  # "X, who had said ..."
         if tok.lower in ROLE_HEADS:
             # "the North Korean leader said": a role noun phrase opened by "the" a few words back.
             back = [self.tokens[k].lower for k in range(max(lo, i - 4), i)]
