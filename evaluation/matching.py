@@ -61,6 +61,14 @@ class Matching:
 
 def canonical_order(spans: SpanArrays) -> np.ndarray:
     """Permutation sorting spans by (document, start, end, label): order-free tie-breaking."""
+    if len(spans) == 0:
+        return np.empty(0, np.int64)
+    # One packed integer key sorts several times faster than a lexsort over four arrays.
+    n_pos, n_lab = int(spans.end.max()) + 1, int(spans.label.max()) + 1
+    if min(spans.start.min(), spans.label.min(), spans.doc.min()) >= 0 and \
+            (int(spans.doc.max()) + 1) * n_pos * n_pos * n_lab < 2 ** 62:
+        key = ((spans.doc * n_pos + spans.start) * n_pos + spans.end) * n_lab + spans.label
+        return np.argsort(key, kind="stable")
     return np.lexsort((spans.label, spans.end, spans.start, spans.doc))
 
 
