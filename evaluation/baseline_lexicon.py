@@ -93,6 +93,7 @@ Media Television TV Radio Broadcasting Alliance Coalition Movement Front Brigade
 Regiment Command Authority Administration Cabinet Government Secretariat Board Club League
 FC Federation Society Center Centre Laboratory Laboratories Systems Technologies Industries
 Motors Energy Petroleum Oil Gas Economics Capital Partners Securities Research Consulting
+Confederation Chamber Syndicate Consortium Cooperative Observatory
 """)
 # Lower-case nouns that introduce an organisation's name right after them ("news agency TASS").
 ORG_INTRODUCERS = _words("""
@@ -130,10 +131,11 @@ Earlier Today Yesterday Tomorrow Tonight Some Many Most Much More Few Several Al
 Every Other Another Any No Not None Such Only Even Just Already Despite Amid Among Between
 Against Across Around About Above Below Behind Beyond Near Per Via Like Unlike Including
 Following According Asked Is Are Was Were Be Been Has Have Had Do Does Did Will Would Can
-Could May Might Must Should Shall Let Yes Please Oh Mr Mrs Ms
+Could May Might Must Should Shall Let Yes Please Oh
 """)
 MONTHS = ("January February March April May June July August September October November December")
-MONTH_NAMES = _words(MONTHS) | _words("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")
+# Full month names only: "Jan" is also a first name; abbreviated dates are the number rules' job.
+MONTH_NAMES = _words(MONTHS)
 WEEKDAYS = _words("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
 # All-capital words that are abbreviations but not organisations.
 NON_ENTITY_ACRONYMS = _words("""

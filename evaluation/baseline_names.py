@@ -10,6 +10,7 @@ a cue elsewhere in the document.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .baseline_lexicon import (
@@ -20,7 +21,7 @@ from .baseline_lexicon import (
 from .baseline_tokens import Token
 
 # Lower-case particles allowed inside names ("Ursula von der Leyen", "Group of Seven").
-NAME_PARTICLES = frozenset("of de da del der van von bin al la le du dos di".split())
+NAME_PARTICLES = frozenset("of de da do das del della der van von bin al la le du dos di".split())
 # Verbs that mark the subject as a speaking person ("Smith said"); reporting verbs such as
 # "reported" are left out because news outlets report too.
 SAID_VERBS = frozenset("said says told tells added adds wrote writes insisted warned explained argued stressed".split())
@@ -55,8 +56,12 @@ class _Candidate:
     roles: set[str] = field(default_factory=set)
 
 
+# Lower-case name prefixes glued to a capitalised name: "al-Ansari", "d'Estaing", "bin-Salman".
+_PREFIXED_NAME = re.compile(r"^(?:al|el|ad|an|as|ash|at|az|bin|ibn|abu|d|de|di|da|van|von|le|la|O)[-'\u2019][A-Z]")
+
+
 def _is_name_word(tok: Token) -> bool:
-    return tok.is_word and tok.is_capitalised
+    return tok.is_word and (tok.is_capitalised or bool(_PREFIXED_NAME.match(tok.text)))
 
 
 def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
@@ -101,10 +106,14 @@ class _RunReader:
         return self.text[self.tokens[first].start:self.tokens[last - 1].end]
 
     def _longest(self, i: int, end: int, names: frozenset[str]) -> int:
-        """Token count of the longest name in `names` starting at token i, or 0."""
+        """Token count of the longest name in `names` starting at token i, or 0. Capitalised
+        words ("PORTO ALEGRE" in a dateline) are looked up in title case."""
         best = 0
         for j in range(i + 1, min(end, i + 3 * self.max_words) + 1):
-            if _is_name_word(self.tokens[j - 1]) and self.surface(i, j) in names:
+            if not _is_name_word(self.tokens[j - 1]):
+                continue
+            surface = self.surface(i, j)
+            if surface in names or (surface.isupper() and len(surface) > 3 and surface.title() in names):
                 best = j - i
         return best
 
@@ -154,7 +163,9 @@ class _RunReader:
                 out.append(_Candidate(i, stop, label, STRONG))
                 i, roles = stop, set()
             elif known:
-                out.append(_Candidate(i, i + known, gaz.label_of(self.surface(i, i + known)), STRONG))
+                surface = self.surface(i, i + known)
+                label = gaz.label_of(surface) or gaz.label_of(surface.title())
+                out.append(_Candidate(i, i + known, label, STRONG))
                 i, roles = i + known, set()
             elif word in FUNCTION_WORDS or word in MONTH_NAMES or word in WEEKDAYS or word in NAME_PARTICLES:
                 i, roles = i + 1, set()
@@ -239,6 +250,9 @@ class _Context:
             return "PER", CUED
         if before in PLACE_PREPOSITIONS:
             return "LOC", WEAK
+        if after.lower() in ROLE_HEADS and after.islower() and _is_name_word(self.tokens[cand.last + 1]) \
+                if cand.last + 1 < len(self.tokens) else False:
+            return "ORG", WEAK  # the employer before a role: "Goldman Sachs economist Jan Hatzius"
         if words > 1:
             return "PER", WEAK
         return None, NONE
@@ -268,8 +282,9 @@ def find_names(text: str, tokens: list[Token], gaz: Gazetteer | None = None) -> 
 
 
 def _after_preposition(tokens: list[Token], first: int) -> bool:
-    """"at the X", "outside the X"."""
-    return first >= 2 and tokens[first - 1].lower == "the" and tokens[first - 2].lower in BUILDING_PREPOSITIONS
+    """"at the X", "outside the X", "in X"."""
+    before = first - 1 if first >= 1 and tokens[first - 1].lower == "the" else first
+    return before >= 1 and tokens[before - 1].lower in BUILDING_PREPOSITIONS
 
 
 def _spread_labels(reader: _RunReader, candidates: list[_Candidate]) -> None:

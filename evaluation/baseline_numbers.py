@@ -28,7 +28,7 @@ _NUMBER = r"(?:%s|%s)" % (_DIGITS, _WORD_NUMBER)
 _MAGNITUDE_SUFFIX = r"(?:\s?(?:bn|mn|m|tn|trn|k)\b|\s+%s\b)" % _MAGNITUDE
 _CURRENCY_SIGN = r"(?:(?:US|A|C|HK|NZ|S)?[$\u20ac\u00a3\u00a5\u20b9\u20bd]|\b(?:USD|EUR|GBP|JPY|CNY|RUB)\s)"
 _CURRENCY_WORDS = (r"(?:dollars?|euros?|pounds sterling|yen|yuan|renminbi|roubles?|rubles?|rupees?|hryvnias?|"
-                   r"francs?|riyals?|dirhams?|pesos?|lira|liras)")
+                   r"francs?|riyals?|dirhams?|pesos?|lira|liras|reais|rand|shekels?|zloty)")
 _UNIT = (r"(?:(?:square |cubic )?(?:kilomet(?:re|er)s?|km|miles?|met(?:re|er)s?|feet|foot|ft|inches|cm|mm)|"
          r"kilograms?|kg|tonnes?|tons?|litres?|liters?|gallons?|barrels?|megawatts?|gigawatts?|MW|GW|kWh|"
          r"degrees(?: Celsius| Fahrenheit)?|°C|°F|acres?|hectares?|km/h|mph|knots)(?:\s+(?:per|a) day)?")
@@ -51,7 +51,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("date", r"(?<![\w$])(?:1[5-9]|20)\d0s\b"),
     ("date", r"(?<![\w.,$/-])%s(?![\w%%]|,\d|\.\d|\s?(?:percent|per cent))" % _YEAR),
     ("date", r"(?<![\w.,])\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|(?<![\w.,:])\d{1,2}:\d{2}(?![\w:])"),
-    ("duration", r"%s(?:-%s|\s+%s)\b" % (_NUMBER, _TIME_UNIT, _TIME_UNIT)),
+    ("duration", r"%s(?:-%s(?:-old)?|\s+%s)\b" % (_NUMBER, _TIME_UNIT, _TIME_UNIT)),
     ("quantity", r"%s%s?\s?%s(?!\w)" % (_NUMBER, _MAGNITUDE_SUFFIX, _UNIT)),
     ("ordinal", r"(?<![\w.,])\d+(?:st|nd|rd|th)\b|\b(?:%s)\b" % "|".join(_ORDINAL_WORDS.split())),
     ("cardinal", r"%s%s?" % (_NUMBER, _MAGNITUDE_SUFFIX)),

@@ -173,6 +173,9 @@ class _Attributor:
         if (e := self._entity_ending_at(i)) is not None:
             return e
         tok = self.tokens[i]
+        if tok.text == "," and self.tokens[verb].lower.endswith("ing"):
+            # "X criticised the plan, saying ...": the participle's subject opens the sentence.
+            return next((e for e in self.speakers if self.tokens[lo].start <= e.start < tok.start), None)
         if tok.text in PRONOUNS:
             return self.antecedent(tok.start)
         if tok.lower == "who" and i >= 2 and self.tokens[i - 1].text == ",":

@@ -239,3 +239,30 @@ def test_capitalised_compound_modifier_keeps_only_the_place():
 
 def test_version_string_for_caching():
     assert isinstance(BASELINE_VERSION, str) and BASELINE_VERSION
+
+
+# --- wire-style text --------------------------------------------------------------------------
+
+def test_capitalised_dateline_and_abbreviated_titles():
+    text = "WASHINGTON (Reuters) - Mr. Biden met Sen. Elizabeth Warren and Dr. Anthony Fauci."
+    assert [(s["text"], s["label"]) for s in extract(text)] == [
+        ("WASHINGTON", "LOC"), ("Reuters", "ORG"), ("Biden", "PER"), ("Elizabeth Warren", "PER"),
+        ("Anthony Fauci", "PER")]
+
+
+def test_employer_before_a_role_is_an_organisation():
+    text = "Goldman Sachs economist Jan Hatzius expects three cuts."
+    assert [(s["text"], s["label"]) for s in extract(text)] == [
+        ("Goldman Sachs", "ORG"), ("Jan Hatzius", "PER"), ("three", "NUM")]
+
+
+def test_participle_speech_verb_takes_the_sentence_subject():
+    text = 'Sen. Elizabeth Warren, a Massachusetts Democrat, criticized the decision, saying: "Families are hurting."'
+    assert quotes(text) == [('"Families are hurting."', "Elizabeth Warren")]
+
+
+def test_prefixed_arabic_name_and_ages():
+    text = 'Spokesman Majed al-Ansari said a 45-year-old man was hurt. "We are working," al-Ansari said.'
+    assert labelled(text, "PER") == ["Majed al-Ansari", "al-Ansari"]
+    assert [(s["text"], s["num_kind"]) for s in extract(text) if s["label"] == "NUM"] == [("45-year-old", "duration")]
+    assert quotes(text) == [('"We are working,"', "al-Ansari")]
