@@ -195,7 +195,47 @@ def compare_command(
                    f"p = {t.p_value:.3g} ({t.n_resamples} paired resamples)")
 
 
+def score_tokens_command(
+    predictions: Path = typer.Argument(..., help="JSONL: {id: sentence id, ner_tags: [...], quote_tags: [...]}."),
+    gold: Path = GoldOption,
+    gold_documents: Path = GoldDocsOption,
+    split: str = SplitOption,
+    fmt: Format = typer.Option(Format.table, "--format", help="table or json on stdout."),
+) -> None:
+    """Score IOB2 tags on the `tokens` config with seqeval (strict mode, IOB2) and the span scorer.
+
+    Prints seqeval's own classification report, exactly as seqeval prints it, then the span scorer's strict precision, recall and F1 per label, which are the same numbers (the macro row differs by definition: seqeval averages over labels seen in gold or predictions, newsspans over gold labels). Tags may be strings or the dataset's ClassLabel ids.
+
+    Example: `newsspans score-tokens tags.jsonl`
+    """  # noqa: E501
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
+
+    from .tokens_score import gold_sentences, read_tag_predictions
+    from .seqeval_check import score_token_tags
+
+    try:
+        data = _gold(gold, gold_documents, split)
+        pairs = read_tag_predictions(predictions, gold_sentences(data.documents, data.spans))
+    except CorpusError as exc:
+        fail(exc, BAD_INPUT)
+    results = {field: score_token_tags(true, pred) for field, (true, pred) in pairs.items()}
+    if fmt is Format.json:
+        typer.echo(json.dumps(results, indent=1))
+        return
+    for field, (true, pred) in pairs.items():
+        typer.echo(f"{field}: seqeval classification_report(mode='strict', scheme=IOB2)")
+        typer.echo(classification_report(true, pred, mode="strict", scheme=IOB2, digits=4, zero_division=0))
+        ours = results[field]["newsspans"]
+        typer.echo(f"{field}: newsspans span scorer, strict scheme")
+        for label, row in ours.items():
+            typer.echo(f"{label:>12} {row['precision']:.4f} {row['recall']:.4f} {row['f1-score']:.4f} "
+                       f"{row['support']:>6}")
+        typer.echo()
+
+
 def register(app: typer.Typer) -> None:
-    """Add `score` and `compare` to the root `newsspans` app."""
+    """Add `score`, `compare` and `score-tokens` to the root `newsspans` app."""
     app.command("score")(score_command)
     app.command("compare")(compare_command)
+    app.command("score-tokens")(score_tokens_command)

@@ -88,9 +88,17 @@ def render_errors(report: Report, texts: Mapping[str, str], console: Console | N
                 kind = error_kind(g.label, p.label, (g.start, g.end) == (p.start, p.end))
                 lines.append((g.doc_id, g.start, f"{kind}: gold {g.label} {_context(text, g.start, g.end)} "
                                                   f"predicted {p.label} {_context(text, p.start, p.end)}"))
+        if layer.speakers is not None:
+            for k, (i, j) in enumerate(zip(layer.matching.gold.tolist(), layer.matching.pred.tolist())):
+                if not layer.speakers.right[k]:
+                    g, p = layer.gold[i], layer.predicted[j]
+                    said = p.speaker if not isinstance(p.speaker, tuple) else texts[p.doc_id][slice(*p.speaker)]
+                    lines.append((g.doc_id, g.start, f"speaker: gold {layer.speakers.gold_names[i]!r}, predicted "
+                                                      f"{said!r} for {_context(texts[g.doc_id], g.start, g.end)}"))
         for j, p in enumerate(layer.predicted):
             if layer.pred_outcomes[strict, j] == SPURIOUS:
                 lines.append((p.doc_id, p.start, f"spurious {p.label} {_context(texts[p.doc_id], p.start, p.end)}"))
-        console.print(f"[bold]{name} layer: {len(lines)} error(s) under the strict scheme[/bold]")
+        what = "strict-scheme and speaker errors" if layer.speakers is not None else "strict-scheme errors"
+        console.print(f"[bold]{name} layer: {len(lines)} {what}[/bold]")
         for doc_id, start, line in sorted(lines, key=lambda x: (report.documents.index(x[0]), x[1])):
             console.print(f"{escape(doc_id)}:{start} {line}", soft_wrap=True)

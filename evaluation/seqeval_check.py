@@ -22,8 +22,10 @@ def seqeval_strict(true: Sequence[Sequence[str]], pred: Sequence[Sequence[str]])
     from seqeval.metrics import classification_report
     from seqeval.scheme import IOB2
 
-    return classification_report([list(s) for s in true], [list(s) for s in pred], mode="strict", scheme=IOB2,
-                                 output_dict=True, zero_division=0)
+    report = classification_report([list(s) for s in true], [list(s) for s in pred], mode="strict", scheme=IOB2,
+                                   output_dict=True, zero_division=0)
+    # Plain floats and ints (seqeval returns numpy scalars), so the report is JSON-serialisable.
+    return {key: {m: int(v) if m == "support" else float(v) for m, v in row.items()} for key, row in report.items()}
 
 
 def _arrays(seqs: Sequence[Sequence[str]], label_index: dict[str, int], mode: str) -> SpanArrays:

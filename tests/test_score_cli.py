@@ -240,3 +240,32 @@ def test_every_command_has_help_with_an_example():
     for command in ("score", "compare"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and f"newsspans {command}" in result.stdout
+
+
+# --- The tokens config ----------------------------------------------------------------------------
+
+def test_score_tokens_matches_seqeval_and_rejects_bad_rows(bundled, tmp_path):
+    from newsspans.corpus.rows import token_rows
+
+    docs, spans = bundled
+    rows, _ = token_rows(docs, spans)
+    path = tmp_path / "tags.jsonl"
+    lines = []
+    for k, r in enumerate(rows):
+        # Drop every third entity's first tag: stray I- tags, which seqeval strict mode ignores.
+        ner = [("O" if t.startswith("B-") and (k + i) % 3 == 0 else t) for i, t in enumerate(r["ner_tags"])]
+        lines.append(json.dumps({"id": r["id"], "ner_tags": ner}))
+    path.write_text("\n".join(lines) + "\n")
+    result = report_json(invoke("score-tokens", path, "--format", "json"))
+    assert set(result) == {"ner_tags"}
+    ours, theirs = result["ner_tags"]["newsspans"], result["ner_tags"]["seqeval"]
+    for key in ours:
+        for metric in ("precision", "recall", "f1-score", "support"):
+            assert ours[key][metric] == pytest.approx(theirs[key][metric])
+    assert theirs["micro avg"]["recall"] < 1.0
+    table = invoke("score-tokens", path)
+    assert table.exit_code == 0 and "micro avg" in table.stdout
+
+    path.write_text(json.dumps({"id": rows[0]["id"], "ner_tags": ["O"]}) + "\n")
+    bad = invoke("score-tokens", path)
+    assert bad.exit_code == 2 and f"tags.jsonl:1, document {rows[0]['id']!r}: ner_tags: 1 tags for" in bad.stderr
