@@ -319,3 +319,37 @@ def test_more_pairs_beat_the_largest_single_overlap():
     m = micro(r, "partial")
     assert (m["partial"], m["missed"], m["spurious"]) == (2, 0, 0)
     assert prf1(r, "partial") == (0.5, 0.5, 0.5)
+
+
+# --- Where nervaluate disagrees (run side by side; nervaluate is a test dependency) -------------
+
+def nervaluate_counts(true: list[tuple], pred: list[tuple]) -> dict:
+    from nervaluate import Evaluator
+
+    as_dicts = lambda spans: [[{"label": lab, "start": a, "end": b} for a, b, lab in spans]]  # noqa: E731
+    result = Evaluator(as_dicts(true), as_dicts(pred), tags=["PER", "LOC"], loader="dict").evaluate()
+    return {k: (v.correct, v.incorrect, v.partial, v.missed, v.spurious) for k, v in result["overall"].items()}
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_prediction_order_changes_nervaluate_but_not_newsspans():
+    # Gold PER [0,13). Predictions: LOC [0,13) (right span, wrong type) and PER [0,13) (right).
+    g, p = [(0, 13, "PER")], [(0, 13, "LOC"), (0, 13, "PER")]
+    # nervaluate pairs the gold span with whichever prediction comes first.
+    assert nervaluate_counts(g, p)["strict"] == (0, 1, 0, 0, 1)
+    assert nervaluate_counts(g, p[::-1])["strict"] == (1, 0, 0, 0, 1)
+    # newsspans pairs the exact match in both orders: 1 correct, 1 spurious; P 1/2, R 1, F1 2/3.
+    for order in (p, p[::-1]):
+        r = score([DOC], gold(*g), preds(*order), NO_BOOT)
+        m = micro(r, "strict")
+        assert (m["correct"], m["incorrect"], m["spurious"]) == (1, 0, 1)
+        assert prf1(r, "strict") == (0.5, 1.0, round(2 / 3, 6))
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_touching_spans_overlap_in_nervaluate_but_not_in_newsspans():
+    # End-exclusive offsets: gold [0,6) "Angela" and prediction [6,13) " Merkel" share no character.
+    g, p = [(0, 6, "PER")], [(6, 13, "PER")]
+    assert nervaluate_counts(g, p)["partial"] == (0, 0, 1, 0, 0)  # nervaluate: a partial match
+    m = micro(score([DOC], gold(*g), preds(*p), NO_BOOT), "partial")
+    assert (m["partial"], m["missed"], m["spurious"]) == (0, 1, 1)  # newsspans: missed + spurious
