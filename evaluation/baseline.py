@@ -7,6 +7,7 @@ inside quotes (separate layers).
 """
 from __future__ import annotations
 
+from .baseline_intervals import Ranges
 from .baseline_names import OTHER, Entity, find_names
 from .baseline_numbers import find_numbers
 from .baseline_quotes import find_quotes
@@ -23,8 +24,8 @@ def _span(text: str, start: int, end: int, label: str, **extra) -> dict:
 def _without_overlaps(names: list[Entity], numbers: list) -> tuple[list[Entity], list]:
     """Drop numbers inside a name ("Act of 2025": the number is part of a law's name) and the
     OTHER names themselves; names never overlap each other by construction."""
-    taken = [(e.start, e.end) for e in names]
-    kept = [n for n in numbers if all(n.end <= s or n.start >= e for s, e in taken)]
+    taken = Ranges([(e.start, e.end) for e in names])
+    kept = [n for n in numbers if not taken.overlaps(n.start, n.end)]
     return [e for e in names if e.label != OTHER], kept
 
 

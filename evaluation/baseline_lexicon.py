@@ -7,6 +7,7 @@ below are general English news vocabulary. Nothing here is derived from the gold
 from __future__ import annotations
 
 from dataclasses import dataclass
+import functools
 from functools import lru_cache
 from importlib import resources
 
@@ -38,7 +39,7 @@ class Gazetteer:
             return "LOC"
         return None
 
-    @property
+    @functools.cached_property
     def longest_name_words(self) -> int:
         return max(len(n.split()) for n in self.places | self.organisations | self.demonyms)
 

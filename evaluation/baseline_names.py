@@ -101,6 +101,8 @@ class _RunReader:
     def __init__(self, text: str, tokens: list[Token], gaz: Gazetteer):
         self.text, self.tokens, self.gaz = text, tokens, gaz
         self.max_words = gaz.longest_name_words
+        self.names = gaz.places | gaz.organisations
+        self.known_words = self.names | gaz.demonyms
 
     def surface(self, first: int, last: int) -> str:
         return self.text[self.tokens[first].start:self.tokens[last - 1].end]
@@ -156,7 +158,7 @@ class _RunReader:
             if not tok.is_word:  # the "." of an abbreviation
                 i += 1
                 continue
-            known = self._longest(i, end, gaz.places | gaz.organisations)
+            known = self._longest(i, end, self.names)
             stop, head_label = self._head_phrase(i, end)
             if head_label and stop - i > known:
                 label = gaz.label_of(self.surface(i, stop)) or head_label
@@ -192,7 +194,7 @@ class _RunReader:
             tok = toks[j]
             if not tok.is_word or tok.text == "of" or tok.text in FUNCTION_WORDS or tok.lower in PERSON_TITLES \
                     or tok.text in MONTH_NAMES or tok.text in WEEKDAYS or tok.is_acronym \
-                    or self._longest(j, end, gaz.places | gaz.organisations | gaz.demonyms):
+                    or self._longest(j, end, self.known_words):
                 break
             j += 1
         while toks[j - 1].text in NAME_PARTICLES:  # never end on a particle

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .baseline_intervals import Ranges
 from .baseline_lexicon import MONTHS
 
 _UNITS_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -64,7 +65,14 @@ _WORD_NUMBERS = frozenset((_UNITS_WORDS + " " + _TENS_WORDS + " " + _ORDINAL_WOR
 _ONE_PRONOUN_NEXT = frozenset("of another who that which and or to in on at is was has had would will can could "
                               "must should may might another's".split())
 _ONE_PRONOUN_PREV = frozenset("no any every each the this that which anyone someone".split())
-_SENTENCE_OPENERS = re.compile(r"(?:^|[.!?:]\s+|\n|[\"'\u2018\u201c]\s?)$")
+_OPENER_BEFORE = re.compile(r"(?:[.!?:]\s+|\n\s*|[\"'\u2018\u201c]\s?)$")
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """Whether `start` begins the text, a sentence, a line or a quotation (looks back 4 characters)."""
+    if start <= 4 and not text[:start].strip():
+        return True
+    return bool(_OPENER_BEFORE.search(text[max(0, start - 4):start]))
 
 
 @dataclass(frozen=True)
@@ -84,13 +92,13 @@ def _accept(text: str, kind: str, start: int, end: int) -> bool:
     surface = text[start:end]
     head = _first_word(surface)
     if head.lower() in _WORD_NUMBERS:
-        if head[0].isupper() and not _SENTENCE_OPENERS.search(text[:start]):
+        if head[0].isupper() and not _sentence_initial(text, start):
             return False  # capitalised number words inside names: "Group of Seven"
         if head.lower() == "one" and surface.lower() == "one":
             prev = re.findall(r"[A-Za-z']+", text[max(0, start - 20):start])
             nxt = _first_word(text[end:].lstrip())
             return not (nxt.lower() in _ONE_PRONOUN_NEXT or not nxt or (prev and prev[-1].lower() in _ONE_PRONOUN_PREV))
-    if kind == "ordinal" and surface.isalpha() and surface[0].isupper() and not _SENTENCE_OPENERS.search(text[:start]):
+    if kind == "ordinal" and surface.isalpha() and surface[0].isupper() and not _sentence_initial(text, start):
         return False  # "First Lady", "Second World War" are names
     if kind == "date" and re.fullmatch(r"\d{4}", surface):
         # A four-digit number followed by a plural noun counts things ("2000 soldiers").
@@ -112,9 +120,9 @@ def find_numbers(text: str) -> list[NumberMention]:
             if end > start and _accept(text, kind, start, end):
                 found.append((start, end, priority, kind))
     chosen: list[NumberMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Ranges()
     for start, end, _, kind in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
-        if all(end <= s or start >= e for s, e in taken):
-            taken.append((start, end))
+        if not taken.overlaps(start, end):
+            taken.add(start, end)
             chosen.append(NumberMention(start, end, kind))
     return sorted(chosen, key=lambda n: n.start)

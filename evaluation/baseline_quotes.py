@@ -18,6 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .baseline_intervals import Ranges
 from .baseline_lexicon import ABBREVIATIONS, PRONOUNS, ROLE_HEADS, SPEECH_VERBS
 from .baseline_names import Entity
 from .baseline_tokens import Token
@@ -94,9 +95,10 @@ def _pair_line(line: str) -> list[tuple[int, int]]:
 def _sentence_starts(text: str, quotes: list[tuple[int, int]]) -> list[int]:
     """Offsets where sentences start, ignoring full stops inside quotations."""
     starts = [0]
+    inside = Ranges([(s + 1, e) for s, e in quotes])
     for m in re.finditer(r"(?:[.!?]['\"\u2019\u201d]?\s+|\n+)(?=\S)", text):
         dot = m.start()
-        if any(s < m.end() < e for s, e in quotes):
+        if inside.covers(m.end()):
             continue  # a full stop inside a quotation does not end the reporting sentence
         word = re.search(r"(\w+)\.$", text[max(0, dot - 10):dot + 1])
         if word and (word.group(1) in ABBREVIATIONS or (len(word.group(1)) == 1 and word.group(1).isupper())):
@@ -112,11 +114,27 @@ class _Attributor:
                  sentence_starts: list[int]):
         self.text, self.tokens, self.quotes, self.sentence_starts = text, tokens, quotes, sentence_starts
         self.token_starts = [t.start for t in tokens]
-        inside = lambda e: any(s <= e.start and e.end <= q for s, q in quotes)  # noqa: E731
-        # Speakers are people or organisations mentioned outside quotations.
-        self.speakers = [e for e in entities if e.label in ("PER", "ORG") and not inside(e)]
+        self.quote_starts = [s for s, _ in quotes]
+        # Speakers are people or organisations mentioned outside quotations, in text order
+        # (entities never overlap, so ordering by start also orders by end).
+        self.speakers = sorted((e for e in entities if e.label in ("PER", "ORG") and not self.in_quote(e.start)),
+                               key=lambda e: e.start)
+        self.speaker_offsets = [e.start for e in self.speakers]
         self.speaker_ends = {e.end: e for e in self.speakers}
         self.speaker_starts = {e.start: e for e in self.speakers}
+
+    def in_quote(self, offset: int) -> bool:
+        k = bisect.bisect_right(self.quote_starts, offset) - 1
+        return k >= 0 and offset < self.quotes[k][1]
+
+    def _speakers_between(self, lo: int, hi: int) -> list[Entity]:
+        """Speaker mentions starting in [lo, hi), in text order."""
+        return self.speakers[bisect.bisect_left(self.speaker_offsets, lo):bisect.bisect_left(self.speaker_offsets, hi)]
+
+    def _speakers_before(self, offset: int):
+        """Speaker mentions ending at or before `offset`, nearest first."""
+        k = bisect.bisect_left(self.speaker_offsets, offset)
+        return (e for e in reversed(self.speakers[:k]) if e.end <= offset)
 
     def token_index(self, offset: int) -> int:
         """Index of the first token starting at or after `offset`."""
@@ -124,22 +142,15 @@ class _Attributor:
 
     def words(self, lo: int, hi: int) -> list[int]:
         """Token indices in [lo, hi) (character offsets) that lie outside quotations."""
-        out = []
-        for i in range(self.token_index(lo), self.token_index(hi)):
-            t = self.tokens[i]
-            if not any(s <= t.start < e for s, e in self.quotes):
-                out.append(i)
-        return out
+        return [i for i in range(self.token_index(lo), self.token_index(hi)) if not self.in_quote(self.tokens[i].start)]
 
     def _entity_ending_at(self, i: int) -> Entity | None:
         return self.speaker_ends.get(self.tokens[i].end) if 0 <= i < len(self.tokens) else None
 
     def _person_before(self, offset: int, role: str | None = None) -> Entity | None:
         """Nearest person mentioned before `offset` (with `role` among its titles, if given)."""
-        for e in reversed(self.speakers):
-            if e.end <= offset and e.label == "PER" and (role is None or role in e.roles):
-                return e
-        return None
+        return next((e for e in self._speakers_before(offset) if e.label == "PER" and (role is None or role in e.roles)),
+                    None)
 
     def antecedent(self, offset: int) -> Entity | None:
         """Person a pronoun at `offset` refers to: the first person of its own sentence before
@@ -148,7 +159,7 @@ class _Attributor:
         for n in range(index, -1, -1):
             lo = self.sentence_starts[n]
             hi = offset if n == index else self.sentence_starts[n + 1]
-            people = [e for e in self.speakers if e.label == "PER" and lo <= e.start and e.end <= hi]
+            people = [e for e in self._speakers_between(lo, hi) if e.label == "PER" and e.end <= hi]
             if people:
                 return self.nearest_mention(people[0], offset)
         return None
@@ -157,9 +168,9 @@ class _Attributor:
         """The last mention of the same person before `offset` ("Kim" after "Kim Jong Un")."""
         name = self.text[person.start:person.end]
         words = set(name.split())
-        for e in reversed(self.speakers):
-            other = self.text[e.start:e.end]
-            if e.end <= offset and e.label == "PER" and (other == name or set(other.split()) <= words or words <= set(other.split())):
+        for e in self._speakers_before(offset):
+            other = set(self.text[e.start:e.end].split())
+            if e.label == "PER" and (other <= words or words <= other):
                 return e
         return person
 
@@ -175,7 +186,7 @@ class _Attributor:
         tok = self.tokens[i]
         if tok.text == "," and self.tokens[verb].lower.endswith("ing"):
             # "X criticised the plan, saying ...": the participle's subject opens the sentence.
-            return next((e for e in self.speakers if self.tokens[lo].start <= e.start < tok.start), None)
+            return next(iter(self._speakers_between(self.tokens[lo].start, tok.start)), None)
         if tok.text in PRONOUNS:
             return self.antecedent(tok.start)
         if tok.lower == "who" and i >= 2 and self.tokens[i - 1].text == ",":
@@ -240,8 +251,8 @@ class _Attributor:
         return self.tokens[i].lower in SPEECH_VERBS
 
     def _next_quote_start(self, offset: int, default: int) -> int:
-        later = [s for s, _ in self.quotes if s >= offset]
-        return min(later + [default])
+        k = bisect.bisect_left(self.quote_starts, offset)
+        return min(self.quote_starts[k], default) if k < len(self.quote_starts) else default
 
     def has_speech_verb(self, lo: int, hi: int) -> bool:
         return any(self._is_speech_verb(i) for i in self.words(lo, hi)) or "according to" in self.text[lo:hi].lower()
