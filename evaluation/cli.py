@@ -53,7 +53,8 @@ GoldDocsOption = typer.Option(None, "--gold-documents", help="Sources folder or 
 SplitOption = typer.Option("test", "--split", help="Split of the bundled corpus (it has one: test).")
 LabelMapOption = typer.Option(None, "--label-map", help="Presets (spacy, ontonotes, conll) and FOREIGN=LABEL pairs, "
                               "comma-separated, e.g. 'spacy' or 'PERSON=PER,GPE=LOC,MONEY=NUM:money'.")
-IgnoreOption = typer.Option([], "--ignore-label", help="Drop predictions with this label (repeatable); counted in the report.")
+IgnoreOption = typer.Option([], "--ignore-label",
+                            help="Drop predictions with this label (repeatable); counted in the report.")
 DropUnknownOption = typer.Option(False, "--drop-unknown", help="Drop predictions whose label is not mapped, "
                                  "instead of failing; counted in the report.")
 SchemeOption = typer.Option(Scheme.strict, "--scheme", help="Scheme of the table and of --fail-under.")

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import queue
 import signal
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -172,6 +172,13 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
     return run
 
 
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        proc.kill()
+
+
 def _pump(stream, sink: queue.Queue) -> None:
     for line in iter(stream.readline, ""):
         sink.put(line)
@@ -186,8 +193,9 @@ def run_command(command: str, documents: Sequence[Document], *, timeout: float |
     the program exits, crashes or times out are recorded as errors (with its last stderr line).
     """
     source = f"command {command!r} output"
+    # Its own process group, so a timeout kills the program and not only the shell running it.
     proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True)
     lines: queue.Queue = queue.Queue()
     stderr: list[str] = []
 
@@ -211,7 +219,7 @@ def run_command(command: str, documents: Sequence[Document], *, timeout: float |
             try:
                 line = lines.get(timeout=timeout)
             except queue.Empty:
-                proc.kill()
+                _kill_group(proc)
                 failure = f"timed out after {timeout:g}s waiting for output"
                 break
             if line is None:

@@ -62,7 +62,8 @@ def check_predictions(documents: Sequence[Document], predictions: Mapping[str, S
     return problems
 
 
-def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int], label_index: Mapping[str, int]) -> SpanArrays:
+def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int],
+            label_index: Mapping[str, int]) -> SpanArrays:
     return SpanArrays.build([doc_index[s.doc_id] for s in spans], [s.start for s in spans],
                             [s.end for s in spans], [label_index[s.label] for s in spans])
 
@@ -132,8 +133,8 @@ def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapp
         if name == "quote":
             layer.speakers = _speakers(layer, doc_spans, doc_index, len(documents), options)
         layers[name] = layer
+    errors = dict(extractor_errors or {})
     return Report(
         documents=[d.id for d in documents], layers=layers, options=options, gold_source=gold_source,
-        predictions_source=predictions_source, dropped=dict(dropped or {}),
-        extractor_errors=dict(extractor_errors or {}),
-        missing_predictions=[d.id for d in documents if d.id not in predictions and d.id not in (extractor_errors or {})])
+        predictions_source=predictions_source, dropped=dict(dropped or {}), extractor_errors=errors,
+        missing_predictions=[d.id for d in documents if d.id not in predictions and d.id not in errors])
