@@ -76,7 +76,7 @@ ambassador envoy secretary secretary-general undersecretary spokesman spokeswoma
 spokesperson speaker chairman chairwoman chair chief ceo director leader head mr mrs ms
 miss dr prof professor rev sir dame lord lady deputy coach economist analyst correspondent
 editor founder official officer diplomat activist attorney prosecutor dictator tycoon
-singer actor actress president-elect minister-president foreign defence defense interior
+singer actor actress president-elect minister-president executive foreign defence defense interior
 finance justice health senior former acting late opposition
 """)
 # Title words that can also head a role noun phrase ("the spokesman said") pointing back to the
@@ -158,6 +158,8 @@ denies predicted predicts shouted shouts cautioned cautions responded responds q
 reported reports pointed points accused accuses
 """)
 PRONOUNS = _words("he she He She")
+# Legal and corporate endings: "Toyota Motor Corp" is also called "Toyota".
+CORPORATE_SUFFIXES = _words("Corp Corporation Inc Ltd LLC Plc PLC Co Company Group Holdings Motor Motors AG SA SE NV GmbH")
 # Organisations named after their building: ORG as actors ("the Kremlin said"), LOC as places
 # ("at the White House").
 BUILDINGS = frozenset({"Kremlin", "White House", "Pentagon", "Downing Street", "Elysee", "Élysée"})

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .baseline_lexicon import (
-    ABBREVIATIONS, BUILDING_PREPOSITIONS, BUILDINGS, FUNCTION_WORDS, MONTH_NAMES, NON_ENTITY_ACRONYMS, ORG_HEADS, ORG_INTRODUCERS,
+    ABBREVIATIONS, BUILDING_PREPOSITIONS, BUILDINGS, CORPORATE_SUFFIXES, FUNCTION_WORDS, MONTH_NAMES, NON_ENTITY_ACRONYMS, ORG_HEADS, ORG_INTRODUCERS,
     OTHER_HEADS, PERSON_TITLES, PLACE_HEADS, PLACE_NOUNS, PLACE_PREPOSITIONS, ROLE_HEADS,
     SPEECH_VERBS, WEEKDAYS, Gazetteer, gazetteer,
 )
@@ -300,6 +300,12 @@ def _spread_labels(reader: _RunReader, candidates: list[_Candidate]) -> None:
         if c.label == "LOC" and c.last - c.first > 1 and reader.tokens[c.last - 1].text in PLACE_HEADS:
             # "Leningrad Oblast" shows that "Leningrad" names a place.
             by_surface.setdefault(reader.surface(c.first, c.last - 1), ("LOC", CUED))
+        if c.label == "ORG" and c.strength == STRONG:
+            # "Toyota Motor Corp" is also "Toyota Motor" and "Toyota".
+            last = c.last
+            while last - c.first > 1 and reader.tokens[last - 1].text in CORPORATE_SUFFIXES:
+                last -= 1
+                by_surface.setdefault(reader.surface(c.first, last), ("ORG", CUED))
         if c.label == "PER" and c.strength >= WEAK and c.last - c.first > 1:
             for tok in reader.tokens[c.first:c.last]:
                 if tok.is_word and tok.text not in NAME_PARTICLES:

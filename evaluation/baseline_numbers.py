@@ -34,7 +34,7 @@ _UNIT = (r"(?:(?:square |cubic )?(?:kilomet(?:re|er)s?|km|miles?|met(?:re|er)s?|
          r"kilograms?|kg|tonnes?|tons?|litres?|liters?|gallons?|barrels?|megawatts?|gigawatts?|MW|GW|kWh|"
          r"degrees(?: Celsius| Fahrenheit)?|°C|°F|acres?|hectares?|km/h|mph|knots)(?:\s+(?:per|a) day)?")
 _TIME_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies))"
-_MONTH = r"(?:%s|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)" % "|".join(MONTHS.split())
+_MONTH = r"(?:%s|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)" % "|".join(MONTHS.split())
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
@@ -64,6 +64,7 @@ _WORD_NUMBERS = frozenset((_UNITS_WORDS + " " + _TENS_WORDS + " " + _ORDINAL_WOR
 # "one" is a pronoun before these words or after these determiners ("one of", "no one").
 _ONE_PRONOUN_NEXT = frozenset("of another who that which and or to in on at is was has had would will can could "
                               "must should may might another's".split())
+_AFTER_FRACTION = frozenset("of since in on at to from by for and or than over during more less".split())
 _ONE_PRONOUN_PREV = frozenset("no any every each the this that which anyone someone".split())
 _OPENER_BEFORE = re.compile(r"(?:[.!?:]\s+|\n\s*|[\"'\u2018\u201c]\s?)$")
 
@@ -100,6 +101,10 @@ def _accept(text: str, kind: str, start: int, end: int) -> bool:
             return not (nxt.lower() in _ONE_PRONOUN_NEXT or not nxt or (prev and prev[-1].lower() in _ONE_PRONOUN_PREV))
     if kind == "ordinal" and surface.isalpha() and surface[0].isupper() and not _sentence_initial(text, start):
         return False  # "First Lady", "Second World War" are names
+    if kind == "ordinal" and surface.isalpha() and re.search(r"\b(?:a|one)\s+$", text[max(0, start - 5):start]):
+        nxt = _first_word(text[end:].lstrip())
+        if not nxt or not nxt.islower() or nxt in _AFTER_FRACTION:
+            return False  # fractions: "about a third since 2020", "one third of the budget"
     if kind == "date" and re.fullmatch(r"\d{4}", surface):
         # A four-digit number followed by a plural noun counts things ("2000 soldiers").
         nxt = re.match(r"\s+([a-z]+)", text[end:])

@@ -266,3 +266,12 @@ def test_prefixed_arabic_name_and_ages():
     assert labelled(text, "PER") == ["Majed al-Ansari", "al-Ansari"]
     assert [(s["text"], s["num_kind"]) for s in extract(text) if s["label"] == "NUM"] == [("45-year-old", "duration")]
     assert quotes(text) == [('"We are working,"', "al-Ansari")]
+
+
+def test_company_short_names_abbreviated_months_and_fractions():
+    text = ("TOKYO, Oct 31 (Reuters) - Toyota Motor Corp said profits rose by about a third. "
+            "Shares of Toyota rose 1.2% after Chief Executive Koji Sato spoke of a third plant.")
+    assert [(s["text"], s["label"], s.get("num_kind")) for s in extract(text)] == [
+        ("TOKYO", "LOC", None), ("Oct 31", "NUM", "date"), ("Reuters", "ORG", None),
+        ("Toyota Motor Corp", "ORG", None), ("Toyota", "ORG", None), ("1.2%", "NUM", "percent"),
+        ("Koji Sato", "PER", None), ("third", "NUM", "ordinal")]
