@@ -126,8 +126,8 @@ class _RunReader:
         head, kind = -1, None
         for j in range(i, end):
             word = self.tokens[j].text
-            if word in FUNCTION_WORDS or (word.lower() in ROLE_HEADS and word not in ORG_HEADS):
-                break
+            if word in FUNCTION_WORDS or (j > i and word.lower() in ROLE_HEADS and word not in ORG_HEADS):
+                break  # a title ends the phrase, except as its first word ("General Motors")
             # A head needs a name before it ("Security Council") or an "of" complement after it
             # ("Group of Seven"); a lone "Council" or "Bill" is left to the other rules.
             named = j > i or (j + 2 < end and self.tokens[j + 1].text == "of")

@@ -275,3 +275,16 @@ def test_company_short_names_abbreviated_months_and_fractions():
         ("TOKYO", "LOC", None), ("Oct 31", "NUM", "date"), ("Reuters", "ORG", None),
         ("Toyota Motor Corp", "ORG", None), ("Toyota", "ORG", None), ("1.2%", "NUM", "percent"),
         ("Koji Sato", "PER", None), ("third", "NUM", "ordinal")]
+
+
+def test_guillemets_and_nested_quotes():
+    text = ("Interior Minister Gerald Darmanin told France Inter: \"The attackers used a tool called "
+            "'LockBit', and we know where they are.\"\n\u00abNous ne c\u00e9derons pas\u00bb, a d\u00e9clar\u00e9 le ministre.")
+    assert quotes(text) == [
+        ("\"The attackers used a tool called 'LockBit', and we know where they are.\"", "Gerald Darmanin"),
+        ("\u00abNous ne c\u00e9derons pas\u00bb", None)]
+
+
+def test_title_as_first_word_of_an_organisation():
+    text = "General Motors cut 500 jobs, a union said."
+    assert [(s["text"], s["label"]) for s in extract(text)] == [("General Motors", "ORG"), ("500", "NUM")]
