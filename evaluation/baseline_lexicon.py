@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import functools
-from functools import lru_cache
 from importlib import resources
 
 DATA_PACKAGE = "newsspans.evaluation"
@@ -44,7 +43,7 @@ class Gazetteer:
         return max(len(n.split()) for n in self.places | self.organisations | self.demonyms)
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     places: set[str] = set()
     demonyms: set[str] = set(_data_lines("baseline_demonyms.txt"))
@@ -81,7 +80,10 @@ finance justice health senior former acting late opposition
 """)
 # Title words that can also head a role noun phrase ("the spokesman said") pointing back to the
 # person introduced with that title; adjectives like "foreign" or "former" are not such heads.
-ROLE_HEADS = PERSON_TITLES - _words("foreign defence defense interior finance health senior former acting late opposition mr mrs ms miss dr prof rev sir dame lord lady gen col lt capt sgt sen rep gov")
+ROLE_HEADS = PERSON_TITLES - _words("""
+foreign defence defense interior finance health senior former acting late opposition mr mrs ms
+miss dr prof rev sir dame lord lady gen col lt capt sgt sen rep gov
+""")
 
 # Head words that make a capitalised sequence an organisation ("Security Council", "Qatar Tribune").
 ORG_HEADS = _words("""
@@ -159,7 +161,8 @@ reported reports pointed points accused accuses
 """)
 PRONOUNS = _words("he she He She")
 # Legal and corporate endings: "Toyota Motor Corp" is also called "Toyota".
-CORPORATE_SUFFIXES = _words("Corp Corporation Inc Ltd LLC Plc PLC Co Company Group Holdings Motor Motors AG SA SE NV GmbH")
+CORPORATE_SUFFIXES = _words(
+    "Corp Corporation Inc Ltd LLC Plc PLC Co Company Group Holdings Motor Motors AG SA SE NV GmbH")
 # Organisations named after their building: ORG as actors ("the Kremlin said"), LOC as places
 # ("at the White House").
 BUILDINGS = frozenset({"Kremlin", "White House", "Pentagon", "Downing Street", "Elysee", "Élysée"})

@@ -108,7 +108,8 @@ def _accept(text: str, kind: str, start: int, end: int) -> bool:
     if kind == "date" and re.fullmatch(r"\d{4}", surface):
         # A four-digit number followed by a plural noun counts things ("2000 soldiers").
         nxt = re.match(r"\s+([a-z]+)", text[end:])
-        if nxt and nxt.group(1).endswith("s") and len(nxt.group(1)) > 3 and nxt.group(1) not in ("this", "was", "has", "its", "his", "across"):
+        word = nxt.group(1) if nxt else ""
+        if word.endswith("s") and len(word) > 3 and word not in ("this", "was", "has", "its", "his", "across"):
             return False
     return True
 

@@ -77,7 +77,7 @@ def _pair_line(line: str) -> list[tuple[int, int]]:
         if _family(c) != opened[1]:
             continue  # a nested quotation of the other family
         if can_close:
-            weak = _family(c) == "single" and prev == "s" and line[p + 1:p + 3][:1] == " " and line[p + 2:p + 3].islower()
+            weak = _family(c) == "single" and prev == "s" and nxt == " " and line[p + 2:p + 3].islower()
             if weak:
                 fallback = p
                 continue
@@ -149,8 +149,8 @@ class _Attributor:
 
     def _person_before(self, offset: int, role: str | None = None) -> Entity | None:
         """Nearest person mentioned before `offset` (with `role` among its titles, if given)."""
-        return next((e for e in self._speakers_before(offset) if e.label == "PER" and (role is None or role in e.roles)),
-                    None)
+        people = (e for e in self._speakers_before(offset) if e.label == "PER")
+        return next((e for e in people if role is None or role in e.roles), None)
 
     def antecedent(self, offset: int) -> Entity | None:
         """Person a pronoun at `offset` refers to: the first person of its own sentence before

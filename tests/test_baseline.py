@@ -257,7 +257,8 @@ def test_employer_before_a_role_is_an_organisation():
 
 
 def test_participle_speech_verb_takes_the_sentence_subject():
-    text = 'Sen. Elizabeth Warren, a Massachusetts Democrat, criticized the decision, saying: "Families are hurting."'
+    text = ("Sen. Elizabeth Warren, a Massachusetts Democrat, criticized the decision, "
+            'saying: "Families are hurting."')
     assert quotes(text) == [('"Families are hurting."', "Elizabeth Warren")]
 
 
