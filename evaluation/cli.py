@@ -20,6 +20,7 @@ from .counts import SCHEMES
 from .extractors import (DEFAULT_BATCH_SIZE, ExtractorFailure, ExtractorRun, load_extractor, run_command,
                          run_extractor)
 from .gold import Gold, load_gold
+from .html_cli import report_command, write_compare_html, write_report_html
 from .labelmap import apply_label_map, parse_label_map
 from .metrics import prf
 from .predictions import read_predictions, write_predictions
@@ -60,8 +61,15 @@ DropUnknownOption = typer.Option(False, "--drop-unknown", help="Drop predictions
 SchemeOption = typer.Option(Scheme.strict, "--scheme", help="Scheme of the table and of --fail-under.")
 BootstrapOption = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals).")
 SeedOption = typer.Option(0, "--seed", help="Bootstrap random seed.")
+HtmlOption = typer.Option(None, "--html", help="Also write a self-contained HTML report (every span drawn in "
+                          "its document, errors styled by kind) to this file.")
 MinOverlapOption = typer.Option(0.0, "--min-overlap", min=0.0, max=1.0,
                                 help="Least overlap / union length for a gold and a predicted span to be paired.")
+
+
+def _os_problem(exc: OSError) -> CorpusError:
+    """A file that cannot be read or written, as a one-line problem naming it."""
+    return CorpusError(Problem(exc.strerror or str(exc), file=str(exc.filename or "")))
 
 
 def _gold(gold: Path | None, gold_documents: Path | None, split: str) -> Gold:
@@ -105,6 +113,7 @@ def score_command(
     scheme: Scheme = SchemeOption,
     fmt: Format = typer.Option(Format.table, "--format", help="table (rich) or json (the full report) on stdout."),
     output: Path = typer.Option(None, "--output", help="Also write the full JSON report to this file."),
+    html: Path = HtmlOption,
     errors: bool = typer.Option(False, "--errors", help="List every strict-scheme error with its text context."),
     fail_under: float = typer.Option(None, "--fail-under", help="Exit 1 when the micro F1 of --layer under "
                                      "--scheme is below this (0-1), for CI."),
@@ -135,9 +144,19 @@ def score_command(
         fail(exc, BAD_INPUT)
     except ExtractorFailure as exc:
         fail(CorpusError(Problem(f"extractor failed on {exc}")), BAD_INPUT)
+    except OSError as exc:
+        fail(_os_problem(exc), BAD_INPUT)
     payload = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
     if output is not None:
-        write_text_atomic(output, payload + "\n")
+        try:
+            write_text_atomic(output, payload + "\n")
+        except OSError as exc:
+            fail(_os_problem(exc), BAD_INPUT)
+    if html is not None:
+        try:
+            write_report_html(html, report.to_dict(), data.documents, scheme.value)
+        except CorpusError as exc:
+            fail(exc, BAD_INPUT)
     if fmt is Format.json:
         typer.echo(payload)
     else:
@@ -167,6 +186,7 @@ def compare_command(
     bootstrap: int = BootstrapOption,
     seed: int = SeedOption,
     fmt: Format = typer.Option(Format.table, "--format", help="table or json on stdout."),
+    html: Path = HtmlOption,
 ) -> None:
     """Paired bootstrap test of two prediction files on the same gold: is A's micro F1 really better?
 
@@ -181,11 +201,19 @@ def compare_command(
                           options) for p in (a, b)]
     except CorpusError as exc:
         fail(exc, BAD_INPUT)
+    except OSError as exc:
+        fail(_os_problem(exc), BAD_INPUT)
     s = SCHEMES.index(scheme.value)
     results = {}
     for name in LAYERS:
         counts_a, counts_b = (r.layers[name].counts[:, s] for r in reports)
         results[name] = paired_bootstrap(counts_a, counts_b, lambda c: prf(c.sum(axis=-2))[2], bootstrap, seed)
+    if html is not None:
+        try:
+            write_compare_html(html, [r.to_dict() for r in reports], data.documents, [str(a), str(b)], scheme.value,
+                               {k: v.to_dict() for k, v in results.items()})
+        except CorpusError as exc:
+            fail(exc, BAD_INPUT)
     if fmt is Format.json:
         typer.echo(json.dumps({"a": str(a), "b": str(b), "scheme": scheme.value,
                                "layers": {k: v.to_dict() for k, v in results.items()}}, indent=1))
@@ -220,6 +248,8 @@ def score_tokens_command(
         pairs = read_tag_predictions(predictions, gold_sentences(data.documents, data.spans))
     except CorpusError as exc:
         fail(exc, BAD_INPUT)
+    except OSError as exc:
+        fail(_os_problem(exc), BAD_INPUT)
     results = {field: score_token_tags(true, pred) for field, (true, pred) in pairs.items()}
     if fmt is Format.json:
         typer.echo(json.dumps(results, indent=1))
@@ -239,4 +269,5 @@ def register(app: typer.Typer) -> None:
     """Add `score`, `compare` and `score-tokens` to the root `newsspans` app."""
     app.command("score")(score_command)
     app.command("compare")(compare_command)
+    app.command("report")(report_command)
     app.command("score-tokens")(score_tokens_command)

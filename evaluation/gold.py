@@ -32,7 +32,11 @@ def _jsonl_documents(path: Path) -> Gold:
     """Read `{"id", "text", "spans": [{start, end, label, ...}]}` lines; span ids default to T1, T2, ..."""
     docs, located, problems = [], [], []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(Problem(f"not valid UTF-8: {exc.reason}", file=str(path))) from None
+    for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         try:

@@ -50,7 +50,11 @@ def read_tag_predictions(path: Path, gold: Sequence[dict]) -> dict[str, tuple[li
     lengths = {row["id"]: len(row["tokens"]) for row in gold}
     predicted: dict[str, dict[str, list[str]]] = {field: {} for field in TAG_FIELDS}
     problems: list[Problem] = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(Problem(f"not valid UTF-8: {exc.reason}", file=str(path))) from None
+    for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         where = dict(file=str(path), line=number)
