@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from newsspans.corpus.model import LABELS, NUM_KINDS
 from newsspans.corpus.store import Corpus
 from newsspans.evaluation.baseline import extract
+from newsspans.evaluation.baseline_intervals import Ranges
+from newsspans.evaluation.baseline_lexicon import gazetteer
 from newsspans.evaluation.extractors import load_extractor, run_extractor
 from newsspans.evaluation.scorer import check_predictions
 
@@ -79,3 +81,29 @@ def test_registry_runs_the_baseline_on_the_corpus():
     assert labels == set(LABELS)
     quotes = [p for preds in run.predictions.values() for p in preds if p.label == "QUOTE"]
     assert any(isinstance(q.speaker, tuple) for q in quotes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=25), st.integers(0, 70), st.integers(1, 8))
+def test_ranges_agree_with_a_brute_force_overlap_check(candidates, start, length):
+    ranges, kept = Ranges(), []
+    for s, n in candidates:
+        clash = any(s < e and b < s + n for b, e in kept)
+        assert ranges.overlaps(s, s + n) == clash
+        if not clash:
+            ranges.add(s, s + n)
+            kept.append((s, s + n))
+    assert ranges.overlaps(start, start + length) == any(start < e and b < start + length for b, e in kept)
+
+
+def test_gazetteer_is_general_and_not_built_from_the_corpus():
+    gaz = gazetteer()
+    assert len(gaz.places) > 300 and len(gaz.organisations) > 100
+    assert {"Kyiv", "Ukraine", "Nairobi", "Middle East"} <= gaz.places
+    assert {"NATO", "Reuters", "World Bank"} <= gaz.organisations
+    assert {"Russian", "North Korean", "Western"} <= gaz.demonyms
+    # Places and organisations of the corpus that only its context reveals must come from the
+    # cue rules, not from the lists.
+    corpus_only = {"Wonsan", "Kursk", "Kherson", "Donetsk", "Dnipro", "Karl Marx", "Leningrad", "KCTV",
+                   "Capital Economics", "Federation Council", "Security Council", "Communist Party"}
+    assert not corpus_only & (gaz.places | gaz.organisations)
