@@ -269,3 +269,16 @@ def test_score_tokens_matches_seqeval_and_rejects_bad_rows(bundled, tmp_path):
     path.write_text(json.dumps({"id": rows[0]["id"], "ner_tags": ["O"]}) + "\n")
     bad = invoke("score-tokens", path)
     assert bad.exit_code == 2 and f"tags.jsonl:1, document {rows[0]['id']!r}: ner_tags: 1 tags for" in bad.stderr
+
+
+def test_errors_list_speaker_mistakes_and_unwritable_output_is_a_clean_error(own_gold, tmp_path):
+    preds = tmp_path / "p.jsonl"
+    preds.write_text(json.dumps({"id": "b", "spans": [
+        {"start": 0, "end": 17, "label": "QUOTE", "speaker": {"start": 13, "end": 15}}]}) + "\n")
+    result = invoke("score", "--gold", own_gold, "--predictions", preds, "--errors", "--bootstrap", "0")
+    assert result.exit_code == 0
+    assert "speaker: gold 'Lagarde', predicted '5%'" in result.stdout
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = invoke("score", "--gold", own_gold, "--predictions", preds, "--output", blocker / "r.json")
+    assert result.exit_code == 2 and "error: " in result.stderr and "Traceback" not in result.output
