@@ -266,7 +266,7 @@ def score_tokens_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `score`, `compare` and `score-tokens` to the root `newsspans` app."""
+    """Add `score`, `compare`, `report` (HTML from a saved JSON report) and `score-tokens` to the root app."""
     app.command("score")(score_command)
     app.command("compare")(compare_command)
     app.command("report")(report_command)
