@@ -114,3 +114,42 @@ def test_spans_to_iob2_rejects_overlap():
         assert "overlaps" in str(exc)
     else:
         raise AssertionError("overlapping spans were accepted")
+
+
+def _objective(gold, pred, pairs) -> tuple:
+    """The matching's preference keys summed over its pairs (see `matching`)."""
+    keys = [0, 0, 0, 0, 0]
+    for g, p in pairs:
+        (_, ga, gb, gl), (_, pa, pb, pl) = gold[g], pred[p]
+        exact = (ga, gb) == (pa, pb)
+        for k, v in enumerate((exact and gl == pl, exact, 1, gl == pl, min(gb, pb) - max(ga, pa))):
+            keys[k] += int(v)
+    return tuple(keys)
+
+
+def _best_by_brute_force(gold, pred) -> tuple:
+    overlapping = [(g, p) for g, gs in enumerate(gold) for p, ps in enumerate(pred)
+                   if gs[0] == ps[0] and gs[1] < ps[2] and ps[1] < gs[2]]
+
+    def search(i, used_g, used_p, chosen):
+        if i == len(overlapping):
+            return _objective(gold, pred, chosen)
+        best = search(i + 1, used_g, used_p, chosen)
+        g, p = overlapping[i]
+        if g not in used_g and p not in used_p:
+            best = max(best, search(i + 1, used_g | {g}, used_p | {p}, chosen + [(g, p)]))
+        return best
+
+    return search(0, frozenset(), frozenset(), [])
+
+
+small_lists = st.lists(st.tuples(st.just(0), st.integers(0, 12), st.integers(1, 5), st.integers(0, 1)).map(
+    lambda t: (t[0], t[1], t[1] + t[2], t[3])), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(small_lists, small_lists)
+def test_matching_is_optimal_against_brute_force(gold, pred):
+    m = match(arrays(gold), arrays(pred))
+    pairs = list(zip(m.gold.tolist(), m.pred.tolist()))
+    assert _objective(gold, pred, pairs) == _best_by_brute_force(gold, pred)
