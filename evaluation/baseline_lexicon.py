@@ -96,7 +96,13 @@ Media Television TV Radio Broadcasting Alliance Coalition Movement Front Brigade
 Regiment Command Authority Administration Cabinet Government Secretariat Board Club League
 FC Federation Society Center Centre Laboratory Laboratories Systems Technologies Industries
 Motors Energy Petroleum Oil Gas Economics Capital Partners Securities Research Consulting
-Confederation Chamber Syndicate Consortium Cooperative Observatory
+Confederation Chamber Syndicate Consortium Cooperative Observatory House
+""")
+# Heads of a state's own institutions: "US Senate" is LOC "US" + ORG "Senate", the country's
+# name used attributively ("US President", "US tariffs") stays a place.
+GOVERNMENT_HEADS = _words("""
+Senate Congress Parliament Assembly Government Cabinet Ministry Department Army Navy Police Forces
+Treasury Embassy Court Supreme Guard Coast Air
 """)
 # Lower-case nouns that introduce an organisation's name right after them ("news agency TASS").
 ORG_INTRODUCERS = _words("""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .baseline_lexicon import (
     ABBREVIATIONS, BUILDING_PREPOSITIONS, BUILDINGS, CORPORATE_SUFFIXES, FUNCTION_WORDS, MONTH_NAMES,
-    NON_ENTITY_ACRONYMS, ORG_HEADS, ORG_INTRODUCERS, OTHER_HEADS, PERSON_TITLES, PLACE_HEADS, PLACE_NOUNS,
+    GOVERNMENT_HEADS, NON_ENTITY_ACRONYMS, ORG_HEADS, ORG_INTRODUCERS, OTHER_HEADS, PERSON_TITLES, PLACE_HEADS, PLACE_NOUNS,
     PLACE_PREPOSITIONS, ROLE_HEADS, WEEKDAYS, Gazetteer, gazetteer,
 )
 from .baseline_tokens import Token
@@ -160,7 +160,13 @@ class _RunReader:
                 continue
             known = self._longest(i, end, self.names)
             stop, head_label = self._head_phrase(i, end)
-            if head_label and stop - i > known:
+            if known and head_label == "ORG" and stop - i > known and gaz.label_of(self.surface(i, i + known)) == "LOC" \
+                    and toks[i + known].text in GOVERNMENT_HEADS:
+                # "US Senate": the country stays LOC, the institution is ORG.
+                out.append(_Candidate(i, i + known, "LOC", STRONG))
+                out.append(_Candidate(i + known, stop, "ORG", STRONG))
+                i, roles = stop, set()
+            elif head_label and stop - i > known:
                 label = gaz.label_of(self.surface(i, stop)) or head_label
                 out.append(_Candidate(i, stop, label, STRONG))
                 i, roles = stop, set()
@@ -236,8 +242,8 @@ class _Context:
             if title_before:
                 cand.roles.add(before)
             return "PER", STRONG
-        if before in ORG_INTRODUCERS:
-            return "ORG", STRONG
+        if before in ORG_INTRODUCERS or (self.word(cand.first) == "X" and words == 1 and before in ("on", "via")):
+            return "ORG", STRONG  # "the news agency TASS", "posted on X"
         if self.tokens[cand.last - 1].text in PLACE_HEADS and words > 1:
             return "LOC", STRONG
         if after in PLACE_NOUNS or (before == "of" and before2 in PLACE_NOUNS):
@@ -267,6 +273,10 @@ def find_names(text: str, tokens: list[Token], gaz: Gazetteer | None = None) -> 
     reader, context = _RunReader(text, tokens, gaz), _Context(text, tokens)
     candidates: list[_Candidate] = []
     for first, end in _runs(text, tokens):
+        if _is_dateline(text, tokens, first, end):
+            surface = reader.surface(first, end)
+            candidates.append(_Candidate(first, end, gaz.label_of(surface) or "LOC", STRONG))
+            continue
         before = tokens[first - 1].text if first else ""
         role = before if before.islower() and before in PERSON_TITLES else None
         for cand in reader.read(first, end, role):
@@ -281,6 +291,13 @@ def find_names(text: str, tokens: list[Token], gaz: Gazetteer | None = None) -> 
     _spread_labels(reader, candidates)
     return [Entity(tokens[c.first].start, tokens[c.last - 1].end, c.label, frozenset(r.lower() for r in c.roles))
             for c in candidates if c.label]
+
+
+def _is_dateline(text: str, tokens: list[Token], first: int, end: int) -> bool:
+    """Capitals opening a paragraph before a comma, dash or bracket: "SANTA CLARA, California"."""
+    start, stop = tokens[first].start, tokens[end - 1].end
+    return start > 0 and text[start - 1] == "\n" and all(t.is_acronym or not t.is_word for t in tokens[first:end]) \
+        and text[stop:].lstrip(" ")[:1] in (",", "\u2014", "\u2013", "-", "(")
 
 
 def _after_preposition(tokens: list[Token], first: int) -> bool:

@@ -289,3 +289,13 @@ def test_guillemets_and_nested_quotes():
 def test_title_as_first_word_of_an_organisation():
     text = "General Motors cut 500 jobs, a union said."
     assert [(s["text"], s["label"]) for s in extract(text)] == [("General Motors", "ORG"), ("500", "NUM")]
+
+
+def test_dateline_country_institutions_and_posts_on_x():
+    text = ("Budget vote\n"
+            "SAN ANTONIO, Texas \u2014 The UK Parliament and the House of Commons debated it, "
+            "and Jane Doe wrote on X that the US Department of Energy agreed.")
+    assert [(s["text"], s["label"]) for s in extract(text)] == [
+        ("SAN ANTONIO", "LOC"), ("Texas", "LOC"), ("UK", "LOC"), ("Parliament", "ORG"),
+        ("House of Commons", "ORG"), ("Jane Doe", "PER"), ("X", "ORG"), ("US", "LOC"),
+        ("Department of Energy", "ORG")]
