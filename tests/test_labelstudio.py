@@ -1,0 +1,324 @@
+"""Push, annotate, pull and agreement against a real Label Studio server (fixture `label_studio`).
+
+Every test works on a copy of a corpus folder in a temporary directory and on its own project,
+so the repository's corpus/annotations.jsonl is never written.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from newsspans.annotation.cli import register
+from newsspans.annotation.client import LabelStudioClient
+from newsspans.annotation.convert import parse_export
+from newsspans.annotation.tasks import gold_result
+from newsspans.corpus.model import SPAN_FIELDS, Span
+from newsspans.corpus.store import CORPUS_DIR, Corpus
+from newsspans.evaluation.predictions import Prediction, write_predictions
+from test_annotation_import import small_corpus
+
+
+def _cli(*args: str, env: dict | None = None):
+    app = typer.Typer()
+    register(app)
+    return CliRunner().invoke(app, ["annotate", *args], env=env)
+
+
+def _fields(spans):
+    return sorted(tuple(getattr(s, f) for f in SPAN_FIELDS) for s in spans)
+
+
+def _server_args(server, project: str) -> list[str]:
+    return ["--url", server.url, "--api-key", server.api_key, "--project", project]
+
+
+@pytest.fixture
+def client(label_studio) -> LabelStudioClient:
+    return LabelStudioClient(label_studio.url, label_studio.api_key)
+
+
+@pytest.fixture
+def repo_corpus(tmp_path: Path) -> Corpus:
+    """A copy of the committed corpus (sources + gold), whatever the gold holds right now."""
+    root = tmp_path / "corpus"
+    shutil.copytree(Path(CORPUS_DIR) / "sources", root / "sources", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(Path(CORPUS_DIR) / "annotations.jsonl", root / "annotations.jsonl")
+    return Corpus(root)
+
+
+@pytest.fixture
+def hand_corpus(tmp_path: Path) -> Corpus:
+    return small_corpus(tmp_path / "hand")
+
+
+def _export(client: LabelStudioClient, project: str) -> list[dict]:
+    return client.export(client.project_id(project))
+
+
+def _push(server, corpus: Corpus, project: str, *extra: str):
+    result = _cli("push", *_server_args(server, project), "--corpus", str(corpus.root), *extra)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _pull(server, corpus: Corpus, project: str, *extra: str):
+    result = _cli("pull", *_server_args(server, project), "--corpus", str(corpus.root), *extra)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.mark.parametrize("which", ["repo_corpus", "hand_corpus"])
+def test_push_gold_then_pull_gives_back_the_gold(label_studio, client, which, request):
+    corpus: Corpus = request.getfixturevalue(which)
+    committed = corpus.annotations.read_bytes()
+    docs, gold = corpus.load()
+    project = f"roundtrip-{which}"
+    result = _push(label_studio, corpus, project, "--with", "gold")
+    assert f"{len(docs)} task(s) created" in result.output and f"{len(docs)} gold annotation(s) added" in result.output
+    exported = _export(client, project)
+    assert [len(t["annotations"]) for t in exported] == [1] * len(docs)
+    assert all(t["predictions"] == [] for t in exported)
+    # What the server stored converts back to exactly the gold: every span, attribute and link.
+    parsed = parse_export(exported, docs)
+    assert parsed.problems == []
+    assert _fields(s for a in parsed.annotations for s in a.spans) == _fields(gold)
+    result = _pull(label_studio, corpus, project)
+    assert f"{len(docs)} document(s) from Label Studio, 0 kept" in result.output
+    assert corpus.annotations.read_bytes() == committed
+    assert any(s.speaker for s in gold) and any(s.num_kind for s in gold) and any(s.canonical for s in gold)
+
+
+def test_unicode_regions_survive_the_server(label_studio, client, hand_corpus):
+    """Code-point offsets, emoji, combining accents and curly quotes come back unchanged."""
+    _push(label_studio, hand_corpus, "unicode", "--with", "gold")
+    exported = _export(client, "unicode")
+    task = next(t for t in exported if t["data"]["doc_id"] == "unicode-doc")
+    text = task["data"]["text"]
+    assert text == hand_corpus.documents()[0].text
+    regions = {r["id"]: r["value"] for r in task["annotations"][0]["result"] if r.get("from_name") == "label"}
+    assert regions["T5"]["text"] == "We will pay 5% more 😀." == text[regions["T5"]["start"]:regions["T5"]["end"]]
+    assert regions["T4"]["text"] == "Zu\u0308rich" and regions["T7"]["text"] == "Kafe 😀 Co"
+
+
+def test_push_with_predictions_shows_predictions_not_annotations(label_studio, client, hand_corpus, tmp_path):
+    docs, gold = hand_corpus.load()
+    predictions = {d.id: [Prediction(d.id, s.start, s.end, s.label, s.text, s.num_kind) for s in gold
+                          if s.doc_id == d.id] for d in docs}
+    path = tmp_path / "model-x.jsonl"
+    write_predictions(path, predictions)
+    before = hand_corpus.annotations.read_bytes()
+    for _ in range(2):  # pushing again replaces the model's predictions, it does not add more
+        result = _push(label_studio, hand_corpus, "predicted", "--with", f"predictions:{path}")
+        assert f"{len(docs)} prediction(s) set" in result.output
+    remote = client.tasks(client.project_id("predicted"))
+    assert [(t.annotation_ids, list(t.predictions)) for t in remote] == [((), ["model-x"])] * len(docs)
+    assert all(len(t.predictions["model-x"]) == 1 for t in remote)
+    exported = _export(client, "predicted")
+    assert all(t["annotations"] == [] for t in exported)
+    result = _pull(label_studio, hand_corpus, "predicted")
+    assert f"0 document(s) from Label Studio, {len(docs)} kept" in result.output
+    assert hand_corpus.annotations.read_bytes() == before
+
+
+def tiny_extractor(text: str) -> list[dict]:
+    """A test extractor: every "Pyongyang" is a LOC, every "Friday" a date."""
+    out = []
+    for word, label, kind in (("Pyongyang", "LOC", None), ("Friday", "NUM", "date")):
+        start = text.find(word)
+        while start >= 0:
+            out.append({"start": start, "end": start + len(word), "label": label, "num_kind": kind})
+            start = text.find(word, start + 1)
+    return out
+
+
+def test_push_with_extractor_predictions(label_studio, client, hand_corpus):
+    _push(label_studio, hand_corpus, "extracted", "--with", "extractor:test_labelstudio:tiny_extractor")
+    project = client.project_id("extracted")
+    remote = {t.doc_id: t for t in client.tasks(project)}
+    assert list(remote["plain-doc"].predictions) == ["test_labelstudio:tiny_extractor"]
+    prediction = client._sdk.predictions.list(task=remote["plain-doc"].id)[0]
+    labels = sorted((r["value"]["text"], r["value"].get("labels", r["value"].get("choices")))
+                    for r in prediction.result)
+    assert labels == [("Friday", ["NUM"]), ("Friday", ["date"]), ("Pyongyang", ["LOC"]), ("Pyongyang", ["LOC"])]
+
+
+def _annotator(client: LabelStudioClient, email: str) -> int:
+    return client._sdk.users.create(username=email.split("@")[0], email=email, password="annotator-pass-1").id
+
+
+def _task_id(client, project: str, doc_id: str) -> int:
+    return next(t.id for t in client.tasks(client.project_id(project)) if t.doc_id == doc_id)
+
+
+def test_annotator_changes_come_back_with_provenance(label_studio, client, hand_corpus, tmp_path):
+    docs, gold = hand_corpus.load()
+    doc = docs[0]
+    _push(label_studio, hand_corpus, "edited", "--with", "gold")
+    spans = {s.id: s for s in gold if s.doc_id == doc.id}
+    cafe = doc.text.index("café")
+    expected = [s for k, s in spans.items() if k != "T8"]                                     # a span removed
+    expected = [Span(**{**s.to_dict(), "label": "ORG"}) if s.id == "T4" else s for s in expected]  # label changed
+    expected = [Span(**{**s.to_dict(), "speaker": "T2"}) if s.id == "T9" else s for s in expected]  # speaker redrawn
+    expected.append(Span(doc.id, "newRegion1", cafe, cafe + 4, "LOC", "café", canonical="Café"))  # a span added
+    annotator = _annotator(client, "ann.one@newsspans.test")
+    task = _task_id(client, "edited", doc.id)
+    created = client.add_annotation(task, gold_result(doc, expected), completed_by=annotator)
+    _pull(label_studio, hand_corpus, "edited", "--policy", "latest")
+    _, pulled = hand_corpus.load()
+    assert _fields(s for s in pulled if s.doc_id == doc.id) == _fields(expected)
+    assert _fields(s for s in pulled if s.doc_id != doc.id) == _fields(s for s in gold if s.doc_id != doc.id)
+    changed = {s.id: s for s in pulled if s.doc_id == doc.id and s.annotator}
+    assert sorted(changed) == ["T4", "T9", "newRegion1"]  # unchanged spans keep their old line
+    assert {(s.annotator, s.annotation_id) for s in changed.values()} == {("ann.one@newsspans.test", created)}
+    assert all(s.annotated_at and s.annotated_at.startswith("20") for s in changed.values())
+    # The same export saved from the UI imports to the same gold.
+    export_file = tmp_path / "export.json"
+    export_file.write_text(json.dumps(_export(client, "edited")), encoding="utf-8")
+    copy = small_corpus(tmp_path / "copy")
+    result = _cli("import", str(export_file), "--corpus", str(copy.root), "--policy", "latest")
+    assert result.exit_code == 0, result.output
+    assert _fields(copy.load()[1]) == _fields(pulled)
+    # Under the default policy the pushed gold is the ground-truth annotation.
+    result = _cli("pull", *_server_args(label_studio, "edited"), "--corpus", str(copy.root), "--policy", "ground-truth")
+    assert result.exit_code == 0 and _fields(copy.load()[1]) == _fields(gold)
+
+
+def test_two_annotators_agreement_and_policies(label_studio, client, hand_corpus, tmp_path):
+    docs, gold = hand_corpus.load()
+    doc = docs[1]
+    a_spans = [s for s in gold if s.doc_id == doc.id]
+    # B drops the date and draws the quote without its speaker.
+    b_spans = [Span(**{**s.to_dict(), "speaker": None}) for s in a_spans if s.id != "T5"]
+    _push(label_studio, hand_corpus, "two-annotators")
+    task = _task_id(client, "two-annotators", doc.id)
+    a_id = client.add_annotation(task, gold_result(doc, a_spans), ground_truth=True,
+                                 completed_by=_annotator(client, "ann.a@newsspans.test"))
+    b_user = _annotator(client, "ann.b@newsspans.test")
+    b_id = client.add_annotation(task, gold_result(doc, b_spans), completed_by=b_user)
+    # A cancelled (skipped) annotation and a draft are both ignored, however wrong their results.
+    junk = [{"id": "j", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 0, "end": 999, "text": "?", "labels": ["JUNK"]}}]
+    client._sdk.annotations.create(task, result=junk, was_cancelled=True,
+                                   completed_by=_annotator(client, "ann.c@newsspans.test"))
+    draft = httpx.post(f"{label_studio.url}/api/tasks/{task}/drafts", json={"result": junk, "lead_time": 1.0},
+                       headers={"Authorization": f"Token {label_studio.api_key}"})
+    assert draft.status_code == 201, draft.text
+    exported = _export(client, "two-annotators")
+    assert any(t["drafts"] for t in exported)
+
+    report_file = tmp_path / "agreement.json"
+    result = _cli("agreement", *_server_args(label_studio, "two-annotators"), "--corpus", str(hand_corpus.root),
+                  "--json", str(report_file))
+    assert result.exit_code == 0, result.output
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    overall = report["overall"]
+    assert overall["pairs"] == 1
+    assert overall["labels"]["NUM"] == {"spans_a": 1, "spans_b": 0, "strict_matches": 0, "strict_f1": 0.0,
+                                        "overlap_f1": 0.0}
+    assert overall["all"]["strict_matches"] == 5 and overall["all"]["strict_f1"] == pytest.approx(10 / 11)
+    assert (overall["quotes_matched"], overall["speakers_agreed"]) == (1, 0)
+    assert list(report["documents"]) == ["plain-doc"]
+    assert report["pairs"][0]["a"] == "ann.a@newsspans.test" and report["pairs"][0]["b"] == "ann.b@newsspans.test"
+    assert "quote speaker: 0 of 1 matched quotes agree (0.0%)" in result.output
+
+    def pulled(policy: str, *extra: str) -> list[Span]:
+        result = _pull(label_studio, hand_corpus, "two-annotators", "--policy", policy, *extra)
+        assert "cancelled (skipped)" in result.output
+        return [s for s in hand_corpus.load()[1] if s.doc_id == doc.id]
+
+    assert _fields(pulled("ground-truth")) == _fields(a_spans)
+    latest = pulled("latest")
+    assert _fields(latest) == _fields(b_spans)
+    # Spans B left as they were keep their old line; the quote B changed carries B's provenance.
+    assert [(s.annotator, s.annotation_id) for s in latest if s.id == "T6"] == [("ann.b@newsspans.test", b_id)]
+    adjudication = tmp_path / "adjudicate.jsonl"
+    agreed = pulled("agreement", "--adjudication", str(adjudication))
+    assert sorted(s.id for s in agreed) == ["T1", "T2", "T3", "T4"]
+    left = [json.loads(line) for line in adjudication.read_text(encoding="utf-8").splitlines()]
+    assert sorted((x["id"], x["annotators"]) for x in left) == [
+        ("T5", ["ann.a@newsspans.test"]), ("T6", ["ann.a@newsspans.test"]), ("T6", ["ann.b@newsspans.test"])]
+    assert {a_id, b_id} >= {s.annotation_id for s in agreed if s.annotation_id}
+
+
+def test_repeated_push_creates_no_duplicates(label_studio, client, hand_corpus):
+    for _ in range(2):
+        _push(label_studio, hand_corpus, "repeat", "--with", "gold")
+    result = _push(label_studio, hand_corpus, "repeat", "--with", "gold")
+    assert "0 task(s) created" in result.output and "0 gold annotation(s) added" in result.output
+    assert "annotations are never overwritten" in result.output
+    remote = client.tasks(client.project_id("repeat"))
+    assert sorted(t.doc_id for t in remote) == ["plain-doc", "unicode-doc"]
+    assert [len(t.annotation_ids) for t in remote] == [1, 1]
+    assert [p.title for p in client._sdk.projects.list()].count("repeat") == 1
+
+
+def _untouched(corpus: Corpus, before: bytes, result, *needles: str) -> None:
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1, result.output  # one clear line
+    for needle in needles:
+        assert needle in lines[0]
+    assert corpus.annotations.read_bytes() == before
+
+
+def test_bad_key_is_a_clear_error_and_never_printed(label_studio, hand_corpus):
+    before = hand_corpus.annotations.read_bytes()
+    secret = "wrong-key-0123456789-do-not-print"
+    for command in ("push", "pull"):
+        result = _cli(command, "--url", label_studio.url, "--corpus", str(hand_corpus.root),
+                      env={"LABEL_STUDIO_API_KEY": secret})
+        _untouched(hand_corpus, before, result, "rejected the API key (HTTP 401)", "LABEL_STUDIO_API_KEY")
+        assert secret not in result.output
+    result = _cli("pull", "--url", label_studio.url, "--corpus", str(hand_corpus.root),
+                  env={"LABEL_STUDIO_API_KEY": ""})
+    _untouched(hand_corpus, before, result, "no Label Studio API key")
+
+
+def test_missing_project_is_a_clear_error(label_studio, hand_corpus):
+    before = hand_corpus.annotations.read_bytes()
+    result = _cli("pull", *_server_args(label_studio, "no-such-project"), "--corpus", str(hand_corpus.root))
+    _untouched(hand_corpus, before, result, "has no project 'no-such-project'")
+
+
+def test_stopped_server_and_timeout_are_clear_errors(label_studio, hand_corpus):
+    before = hand_corpus.annotations.read_bytes()
+    with socket.socket() as s:  # a port where nothing listens: what a stopped server looks like
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = _cli("pull", "--url", f"http://127.0.0.1:{port}", "--api-key", "k", "--corpus", str(hand_corpus.root))
+    _untouched(hand_corpus, before, result, f"cannot reach Label Studio at http://127.0.0.1:{port}")
+
+    silent = socket.socket()  # accepts connections and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    held = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        silent.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(silent.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        result = _cli("push", "--url", url, "--api-key", "k", "--timeout", "1", "--corpus", str(hand_corpus.root))
+        _untouched(hand_corpus, before, result, f"Label Studio at {url} did not answer within 1 s")
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        silent.close()
