@@ -99,13 +99,26 @@ def _interval(intervals: dict, key: str, index: tuple) -> list[float] | None:
     return [float(lo[index]), float(hi[index])]
 
 
+def _count_blocks(counts: np.ndarray) -> np.ndarray:
+    """Counts and scores of every slot vector in `counts` (..., n_slots), as an object array of dicts.
+
+    Scores are computed for all vectors at once; per-vector numpy calls would dominate the
+    time of large reports.
+    """
+    lead = counts.shape[:-1]
+    flat = counts.reshape(-1, counts.shape[-1])
+    p, r, f = prf(flat)
+    extra = zip(possible(flat).tolist(), actual(flat).tolist(), p.tolist(), r.tolist(), f.tolist())
+    names = SLOTS + ("possible", "actual", "precision", "recall", "f1")
+    out = np.empty(len(flat), dtype=object)
+    for k, (row, more) in enumerate(zip(flat.astype(np.int64).tolist(), extra)):
+        out[k] = dict(zip(names, row + list(more)))
+    return out.reshape(lead)
+
+
 def _count_block(counts: np.ndarray) -> dict:
     """Counts and scores of one slot vector (n_slots,)."""
-    block = {name: int(counts[i]) for i, name in enumerate(SLOTS)}
-    block["possible"], block["actual"] = int(possible(counts)), int(actual(counts))
-    p, r, f = prf(counts)
-    block.update(precision=float(p), recall=float(r), f1=float(f))
-    return block
+    return _count_blocks(counts[None, :])[0]
 
 
 def _speaker_json(speaker) -> object:
@@ -145,6 +158,7 @@ class Report:
 
     def _layer_dict(self, layer: LayerResult) -> dict:
         totals, scores, ci = layer.totals(), layer.scores(), layer.intervals
+        per_doc = _count_blocks(layer.counts.sum(axis=2))  # (n_docs, n_schemes): labels pooled
         schemes = {}
         for s, scheme in enumerate(SCHEMES):
             labels = {}
@@ -159,9 +173,7 @@ class Report:
         out = {
             "labels": list(layer.labels),
             "schemes": schemes,
-            "documents": {doc_id: {scheme: _count_block(layer.counts[d, s].sum(axis=0))
-                                   for s, scheme in enumerate(SCHEMES)}
-                          for d, doc_id in enumerate(self.documents)},
+            "documents": {doc_id: dict(zip(SCHEMES, per_doc[d])) for d, doc_id in enumerate(self.documents)},
         }
         out["gold"], out["predicted"] = self._span_entries(layer)
         if layer.speakers is not None:
@@ -172,12 +184,13 @@ class Report:
         pred_of = dict(zip(layer.matching.gold.tolist(), layer.matching.pred.tolist()))
         gold_of = {p: g for g, p in pred_of.items()}
         pair_of_pred = {p: k for k, p in enumerate(layer.matching.pred.tolist())}
+        # Outcome names per span as plain lists: indexing numpy arrays per span is slow.
+        g_outcomes = [dict(zip(SCHEMES, (OUTCOMES[c] for c in row))) for row in layer.gold_outcomes.T.tolist()]
+        p_outcomes = [dict(zip(SCHEMES, (OUTCOMES[c] for c in row))) for row in layer.pred_outcomes.T.tolist()]
         gold = []
         for i, s in enumerate(layer.gold):
             entry = {"doc_id": s.doc_id, "id": s.id, "start": s.start, "end": s.end, "label": s.label,
-                     "text": s.text,
-                     "outcomes": {scheme: OUTCOMES[layer.gold_outcomes[k, i]] for k, scheme in enumerate(SCHEMES)},
-                     "match": pred_of.get(i)}
+                     "text": s.text, "outcomes": g_outcomes[i], "match": pred_of.get(i)}
             if layer.speakers is not None:
                 entry["speaker"] = s.speaker
                 entry["speaker_name"] = layer.speakers.gold_names[i]
@@ -186,9 +199,7 @@ class Report:
         for j, p in enumerate(layer.predicted):
             g = gold_of.get(j)
             entry = {"index": j, "doc_id": p.doc_id, "start": p.start, "end": p.end, "label": p.label,
-                     "text": p.text,
-                     "outcomes": {scheme: OUTCOMES[layer.pred_outcomes[k, j]] for k, scheme in enumerate(SCHEMES)},
-                     "match": None if g is None else layer.gold[g].id}
+                     "text": p.text, "outcomes": p_outcomes[j], "match": None if g is None else layer.gold[g].id}
             if layer.speakers is not None:
                 entry["speaker"] = _speaker_json(p.speaker)
                 entry["speaker_correct"] = None if g is None else bool(layer.speakers.right[pair_of_pred[j]])
