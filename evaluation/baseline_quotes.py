@@ -221,8 +221,7 @@ class _Attributor:
 
     def speaker(self, quote: tuple[int, int], sentence: tuple[int, int]) -> Entity | None:
         start, end = quote
-        after = self.words(end, sentence[1])
-        after = [i for i in after if self.tokens[i].start < self._next_quote_start(end, sentence[1])]
+        after = self.words(end, self._next_quote_start(end, sentence[1]))
         # "<quote>, X said" / "<quote>, said X": the verb within the first words after the quote.
         for n, i in enumerate(after[:16]):
             if self._is_speech_verb(i):
@@ -237,15 +236,16 @@ class _Attributor:
         before = self.words(sentence[0], start)
         lo = before[0] if before else 0
         for i in reversed(before):
-            if self.tokens[i].lower == "according" and i + 1 < len(self.tokens) and self.tokens[i + 1].lower == "to":
+            if self._is_according_to(i):
                 if (e := self.object_of(i + 1, self.token_index(start))) is not None:
                     return e
             elif self._is_speech_verb(i) and (e := self.subject_of(i, lo)) is not None:
                 return e
-        for i in after:  # "according to X" after the quote
-            if self.tokens[i].lower == "according" and i + 1 < len(self.tokens) and self.tokens[i + 1].lower == "to":
-                return self.object_of(i + 1, len(self.tokens))
-        return None
+        # "<quote>, according to X".
+        return next((self.object_of(i + 1, len(self.tokens)) for i in after if self._is_according_to(i)), None)
+
+    def _is_according_to(self, i: int) -> bool:
+        return self.tokens[i].lower == "according" and i + 1 < len(self.tokens) and self.tokens[i + 1].lower == "to"
 
     def _is_speech_verb(self, i: int) -> bool:
         return self.tokens[i].lower in SPEECH_VERBS
@@ -262,14 +262,13 @@ def find_quotes(text: str, tokens: list[Token], entities: list[Entity]) -> list[
     """Quotations in text order with their speaker mention's (start, end) when found."""
     pairs = pair_quotes(text)
     starts = _sentence_starts(text, pairs)
-    sentence_of = lambda offset: (starts[bisect.bisect_right(starts, offset) - 1],  # noqa: E731
-                                  (starts + [len(text)])[bisect.bisect_right(starts, offset)])
+    bounds = starts + [len(text)]
     attributor = _Attributor(text, tokens, entities, pairs, starts)
     quotes: list[Quote] = []
     previous: Quote | None = None
     for start, end in pairs:
-        sentence = sentence_of(start)
-        sentence = (sentence[0], max(sentence[1], end))
+        k = bisect.bisect_right(starts, start)
+        sentence = (bounds[k - 1], max(bounds[k], end))
         words = len(re.findall(r"\w+", text[start:end]))
         if words < SCARE_QUOTE_MAX_WORDS and not attributor.has_speech_verb(*sentence):
             continue
