@@ -236,6 +236,7 @@ class _Context:
         return None
 
     def label_from_context(self, cand: _Candidate, words: int, sentence_initial: bool) -> tuple[str | None, int]:
+        """Label and strength of an unknown name from the words around it, strongest cue first."""
         before, before2, after = self.word(cand.first - 1), self.word(cand.first - 2), self.word(cand.last)
         title_before = before.lower() in PERSON_TITLES and before.islower()
         if cand.roles or title_before:
@@ -258,8 +259,8 @@ class _Context:
             return "PER", CUED
         if before in PLACE_PREPOSITIONS:
             return "LOC", WEAK
-        if after.lower() in ROLE_HEADS and after.islower() and _is_name_word(self.tokens[cand.last + 1]) \
-                if cand.last + 1 < len(self.tokens) else False:
+        following = self.tokens[cand.last + 1] if cand.last + 1 < len(self.tokens) else None
+        if after.islower() and after in ROLE_HEADS and following is not None and _is_name_word(following):
             return "ORG", WEAK  # the employer before a role: "Goldman Sachs economist Jan Hatzius"
         if words > 1:
             return "PER", WEAK
