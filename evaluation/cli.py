@@ -102,7 +102,8 @@ def score_command(
     gold: Path = GoldOption,
     gold_documents: Path = GoldDocsOption,
     split: str = SplitOption,
-    extractor: str = typer.Option(None, "--extractor", help="A built-in name (baseline) or module.path:callable."),
+    extractor: str = typer.Option(None, "--extractor", help="A built-in name (baseline), a model adapter "
+                                  "(spacy:NAME, hf:PATH, textacy-quotes) or module.path:callable."),
     command: str = typer.Option(None, "--command", help="An external program speaking JSONL on stdin/stdout."),
     predictions: Path = typer.Option(None, "--predictions", help="A predictions JSONL file ({id, spans} per line)."),
     label_map: str = LabelMapOption,

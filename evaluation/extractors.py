@@ -5,6 +5,7 @@ with `start`, `end`, `label` and optional `text`, `num_kind`, `speaker` (see `pr
 - `module.path:callable`: a function `text -> spans`; a class is instantiated with no
   arguments; an object with `predict_batch(texts) -> list of spans per text` is called in batches.
 - a built-in name from `BUILTIN_EXTRACTORS`, imported only when used.
+- a model adapter spec (`spacy:NAME`, `hf:PATH`, `textacy-quotes[:NAME]`; see `adapters`).
 - a command (`run_command`): any program that reads `{"id", "text"}` JSON lines on stdin and
   writes `{"id", "spans": [...]}` JSON lines on stdout, one per document, in any order.
 
@@ -52,12 +53,20 @@ class ExtractorRun:
 
 
 def load_extractor(spec: str) -> object:
-    """A callable or batch object from a built-in name or `module.path:attr` (attr may be dotted)."""
+    """A callable or batch object from a built-in name, a model adapter spec (`spacy:NAME`,
+    `hf:PATH`, `textacy-quotes[:NAME]`, see `adapters`) or `module.path:attr` (attr may be dotted)."""
+    from .adapters import load_adapter, split_spec
+
+    if spec not in BUILTIN_EXTRACTORS and split_spec(spec) is not None:
+        try:
+            return load_adapter(spec)
+        except (ImportError, ValueError, RuntimeError, OSError) as exc:
+            raise CorpusError(Problem(f"cannot load extractor {spec!r}: {exc}")) from None
     path = BUILTIN_EXTRACTORS.get(spec, spec)
     module_name, sep, attr = path.partition(":")
     if not sep or not module_name or not attr:
-        raise CorpusError(Problem(f"extractor {spec!r} is neither a built-in name ({', '.join(BUILTIN_EXTRACTORS)}) "
-                                  "nor module.path:callable"))
+        raise CorpusError(Problem(f"extractor {spec!r} is neither a built-in name ({', '.join(BUILTIN_EXTRACTORS)}), "
+                                  "a model adapter (spacy:NAME, hf:PATH, textacy-quotes) nor module.path:callable"))
     try:
         obj = importlib.import_module(module_name)
         for part in attr.split("."):

@@ -63,6 +63,7 @@ def test_load_function_class_and_batch(plugin):
     ("no_such_module_xyz:f", "cannot load extractor"),
     ("json:no_such_attr", "cannot load extractor"),
     ("json:__doc__", "not callable"),
+    ("hf", "cannot load extractor 'hf'"),  # an adapter spec without its model path
 ])
 def test_load_errors(spec, message):
     with pytest.raises(CorpusError, match=message):
