@@ -124,6 +124,9 @@ def _assign_component(keys: tuple[np.ndarray, ...], gi: np.ndarray, pi: np.ndarr
 
     The lexicographic preference becomes one weight: each key's unit outweighs the largest
     possible sum of all less important keys, so the optimum respects the priority order.
+    Weights are float64: exact while the top unit stays below 2**53, which holds for components
+    of up to a few hundred overlapping pairs; beyond that only the last tie-breaker (total
+    overlap) can lose precision.
     """
     weight = np.zeros(len(gi))
     bound = 0.0  # the largest total the less important keys can reach in any matching
