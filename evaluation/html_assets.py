@@ -23,8 +23,10 @@ a { color: #0057a0; }
 .meta b { color: var(--ink); font-weight: 600; }
 nav.toc { margin: .6rem 0; display: flex; flex-wrap: wrap; gap: .2rem 1rem; }
 .scroll { overflow-x: auto; max-width: 100%; }
-table { border-collapse: collapse; margin: .4rem 0 .8rem; font-variant-numeric: tabular-nums; }
-caption { text-align: left; color: var(--muted); padding-bottom: .25rem; caption-side: top; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+figure.table { margin: .4rem 0 .8rem; min-width: 0; max-width: 100%; }
+figcaption { color: var(--muted); padding-bottom: .25rem; }
+td { white-space: nowrap; }
 th, td { padding: .2rem .55rem; border-bottom: 1px solid var(--rule); text-align: right; }
 th[scope=row], thead th:first-child { text-align: left; }
 tr.avg th, tr.avg td { background: var(--panel); }
@@ -32,6 +34,7 @@ table.confusion td.diag { font-weight: 700; }
 table.confusion td.err { background: #fbe3d3; }
 table.confusion td.zero { color: #aaa; }
 .charts { display: flex; flex-wrap: wrap; gap: .5rem 2rem; align-items: flex-start; }
+.charts > * { min-width: 0; max-width: 100%; }
 svg.chart { width: 100%; max-width: 440px; height: auto; font-size: 11px; }
 svg.chart text { fill: var(--ink); }
 svg.chart .axis { fill: var(--muted); font-size: 9px; }
@@ -89,7 +92,8 @@ article.doc { border-top: 1px solid var(--rule); margin-top: 1.4rem; }
   pointer-events: none; box-shadow: 0 2px 6px rgba(0,0,0,.3); }
 table.quotes { font-size: .9rem; width: 100%; }
 table.quotes td, table.quotes th { text-align: left; vertical-align: top; }
-table.quotes td.q { max-width: 24rem; overflow-wrap: anywhere; }
+table.quotes td { white-space: normal; }
+table.quotes td.q { min-width: 12rem; max-width: 24rem; overflow-wrap: anywhere; }
 tr.off { display: none; }
 .ok { color: #006e50; font-weight: 600; }
 .bad { color: #b34700; font-weight: 600; }

@@ -18,7 +18,7 @@ from newsspans.corpus.errors import CorpusError, Problem
 from .html_assets import CSS, JS, script_hash
 from .html_marks import (OUTCOME_NAMES, check_report, display_outcome, document_marks, gold_speaker,
                          layered_html, predicted_speaker, speaker_verdict)
-from .html_summary import ci_text, pct, summary_html
+from .html_summary import ci_text, pct, summary_html, table_html
 
 QUOTE_PREVIEW = 90  # characters of a quote shown in the speakers table
 
@@ -137,8 +137,7 @@ def _quotes_table(report: Mapping, doc_id: str, text: str) -> str:
         return ""
     head = "".join(f'<th scope="col">{h}</th>' for h in ("quote", "outcome", "gold speaker", "predicted speaker",
                                                           "speaker"))
-    return (f'<div class="scroll"><table class="quotes"><caption>Quotes and their speakers</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    return table_html("quotes", "Quotes and their speakers", head, rows)
 
 
 def _system_text(report: Mapping, doc_id: str, text: str, prefix: str) -> str:
@@ -220,9 +219,8 @@ def _paired_table(paired: Mapping[str, Mapping], names: Sequence[str]) -> str:
                     f'<td>{t["p_value"]:.3g}</td><td>{int(t["n_resamples"])}</td></tr>')
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in
                    ("layer", f"F1 {names[0]}", f"F1 {names[1]}", "A − B", "interval", "p", "resamples"))
-    return (f'<div class="scroll"><table class="paired"><caption>Paired bootstrap test of micro F1 (A = '
-            f"{escape(names[0])}, B = {escape(names[1])})</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    caption = f"Paired bootstrap test of micro F1 (A = {escape(names[0])}, B = {escape(names[1])})"
+    return table_html("paired", caption, head, rows)
 
 
 def render_compare_html(report_a: Mapping, report_b: Mapping, texts: Mapping[str, str], names: Sequence[str],

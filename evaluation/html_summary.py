@@ -26,6 +26,16 @@ def ci_text(ci: list[float] | None) -> str:
     return "–" if ci is None else f"{pct(ci[0])}–{pct(ci[1])}"
 
 
+def table_html(cls: str, caption: str, head: str, rows: list[str]) -> str:
+    """A table under its caption; only the table scrolls sideways on a narrow window, the caption wraps.
+
+    `caption` and `head` are HTML (already escaped); the caption names the table for screen readers.
+    """
+    return (f'<figure class="table {cls}"><figcaption>{caption}</figcaption><div class="scroll">'
+            f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            "</div></figure>")
+
+
 def _row(cells: list[str], head: str, cls: str = "") -> str:
     attr = f' class="{cls}"' if cls else ""
     return f'<tr{attr}><th scope="row">{escape(head)}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
@@ -48,8 +58,7 @@ def scores_table(name: str, layer: Mapping, scheme: str) -> str:
                           "", "", "", ""], avg, "avg"))
     header = "".join(f'<th scope="col">{h}</th>' for h in head)
     caption = f"{escape(name)} layer, {escape(scheme)} scheme ({SCHEME_NOTES.get(scheme, '')}), scores in %"
-    return (f'<div class="scroll"><table class="scores"><caption>{caption}</caption>'
-            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    return table_html("scores", caption, header, rows)
 
 
 def schemes_line(layer: Mapping) -> str:
@@ -126,9 +135,7 @@ def confusion_table(name: str, layer: Mapping) -> str:
         body.append(f'<tr><th scope="row">{escape(g)}</th>{"".join(cells)}</tr>')
     caption = (f"{escape(name)} layer: gold label (rows) predicted as (columns); "
                f"column {NONE} = missed, row {NONE} = spurious; pairs matched at any overlap")
-    return (f'<div class="scroll"><table class="confusion"><caption>{caption}</caption>'
-            f'<thead><tr><th scope="col">gold \\ predicted</th>{header}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return table_html("confusion", caption, f'<th scope="col">gold \\ predicted</th>{header}', body)
 
 
 def layer_summary(name: str, layer: Mapping, scheme: str) -> str:
