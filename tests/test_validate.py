@@ -97,3 +97,17 @@ def test_reader_reports_every_malformed_line(tmp_path):
     assert any(line == 4 and "unknown field 'colour'" in msg for line, msg in lines)
     assert any(line == 4 and "'start' must be an integer" in msg for line, msg in lines)
     assert all(str(path) in str(p) for p in err.value.problems)
+
+
+def test_atomic_writes_follow_the_umask(tmp_path):
+    import os
+
+    from newsspans.corpus.atomic import write_text_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_text_atomic(tmp_path / "out.txt", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
