@@ -372,3 +372,13 @@ def test_standoff_copy_is_deep(corpus):
     a[0]["annotations"][0]["result"].clear()
     assert b[0]["annotations"][0]["result"]
     assert copy.deepcopy(b) == export_of(corpus)
+
+
+def test_root_newsspans_app_has_the_annotate_commands():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "newsspans.corpus.cli", "annotate", "config"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == load_config().xml
