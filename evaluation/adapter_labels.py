@@ -45,18 +45,18 @@ _UNITS = frozenset("""
 _CLOCK = frozenset("a.m. p.m. am pm".split())
 _NUMERAL = re.compile(r"\d[\d,.:/]*(?:s|st|nd|rd|th)?")
 
-# Approximators and comparatives (N2), one alternative per line of the pattern; the leading
-# "the" is stripped from numbers too ("the 18th sanctions package").
+# Words before a number that stay outside it (N2): approximators, comparatives, focus words, the
+# "from"/"between" of a range, and a leading "the" ("the 18th sanctions package"). Stripped repeatedly.
 _NUM_PREFIX = re.compile(r"""(?ix)(?:
-    the | from | between | only | just | about | around | approximately | roughly | nearly | almost | some | over | under |
-    (?:an\ )?estimated | (?:just|well)\ (?:over|under) | more\ than | less\ than | fewer\ than |
-    up\ to | at\ least | at\ most | as\ (?:many|much)\ as | close\ to
+    the | from | between | only | just | about | around | approximately | roughly | nearly | almost |
+    some | over | under | (?:an\ )?estimated | (?:just|well)\ (?:over|under) | more\ than | less\ than |
+    fewer\ than | up\ to | at\ least | at\ most | as\ (?:many|much)\ as | close\ to
 )\s+""")
 _NUM_SUFFIX = re.compile(r"(?i)\s+or\s+(?:so|more)$")  # "$75bn or so" (N2)
 _NUM_JOINER = re.compile(r"(?i)\s+(?:to|and|or)\s+|\s*[–—]\s*")  # "2022 to 2025", "six and 10"
 _MAGNITUDES = frozenset("hundred thousand million billion trillion".split())
 _NAME_PREFIX = re.compile(r"(?i)the\s+")
-_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_POSSESSIVE = re.compile(r"['’]s$")  # a plural possessive's lone mark goes with _EDGE_JUNK
 # Surrounding punctuation that is never part of a name or number (G4); "U.S." keeps its dot.
 _EDGE_JUNK = " \t\n\"'‘’“”«»()[]{},;:!?"
 _CURRENCY = re.compile(r"(?:US\$|A\$|C\$|HK\$|[$€£¥₹₽₴])$")

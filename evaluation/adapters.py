@@ -40,7 +40,8 @@ def require(module: str, install: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise ImportError(f"the Python package {module!r} is not installed ({exc}); install it with: {install}") from exc
+        raise ImportError(f"the Python package {module!r} is not installed ({exc}); "
+                          f"install it with: {install}") from exc
 
 
 def split_spec(spec: str) -> tuple[str, str | None] | None:
