@@ -15,7 +15,7 @@ in a new element with the same `data-sid`. Only a mark's first piece is focusabl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 from newsspans.corpus.errors import CorpusError, Problem
@@ -122,48 +122,69 @@ def speaker_verdict(correct: bool | None) -> str:
     return {True: "right", False: "wrong", None: "not scored (quote unmatched)"}[correct]
 
 
-def layer_marks(layer_name: str, layer: Mapping, doc_id: str, text: str, prefix: str) -> list[Mark]:
-    """Marks of one document in one report layer; `prefix` keeps sids unique across columns."""
-    gold, predicted = layer["gold"], layer["predicted"]
-    by_index = {e["index"]: e for e in predicted}
-    gold_by_id = {e["id"]: (i, e) for i, e in enumerate(gold) if e["doc_id"] == doc_id}
-    quote = layer_name == "quote"
+@dataclass
+class DocLayer:
+    """One layer's entries of one document, each with its matched partner (None when unmatched)."""
+
+    gold: list[tuple[int, dict, dict | None]] = field(default_factory=list)  # (index in layer, entry, prediction)
+    predicted: list[tuple[dict, dict | None]] = field(default_factory=list)  # (entry, gold entry)
+
+
+def index_report(report: Mapping) -> dict[str, dict[str, DocLayer]]:
+    """doc id -> layer name -> its entries and their partners, in one pass over the report
+    (drawing then costs time in proportion to each document's own spans)."""
+    index: dict[str, dict[str, DocLayer]] = {d: {name: DocLayer() for name in report["layers"]}
+                                             for d in report["documents"]}
+    for name, layer in report["layers"].items():
+        by_index = {e["index"]: e for e in layer["predicted"]}
+        gold_by_id = {(e["doc_id"], e["id"]): e for e in layer["gold"]}
+        for i, e in enumerate(layer["gold"]):
+            index[e["doc_id"]][name].gold.append((i, e, None if e["match"] is None else by_index[e["match"]]))
+        for e in layer["predicted"]:
+            partner = None if e["match"] is None else gold_by_id[(e["doc_id"], e["match"])]
+            index[e["doc_id"]][name].predicted.append((e, partner))
+    return index
+
+
+def _tip(side: str, e: Mapping, partner: Mapping | None, quote: bool, text: str) -> str:
+    """Tooltip text of an entry: label, offsets, outcome, its partner and, for quotes, the speakers."""
+    gold, pred = (e, partner) if side == "gold" else (partner, e)
+    head = f"gold {_where(e)} · span {e['id']}" if side == "gold" else f"predicted {_where(e)}"
+    other = "predicted" if side == "gold" else "gold"
+    if partner is None:
+        seen = f"{other}: nothing"
+    else:
+        seen = f"{other}: {_where(partner)}" + (f" · span {partner['id']}" if side == "pred" else "")
+    lines = [head, f"outcome: {OUTCOME_NAMES[display_outcome(e['outcomes'])]}", seen]
+    if quote:
+        speakers = []
+        if gold is not None:
+            speakers.append(f"gold speaker: {gold_speaker(gold)}")
+        if pred is not None:
+            speakers.append(f"predicted speaker: {predicted_speaker(pred, text)} · "
+                            f"{speaker_verdict(pred.get('speaker_correct'))}")
+        lines += speakers if side == "gold" else speakers[::-1]
+    return "\n".join(lines)
+
+
+def layer_marks(name: str, entries: DocLayer, text: str, prefix: str) -> list[Mark]:
+    """Marks of one document in one layer; `prefix` keeps sids unique across columns."""
+    quote = name == "quote"
     marks = []
-    for i, e in enumerate(gold):
-        if e["doc_id"] != doc_id:
-            continue
-        p = by_index.get(e["match"]) if e["match"] is not None else None
-        lines = [f"gold {_where(e)} · span {e['id']}", f"outcome: {OUTCOME_NAMES[display_outcome(e['outcomes'])]}",
-                 f"predicted: {_where(p)}" if p else "predicted: nothing"]
-        if quote:
-            lines.append(f"gold speaker: {gold_speaker(e)}")
-            if p:
-                lines.append(f"predicted speaker: {predicted_speaker(p, text)} · "
-                             f"{speaker_verdict(p.get('speaker_correct'))}")
-        marks.append(Mark(f"{prefix}{layer_name[0]}g{i}", layer_name, "gold", e["start"], e["end"], e["label"],
+    for i, e, p in entries.gold:
+        marks.append(Mark(f"{prefix}{name[0]}g{i}", name, "gold", e["start"], e["end"], e["label"],
                           display_outcome(e["outcomes"]), (e["label"],) + ((p["label"],) if p else ()),
-                          "\n".join(lines)))
-    for e in predicted:
-        if e["doc_id"] != doc_id:
-            continue
-        g = gold_by_id.get(e["match"]) if e["match"] is not None else None
-        lines = [f"predicted {_where(e)}", f"outcome: {OUTCOME_NAMES[display_outcome(e['outcomes'])]}",
-                 f"gold: {_where(g[1])} · span {g[1]['id']}" if g else "gold: nothing"]
-        if quote:
-            lines.append(f"predicted speaker: {predicted_speaker(e, text)} · "
-                         f"{speaker_verdict(e.get('speaker_correct'))}")
-            if g:
-                lines.append(f"gold speaker: {gold_speaker(g[1])}")
-        marks.append(Mark(f"{prefix}{layer_name[0]}p{e['index']}", layer_name, "pred", e["start"], e["end"],
-                          e["label"], display_outcome(e["outcomes"]),
-                          (e["label"],) + ((g[1]["label"],) if g else ()), "\n".join(lines)))
+                          _tip("gold", e, p, quote, text)))
+    for e, g in entries.predicted:
+        marks.append(Mark(f"{prefix}{name[0]}p{e['index']}", name, "pred", e["start"], e["end"], e["label"],
+                          display_outcome(e["outcomes"]), (e["label"],) + ((g["label"],) if g else ()),
+                          _tip("pred", e, g, quote, text)))
     return marks
 
 
-def document_marks(report: Mapping, doc_id: str, text: str, prefix: str = "") -> list[Mark]:
-    """Every gold and predicted mark of a document, with lanes assigned per track."""
-    marks = [m for name, layer in report["layers"].items() for m in layer_marks(name, layer, doc_id, text, prefix)]
-    return assign_lanes(marks)
+def document_marks(doc: Mapping[str, DocLayer], text: str, prefix: str = "") -> list[Mark]:
+    """Every gold and predicted mark of a document (`index_report(...)[doc_id]`), lanes assigned."""
+    return assign_lanes([m for name, entries in doc.items() for m in layer_marks(name, entries, text, prefix)])
 
 
 def assign_lanes(marks: Iterable[Mark]) -> list[Mark]:

@@ -16,8 +16,8 @@ from html import escape
 from newsspans.corpus.errors import CorpusError, Problem
 
 from .html_assets import CSS, JS, script_hash
-from .html_marks import (OUTCOME_NAMES, check_report, display_outcome, document_marks, gold_speaker,
-                         layered_html, predicted_speaker, speaker_verdict)
+from .html_marks import (OUTCOME_NAMES, DocLayer, check_report, display_outcome, document_marks, gold_speaker,
+                         index_report, layered_html, predicted_speaker, speaker_verdict)
 from .html_summary import ci_text, pct, summary_html, table_html
 
 QUOTE_PREVIEW = 90  # characters of a quote shown in the speakers table
@@ -92,47 +92,36 @@ def _doc_counts(report: Mapping, doc_id: str, scheme: str) -> str:
     return " · ".join(parts)
 
 
-def _quote_rows(report: Mapping, doc_id: str, text: str) -> list[str]:
-    """One row per gold quote (with its matched prediction) and per spurious predicted quote."""
-    layer = report["layers"].get("quote")
-    if not layer:
-        return []
-    by_index = {e["index"]: e for e in layer["predicted"]}
-
-    def preview(s: str) -> str:
-        flat = " ".join(s.split())
-        return escape(flat if len(flat) <= QUOTE_PREVIEW else flat[:QUOTE_PREVIEW - 1] + "…")
-
-    def verdict(right: bool | None) -> str:
-        cls = {True: "ok", False: "bad", None: ""}[right]
-        mark = {True: "✓ ", False: "✗ ", None: ""}[right]
-        return f'<span class="{cls}">{mark}{escape(speaker_verdict(right))}</span>'
-
-    rows = []
-    for e in layer["gold"]:
-        if e["doc_id"] != doc_id:
-            continue
-        p = by_index.get(e["match"]) if e["match"] is not None else None
-        outcome = display_outcome(e["outcomes"])
-        labels = " ".join([e["label"]] + ([p["label"]] if p else []))
-        rows.append(f'<tr class="frow" data-outcome="{outcome}" data-labels="{escape(labels)}">'
-                    f'<td class="q">{preview(e["text"] or text[e["start"]:e["end"]])} '
-                    f'<span class="docid">[{e["start"]}, {e["end"]})</span></td><td>{escape(outcome)}</td>'
-                    f"<td>{escape(gold_speaker(e))}</td>"
-                    f"<td>{escape(predicted_speaker(p, text)) if p else '–'}</td>"
-                    f"<td>{verdict(p.get('speaker_correct')) if p else '–'}</td></tr>")
-    for p in layer["predicted"]:
-        if p["doc_id"] != doc_id or p["match"] is not None:
-            continue
-        rows.append(f'<tr class="frow" data-outcome="spurious" data-labels="{escape(p["label"])}">'
-                    f'<td class="q">{preview(text[p["start"]:p["end"]])} '
-                    f'<span class="docid">[{p["start"]}, {p["end"]})</span></td><td>spurious</td><td>–</td>'
-                    f"<td>{escape(predicted_speaker(p, text))}</td><td>–</td></tr>")
-    return rows
+def _preview(s: str) -> str:
+    flat = " ".join(s.split())
+    return escape(flat if len(flat) <= QUOTE_PREVIEW else flat[:QUOTE_PREVIEW - 1] + "…")
 
 
-def _quotes_table(report: Mapping, doc_id: str, text: str) -> str:
-    rows = _quote_rows(report, doc_id, text)
+def _verdict(right: bool | None) -> str:
+    cls = {True: "ok", False: "bad", None: ""}[right]
+    sign = {True: "✓ ", False: "✗ ", None: ""}[right]
+    return f'<span class="{cls}">{sign}{escape(speaker_verdict(right))}</span>'
+
+
+def _quote_row(text: str, quote: Mapping, outcome: str, labels: list[str], gold: Mapping | None,
+               pred: Mapping | None) -> str:
+    """A speakers-table row; it carries the filter attributes of its quote, so filters hide it too."""
+    return (f'<tr class="frow" data-outcome="{outcome}" data-labels="{escape(" ".join(labels))}">'
+            f'<td class="q">{_preview(text[quote["start"]:quote["end"]])} '
+            f'<span class="docid">[{quote["start"]}, {quote["end"]})</span></td><td>{escape(outcome)}</td>'
+            f"<td>{escape(gold_speaker(gold)) if gold else '–'}</td>"
+            f"<td>{escape(predicted_speaker(pred, text)) if pred else '–'}</td>"
+            f"<td>{_verdict(pred.get('speaker_correct')) if pred and gold else '–'}</td></tr>")
+
+
+def _quotes_table(doc: Mapping[str, DocLayer], text: str) -> str:
+    """Each gold quote with its matched prediction, then each spurious predicted quote, with speakers."""
+    quotes = doc.get("quote")
+    if quotes is None:
+        return ""
+    rows = [_quote_row(text, g, display_outcome(g["outcomes"]), [g["label"]] + ([p["label"]] if p else []), g, p)
+            for _, g, p in quotes.gold]
+    rows += [_quote_row(text, p, "spurious", [p["label"]], None, p) for p, g in quotes.predicted if g is None]
     if not rows:
         return ""
     head = "".join(f'<th scope="col">{h}</th>' for h in ("quote", "outcome", "gold speaker", "predicted speaker",
@@ -140,9 +129,16 @@ def _quotes_table(report: Mapping, doc_id: str, text: str) -> str:
     return table_html("quotes", "Quotes and their speakers", head, rows)
 
 
-def _system_text(report: Mapping, doc_id: str, text: str, prefix: str) -> str:
-    return (f'<p class="text" data-doc="{escape(doc_id)}">'
-            f"{layered_html(text, document_marks(report, doc_id, text, prefix))}</p>")
+def _system_view(doc: Mapping[str, DocLayer], doc_id: str, text: str, prefix: str) -> str:
+    """One system's drawing of a document: the text with its marks, then the speakers table."""
+    return (f'<p class="text" data-doc="{escape(doc_id)}">{layered_html(text, document_marks(doc, text, prefix))}'
+            f"</p>{_quotes_table(doc, text)}")
+
+
+def _article(i: int, doc_id: str, text: str, counts: str, inner: str, extra: str = "") -> str:
+    return (f'<article class="doc" id="doc-{i}" data-doc="{escape(doc_id)}"{extra}>'
+            f'<h3>{escape(_doc_title(text))} <span class="docid">{escape(doc_id)}</span></h3>'
+            f'<p class="counts">{counts} · <span class="shown"></span></p>{inner}</article>')
 
 
 def _header(title: str, report: Mapping, scheme: str, systems: str) -> str:
@@ -171,13 +167,10 @@ def render_html(report: Mapping, texts: Mapping[str, str], *, scheme: str = "str
     Raises CorpusError when a text is missing or does not match the report's spans.
     """
     check_report(report, texts)
-    docs = []
-    for i, doc_id in enumerate(report["documents"]):
-        text = texts[doc_id]
-        docs.append(f'<article class="doc" id="doc-{i}" data-doc="{escape(doc_id)}">'
-                    f'<h3>{escape(_doc_title(text))} <span class="docid">{escape(doc_id)}</span></h3>'
-                    f'<p class="counts">{_doc_counts(report, doc_id, scheme)} · <span class="shown"></span></p>'
-                    f"{_system_text(report, doc_id, text, f'd{i}-')}{_quotes_table(report, doc_id, text)}</article>")
+    index = index_report(report)
+    docs = [_article(i, doc_id, texts[doc_id], _doc_counts(report, doc_id, scheme),
+                     _system_view(index[doc_id], doc_id, texts[doc_id], f"d{i}-"))
+            for i, doc_id in enumerate(report["documents"])]
     systems = f'<p class="meta"><b>predictions</b> {escape(str(report.get("predictions", "")))}</p>'
     body = (_header(title, report, scheme, systems)
             + f'<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
@@ -187,26 +180,22 @@ def render_html(report: Mapping, texts: Mapping[str, str], *, scheme: str = "str
     return _page(title, body)
 
 
-def _outcome_keys(report: Mapping, doc_id: str) -> tuple[dict, set]:
+def _outcome_keys(doc: Mapping[str, DocLayer]) -> tuple[dict, set]:
     """Per gold span its outcome, and the set of spurious predictions, of one document."""
-    gold, spurious = {}, set()
-    for name, layer in report["layers"].items():
-        for e in layer["gold"]:
-            if e["doc_id"] == doc_id:
-                gold[(name, e["id"])] = display_outcome(e["outcomes"])
-        for e in layer["predicted"]:
-            if e["doc_id"] == doc_id and e["match"] is None:
-                spurious.add((name, e["start"], e["end"], e["label"]))
+    gold = {(name, e["id"]): display_outcome(e["outcomes"]) for name, d in doc.items() for _, e, _ in d.gold}
+    spurious = {(name, e["start"], e["end"], e["label"]) for name, d in doc.items() for e, g in d.predicted
+                if g is None}
     return gold, spurious
 
 
 def document_differences(report_a: Mapping, report_b: Mapping) -> dict[str, int]:
     """Per document, how many spans the two systems draw differently: gold spans with another
     outcome plus spurious predictions only one of them makes."""
+    index_a, index_b = index_report(report_a), index_report(report_b)
     out = {}
     for doc_id in report_a["documents"]:
-        gold_a, spu_a = _outcome_keys(report_a, doc_id)
-        gold_b, spu_b = _outcome_keys(report_b, doc_id)
+        gold_a, spu_a = _outcome_keys(index_a[doc_id])
+        gold_b, spu_b = _outcome_keys(index_b[doc_id])
         out[doc_id] = sum(gold_a.get(k) != gold_b.get(k) for k in gold_a.keys() | gold_b.keys()) + len(spu_a ^ spu_b)
     return out
 
@@ -239,22 +228,22 @@ def render_compare_html(report_a: Mapping, report_b: Mapping, texts: Mapping[str
     diff = document_differences(report_a, report_b)
     order = sorted(report_a["documents"], key=lambda d: -diff[d])  # stable: gold order among ties
     name_a, name_b = (escape(n) for n in names)
+    systems = [(key, report, index_report(report), name)
+               for key, report, name in (("a", report_a, name_a), ("b", report_b, name_b))]
     docs = []
     for i, doc_id in enumerate(order):
         text = texts[doc_id]
-        cols = "".join(f'<div class="col" data-system="{"ab"[k]}"><p class="colhead">{n}</p>'
-                       f'<p class="counts">{_doc_counts(r, doc_id, scheme)}</p>'
-                       f"{_system_text(r, doc_id, text, f'd{i}{chr(97 + k)}-')}{_quotes_table(r, doc_id, text)}</div>"
-                       for k, (r, n) in enumerate(((report_a, name_a), (report_b, name_b))))
-        docs.append(f'<article class="doc" id="doc-{i}" data-doc="{escape(doc_id)}" data-diff="{diff[doc_id]}">'
-                    f'<h3>{escape(_doc_title(text))} <span class="docid">{escape(doc_id)}</span></h3>'
-                    f'<p class="counts">{diff[doc_id]} spans drawn differently · <span class="shown"></span></p>'
-                    f'<div class="two">{cols}</div></article>')
-    systems = (f'<p class="meta"><b>A</b> {name_a} ({escape(str(report_a.get("predictions", "")))}) · '
+        cols = "".join(f'<div class="col" data-system="{key}"><p class="colhead">{name}</p>'
+                       f'<p class="counts">{_doc_counts(report, doc_id, scheme)}</p>'
+                       f"{_system_view(index[doc_id], doc_id, text, f'd{i}{key}-')}</div>"
+                       for key, report, index, name in systems)
+        docs.append(_article(i, doc_id, text, f"{diff[doc_id]} spans drawn differently",
+                             f'<div class="two">{cols}</div>', f' data-diff="{diff[doc_id]}"'))
+    sources = (f'<p class="meta"><b>A</b> {name_a} ({escape(str(report_a.get("predictions", "")))}) · '
                f'<b>B</b> {name_b} ({escape(str(report_b.get("predictions", "")))})</p>')
     summaries = "".join(f'<div><h3 class="colhead">{n}</h3>{summary_html(r, scheme)}</div>'
                         for r, n in ((report_a, name_a), (report_b, name_b)))
-    body = (_header(title, report_a, scheme, systems)
+    body = (_header(title, report_a, scheme, sources)
             + '<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
             + (_paired_table(paired, names) if paired else "") + f'<div class="two">{summaries}</div></section>'
             + _legend()
