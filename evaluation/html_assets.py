@@ -145,7 +145,8 @@ JS = """
   }
   document.addEventListener("mouseover", function (e) {
     var m = e.target.closest ? e.target.closest(".m:not(.off)") : null;
-    if (m) { show(m); } else if (current !== null && !(document.activeElement && document.activeElement.classList.contains("m"))) { hide(); }
+    var focused = document.activeElement && document.activeElement.classList.contains("m");
+    if (m) { show(m); } else if (current !== null && !focused) { hide(); }  // a focused span keeps its tip
   });
   document.addEventListener("focusin", function (e) {
     if (e.target.classList && e.target.classList.contains("m")) { show(e.target); } else { hide(); }

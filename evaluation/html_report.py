@@ -124,8 +124,8 @@ def _quotes_table(doc: Mapping[str, DocLayer], text: str) -> str:
     rows += [_quote_row(text, p, "spurious", [p["label"]], None, p) for p, g in quotes.predicted if g is None]
     if not rows:
         return ""
-    head = "".join(f'<th scope="col">{h}</th>' for h in ("quote", "outcome", "gold speaker", "predicted speaker",
-                                                          "speaker"))
+    columns = ("quote", "outcome", "gold speaker", "predicted speaker", "speaker")
+    head = "".join(f'<th scope="col">{h}</th>' for h in columns)
     return table_html("quotes", "Quotes and their speakers", head, rows)
 
 
@@ -243,14 +243,12 @@ def render_compare_html(report_a: Mapping, report_b: Mapping, texts: Mapping[str
                f'<b>B</b> {name_b} ({escape(str(report_b.get("predictions", "")))})</p>')
     summaries = "".join(f'<div><h3 class="colhead">{n}</h3>{summary_html(r, scheme)}</div>'
                         for r, n in ((report_a, name_a), (report_b, name_b)))
+    labels = _labels(report_a) + [lb for lb in _labels(report_b) if lb not in _labels(report_a)]
     body = (_header(title, report_a, scheme, sources)
             + '<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
             + (_paired_table(paired, names) if paired else "") + f'<div class="two">{summaries}</div></section>'
             + _legend()
             + '<section id="documents" aria-labelledby="documents-h"><h2 id="documents-h">Documents</h2>'
             '<p class="meta">Ordered by how many spans the two systems draw differently, most first.</p>'
-            + _doc_nav(order, texts) + _controls(_labels(report_a) + [lb for lb in _labels(report_b)
-                                                                     if lb not in _labels(report_a)])
-            + "".join(docs) + "</section>")
+            + _doc_nav(order, texts) + _controls(labels) + "".join(docs) + "</section>")
     return _page(title, body)
-

@@ -116,8 +116,9 @@ def test_layering_keeps_the_text_and_every_span_whatever_the_overlaps(text, raw)
 
 
 def test_lanes_separate_overlapping_marks_of_one_track_only():
-    laned = {m.sid: m.lane for m in assign_lanes([mark("a", 0, 5, side="pred"), mark("b", 3, 8, side="pred"),
-                                                   mark("c", 6, 9, side="pred"), mark("g", 0, 9)])}
+    marks = [mark("a", 0, 5, side="pred"), mark("b", 3, 8, side="pred"), mark("c", 6, 9, side="pred"),
+             mark("g", 0, 9)]
+    laned = {m.sid: m.lane for m in assign_lanes(marks)}
     assert laned == {"a": 0, "b": 1, "c": 0, "g": 0}
 
 
@@ -138,7 +139,8 @@ def test_example_spans_get_the_outcomes_the_scorer_implies():
     drawn = sorted((a["data-side"], "".join(p for _, p in c.pieces[sid]), a["data-label"], a["data-outcome"],
                     c.pieces[sid][0][0] - c.text_start("d1"), int(a["data-start"]))
                    for sid, a in c.attrs.items() if sid.startswith("d0-"))
-    expected = sorted((side, text, label, outcome, start, start) for side, text, label, outcome, start in ex.EXPECTED_D1)
+    expected = sorted((side, text, label, outcome, start, start)
+                      for side, text, label, outcome, start in ex.EXPECTED_D1)
     assert drawn == expected
 
 
@@ -234,3 +236,14 @@ def test_cli_compare_html(tmp_path):
     assert out.exit_code == 0, out.output
     page = (tmp_path / "c.html").read_text(encoding="utf-8")
     assert "Paired bootstrap test" in page and page.index('data-doc="d2"') < page.index('data-doc="d1"')
+
+
+def test_without_chromium_the_browser_tests_skip_naming_the_package(monkeypatch, tmp_path):
+    import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(browser.os, "geteuid", lambda: 1000)  # not root: no apt-get install is tried
+    path, reason = browser.find_chromium()
+    assert path is None and "`chromium` package" in reason and "not root" in reason
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        browser.chromium_path()

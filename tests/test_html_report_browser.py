@@ -146,8 +146,8 @@ def test_hostile_text_labels_names_and_speakers_are_shown_literally_and_never_ru
     doc = ex.Document('x"><script>window.__xss=5</script>', "t", text)
     per = ex.at(text, "Angela Merkel")
     quote = ex.at(text, '"hi"')
-    gold = [ex.Span(doc.id, "T1", *per, "PER", "Angela Merkel"), ex.Span(doc.id, "T2", *quote, "QUOTE", '"hi"',
-                                                                            speaker="T1")]
+    gold = [ex.Span(doc.id, "T1", *per, "PER", "Angela Merkel"),
+            ex.Span(doc.id, "T2", *quote, "QUOTE", '"hi"', speaker="T1")]
     preds = {doc.id: [ex.Prediction(doc.id, *per, "PER"), ex.Prediction(doc.id, *quote, "QUOTE", speaker=EVIL[2])]}
     report = score([doc], gold, preds, ScoreOptions(n_resamples=0), predictions_source=EVIL[0],
                    gold_source=EVIL[1]).to_dict()
