@@ -35,7 +35,7 @@ def _install_chromium() -> str | None:
     if shutil.which("apt-get") is None:
         return "apt-get is not available"
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]):
+    for cmd in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
         log.warning("browser tests: running %s", " ".join(cmd))
         print(f"browser tests: running {' '.join(cmd)}", flush=True)
         try:
