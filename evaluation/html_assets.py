@@ -104,7 +104,7 @@ tr.off { display: none; }
 }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
-  .controls, nav.toc, #tip, .noprint { display: none !important; }
+  .controls, nav.toc, #tip, .shown { display: none !important; }
   .two { grid-template-columns: 1fr; }
   a { color: inherit; text-decoration: none; }
   h2, h3 { break-after: avoid; }
@@ -179,7 +179,7 @@ JS = """
         }
       });
       var out = doc.querySelector(".shown");
-      if (out) { out.textContent = shown + " of " + total + " spans shown"; }
+      if (out) { out.textContent = "· " + shown + " of " + total + " spans shown"; }
     });
     var all = document.querySelectorAll(".m[tabindex]").length;
     var on = document.querySelectorAll('.m[tabindex="0"]').length;

@@ -18,12 +18,12 @@ from newsspans.corpus.cli import fail
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
+from .counts import SCHEMES
 from .gold import load_gold
 from .html_report import render_compare_html, render_html
 from .report import SCHEMA_VERSION
 
 BUNDLED = "bundled corpus"  # the `gold` field of reports scored on the bundled corpus
-SCHEMES = ("strict", "exact", "partial", "type")
 
 
 def texts_of(documents: Sequence[Document]) -> dict[str, str]:

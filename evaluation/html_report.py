@@ -138,7 +138,7 @@ def _system_view(doc: Mapping[str, DocLayer], doc_id: str, text: str, prefix: st
 def _article(i: int, doc_id: str, text: str, counts: str, inner: str, extra: str = "") -> str:
     return (f'<article class="doc" id="doc-{i}" data-doc="{escape(doc_id)}"{extra}>'
             f'<h3>{escape(_doc_title(text))} <span class="docid">{escape(doc_id)}</span></h3>'
-            f'<p class="counts">{counts} · <span class="shown"></span></p>{inner}</article>')
+            f'<p class="counts">{counts} <span class="shown"></span></p>{inner}</article>')
 
 
 def _header(title: str, report: Mapping, scheme: str, systems: str) -> str:
