@@ -6,9 +6,11 @@ an adapter module only when a spec names it.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 
@@ -71,6 +73,23 @@ def load_adapter(spec: str) -> object:
         require(package, adapter.install)
     module_name, _, attr = adapter.path.partition(":")
     return getattr(importlib.import_module(module_name), attr)(argument)
+
+
+# Modules whose code decides every adapter's output (label table and edge rules).
+_SHARED_MODULES = ("newsspans.evaluation.adapter_labels", "newsspans.evaluation.labelmap",
+                   "newsspans.evaluation.adapters")
+
+
+def code_version(prefix: str) -> str:
+    """A fingerprint of the code that maps an adapter's model output: its module, the label table
+    and edge rules. For prediction caches: an edited mapping is a new version even when the
+    package version is not bumped. Reads the source files; imports nothing heavy."""
+    modules = (ADAPTERS[prefix].path.partition(":")[0], *_SHARED_MODULES)
+    digest = hashlib.sha256()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

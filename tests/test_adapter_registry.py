@@ -52,3 +52,26 @@ def test_bad_specs():
         load_adapter("hf")
     with pytest.raises(ValueError, match="names no adapter"):
         load_adapter("flair:ner")
+
+
+def test_code_version_changes_with_the_mapping_code(monkeypatch, tmp_path):
+    import importlib.util
+
+    from newsspans.evaluation import adapters
+
+    before = adapters.code_version("spacy")
+    assert before == adapters.code_version("spacy") and len(before) == 16
+    assert before != adapters.code_version("hf")  # each adapter's own module counts
+    edited = tmp_path / "adapter_labels.py"
+    real = importlib.util.find_spec("newsspans.evaluation.adapter_labels").origin
+    edited.write_text(open(real, encoding="utf-8").read() + "\n# a changed rule\n", encoding="utf-8")
+    find_spec = importlib.util.find_spec
+
+    def patched(name, *args):
+        spec = find_spec(name, *args)
+        if name == "newsspans.evaluation.adapter_labels":
+            spec = importlib.util.spec_from_file_location(name, edited)
+        return spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", patched)
+    assert adapters.code_version("spacy") != before
