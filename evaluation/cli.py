@@ -16,9 +16,9 @@ from newsspans.corpus.cli import fail
 from newsspans.corpus.errors import CorpusError, Problem
 
 from .bootstrap import DEFAULT_RESAMPLES, paired_bootstrap
+from .cache import CACHE_ENV, PredictionCache, open_cache
 from .counts import SCHEMES
-from .extractors import (DEFAULT_BATCH_SIZE, ExtractorFailure, ExtractorRun, load_extractor, run_command,
-                         run_extractor)
+from .extractors import DEFAULT_BATCH_SIZE, ExtractorFailure, ExtractorRun
 from .gold import Gold, load_gold
 from .html_cli import report_command, write_compare_html, write_report_html
 from .labelmap import apply_label_map, parse_label_map
@@ -27,6 +27,7 @@ from .predictions import read_predictions, write_predictions
 from .render import render_errors, render_report
 from .report import Report, ScoreOptions
 from .scorer import LAYERS, score
+from .workers import RunSettings, run_source
 
 BAD_INPUT = 2
 
@@ -63,6 +64,18 @@ BootstrapOption = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bo
 SeedOption = typer.Option(0, "--seed", help="Bootstrap random seed.")
 HtmlOption = typer.Option(None, "--html", help="Also write a self-contained HTML report (every span drawn in "
                           "its document, errors styled by kind) to this file.")
+WorkersOption = typer.Option(1, "--workers", min=1, help="Worker processes for --extractor (each loads the "
+                             "extractor once and gets chunks of --batch-size documents); results equal one worker's.")
+BatchSizeOption = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1,
+                               help="Texts per predict_batch call, and documents per worker task.")
+CacheOption = typer.Option(None, "--cache", envvar=CACHE_ENV, file_okay=False, help="Cache predictions in this "
+                           "folder, keyed by extractor, its version and the SHA-256 of each document's text, so "
+                           "re-scoring (say after a gold change) does not rerun the extractor. Default: no cache.")
+NoCacheOption = typer.Option(False, "--no-cache", help=f"Neither read nor write the cache (overrides ${CACHE_ENV}).")
+TimeoutOption = typer.Option(None, "--timeout", help="Seconds per document before the extractor is given up on "
+                             "for that document.")
+FailFastOption = typer.Option(False, "--fail-fast", help="Stop at the first document the extractor fails on.")
+ProgressOption = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr.")
 MinOverlapOption = typer.Option(0.0, "--min-overlap", min=0.0, max=1.0,
                                 help="Least overlap / union length for a gold and a predicted span to be paired.")
 
@@ -76,19 +89,25 @@ def _gold(gold: Path | None, gold_documents: Path | None, split: str) -> Gold:
     return load_gold(gold, gold_documents, split)
 
 
+def cache_of(folder: Path | None, no_cache: bool) -> PredictionCache | None:
+    return None if no_cache else open_cache(folder)
+
+
+def warn_unreadable(cache: PredictionCache | None) -> None:
+    """Damaged cache entries were recomputed and rewritten; say which, on stderr."""
+    for path in cache.stats.unreadable if cache is not None else ():
+        typer.echo(f"warning: {path}: unreadable cache entry, recomputed", err=True)
+
+
 def _predictions(gold: Gold, extractor: str | None, command: str | None, predictions: Path | None,
-                 timeout: float | None, fail_fast: bool, batch_size: int, progress: bool) -> tuple[ExtractorRun, str]:
+                 settings: RunSettings, cache: PredictionCache | None) -> tuple[ExtractorRun, str]:
     chosen = [x for x in (extractor, command, predictions) if x is not None]
     if len(chosen) != 1:
         raise CorpusError(Problem("give exactly one of --extractor, --command or --predictions"))
     if predictions is not None:
         return ExtractorRun(read_predictions(predictions)), str(predictions)
-    if command is not None:
-        return run_command(command, gold.documents, timeout=timeout, fail_fast=fail_fast,
-                           progress=progress), f"command: {command}"
-    return run_extractor(load_extractor(extractor), gold.documents, timeout=timeout, fail_fast=fail_fast,
-                         batch_size=batch_size, progress=progress, source=f"extractor {extractor}"), \
-        f"extractor: {extractor}"
+    run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
+    return run, f"command: {command}" if command is not None else f"extractor: {extractor}"
 
 
 def _score(gold: Gold, run: ExtractorRun, source: str, label_map: str | None, ignore: list[str],
@@ -122,21 +141,26 @@ def score_command(
     min_overlap: float = MinOverlapOption,
     bootstrap: int = BootstrapOption,
     seed: int = SeedOption,
-    timeout: float = typer.Option(None, "--timeout", help="Seconds per document before the extractor is "
-                                  "given up on for that document."),
-    fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first document the extractor fails on."),
-    batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Texts per predict_batch call."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
+    timeout: float = TimeoutOption,
+    fail_fast: bool = FailFastOption,
+    batch_size: int = BatchSizeOption,
+    workers: int = WorkersOption,
+    cache: Path = CacheOption,
+    no_cache: bool = NoCacheOption,
+    progress: bool = ProgressOption,
 ) -> None:
     """Score an extractor or a predictions file against the gold spans.
 
     Prints, per layer (entities; quotes with speakers), precision, recall and F1 per label with a 95% bootstrap interval over documents, micro/macro/weighted averages under --scheme, and the micro F1 under the other schemes.
 
-    Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 0.85`
+    Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 0.85`; `newsspans score --extractor baseline --workers 2 --cache ~/.cache/newsspans`
     """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
     try:
         data = _gold(gold, gold_documents, split)
-        run, source = _predictions(data, extractor, command, predictions, timeout, fail_fast, batch_size, progress)
+        settings = RunSettings(workers, batch_size, timeout, fail_fast, progress)
+        store = cache_of(cache, no_cache)
+        run, source = _predictions(data, extractor, command, predictions, settings, store)
+        warn_unreadable(store)
         if save_predictions is not None:
             write_predictions(save_predictions, run.predictions)
         report = _score(data, run, source, label_map, ignore_label, drop_unknown,

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from time import perf_counter
 
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
@@ -46,10 +47,13 @@ class ExtractorTimeout(Exception):
 
 @dataclass
 class ExtractorRun:
-    """Predictions per document id, and the error message of every document that failed."""
+    """Predictions per document id, the error message of every document that failed, and the
+    seconds spent inside the extractor per document (a batch's time split evenly over its
+    documents; model loading excluded), for the leaderboard's s/doc and the throughput benchmark."""
 
     predictions: dict[str, list[Prediction]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def load_extractor(spec: str) -> object:
@@ -162,6 +166,7 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
             batch = documents[first:first + size]
             outputs: list | None = None
             if batched:
+                began = perf_counter()
                 try:
                     with _time_limit(timeout * len(batch) if timeout else None):
                         outputs = list(extractor.predict_batch([d.text for d in batch]))
@@ -169,13 +174,17 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
                         raise ValueError(f"predict_batch returned {len(outputs)} results for {len(batch)} texts")
                 except Exception:  # noqa: BLE001 - retried per document below, where errors are recorded
                     outputs = None
+                share = (perf_counter() - began) / len(batch)
             for k, doc in enumerate(batch):
+                began = perf_counter()
                 try:
                     spans = outputs[k] if outputs is not None else _call_one(single, doc, timeout)
                 except Exception as exc:  # noqa: BLE001 - any extractor failure is reported
+                    run.seconds[doc.id] = perf_counter() - began
                     _fail(run, doc, exc, fail_fast)
                     advance(1)
                     continue
+                run.seconds[doc.id] = share if outputs is not None else perf_counter() - began
                 run.predictions[doc.id] = _to_predictions(doc.id, spans, source)
                 advance(1)
     return run
@@ -202,6 +211,7 @@ def run_command(command: str, documents: Sequence[Document], *, timeout: float |
     the program exits, crashes or times out are recorded as errors (with its last stderr line).
     """
     source = f"command {command!r} output"
+    began = perf_counter()
     # Its own process group, so a timeout kills the program and not only the shell running it.
     proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True)
@@ -240,7 +250,9 @@ def run_command(command: str, documents: Sequence[Document], *, timeout: float |
     threads[2].join(timeout=5)
     predictions = parse_predictions("".join(output), source)
     # Lines for ids that were never sent are kept, so the scorer reports them as unknown documents.
-    run = ExtractorRun(predictions=predictions)
+    # The program's own time per document is unknown: its wall time is split evenly.
+    each = (perf_counter() - began) / max(1, len(documents))
+    run = ExtractorRun(predictions=predictions, seconds={d.id: each for d in documents})
     if not failure and code != 0:
         last = next((s.strip() for s in reversed(stderr) if s.strip()), "")
         failure = f"command exited with code {code}" + (f": {last}" if last else "")

@@ -1,0 +1,78 @@
+"""Extractor throughput: documents per second for the baseline with 1 and 2 workers, and the
+harness overhead (time outside the extractor) against the extractor's own time.
+
+Workload: the bundled corpus's documents repeated to --documents (default 400) with distinct ids.
+Timed, best of --repeats runs each (the machine is shared; the best run is the least disturbed):
+- bare loop: `extract(text)` over every text, nothing else: the extractor's own time;
+- 1 worker: `run_spec("baseline", docs)` (in-process `run_extractor`: per-document time limit
+  frame, output validation into `Prediction`s, error capture), model loading excluded; its
+  overhead is (wall time - time measured inside the extractor) / time inside the extractor,
+  and, as a cross-check, (wall time - bare loop) / bare loop;
+- 2 workers: `run_spec` with a 2-process pool, wall time including the pool's start-up and each
+  worker loading the extractor, results checked identical to 1 worker.
+
+Run: /work/venv/bin/python benchmarks/bench_throughput.py [--documents 400] [--repeats 3]
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import time
+
+from newsspans.corpus.store import Corpus
+from newsspans.evaluation.extractors import load_extractor
+from newsspans.evaluation.workers import RunSettings, run_spec
+
+TARGET_OVERHEAD = 0.05
+
+
+def workload(n: int) -> list:
+    docs, _ = Corpus().load()
+    return [dataclasses.replace(docs[k % len(docs)], id=f"{docs[k % len(docs)].id}#{k}") for k in range(n)]
+
+
+def best(repeats: int, fn):
+    """(shortest wall seconds, result of that run) over `repeats` calls of fn()."""
+    runs = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        result = fn()
+        runs.append((time.perf_counter() - began, result))
+    return min(runs, key=lambda r: r[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=400)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    docs = workload(args.documents)
+    chars = sum(len(d.text) for d in docs)
+    print(f"workload: {len(docs)} documents, {chars:,} characters; {os.cpu_count()} CPUs")
+
+    began = time.perf_counter()
+    extract = load_extractor("baseline")
+    print(f"loading the baseline: {time.perf_counter() - began:.3f} s")
+
+    bare, _ = best(args.repeats, lambda: [extract(d.text) for d in docs])
+    print(f"bare loop:  {bare:7.3f} s  {len(docs) / bare:7.1f} docs/s")
+
+    one, run1 = best(args.repeats, lambda: run_spec("baseline", docs, RunSettings(workers=1)))
+    inside = sum(run1.seconds.values())
+    print(f"1 worker:   {one:7.3f} s  {len(docs) / one:7.1f} docs/s  (inside the extractor {inside:.3f} s)")
+    overhead = (one - inside) / inside
+    print(f"  harness overhead: {one - inside:.3f} s = {100 * overhead:.1f}% of the extractor's time "
+          f"(vs the bare loop: {100 * (one - bare) / bare:+.1f}%); target < {100 * TARGET_OVERHEAD:.0f}%: "
+          f"{'met' if overhead < TARGET_OVERHEAD else 'NOT met'}")
+
+    two, run2 = best(args.repeats, lambda: run_spec("baseline", docs, RunSettings(workers=2)))
+    same = run2.predictions == run1.predictions and run2.errors == run1.errors
+    print(f"2 workers:  {two:7.3f} s  {len(docs) / two:7.1f} docs/s  (speed-up {one / two:.2f}x, "
+          f"pool start-up included; predictions identical to 1 worker: {same})")
+    if not same:
+        raise SystemExit("2 workers gave different predictions than 1 worker")
+
+
+if __name__ == "__main__":
+    main()
