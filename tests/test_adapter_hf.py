@@ -11,10 +11,10 @@ from __future__ import annotations
 import sys
 
 import pytest
+from adapter_support import need
 
-torch = pytest.importorskip("torch", reason="the hf adapter needs torch: pip install 'newsspans[hf]'")
-transformers = pytest.importorskip("transformers", reason="the hf adapter needs transformers: "
-                                   "pip install 'newsspans[hf]'")
+torch = need("torch", "hf")
+transformers = need("transformers", "hf")
 
 from newsspans.evaluation.adapter_hf import HFExtractor  # noqa: E402
 from newsspans.evaluation.adapters import load_adapter  # noqa: E402

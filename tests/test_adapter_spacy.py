@@ -7,8 +7,9 @@ from __future__ import annotations
 import sys
 
 import pytest
+from adapter_support import need
 
-spacy = pytest.importorskip("spacy", reason="the spaCy adapter needs spaCy: pip install 'newsspans[spacy]'")
+spacy = need("spacy", "spacy")
 
 from newsspans.corpus.model import Document  # noqa: E402
 from newsspans.evaluation.adapter_spacy import SpacyExtractor  # noqa: E402

@@ -11,9 +11,10 @@ import importlib.util
 import sys
 
 import pytest
+from adapter_support import need
 
-spacy = pytest.importorskip("spacy", reason="the textacy adapter needs spaCy: pip install 'newsspans[textacy]'")
-pytest.importorskip("textacy", reason="the textacy adapter needs textacy: pip install 'newsspans[textacy]'")
+spacy = need("spacy", "textacy")
+need("textacy", "textacy")
 
 from collections import Counter  # noqa: E402
 
