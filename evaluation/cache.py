@@ -153,8 +153,8 @@ def _folder_fingerprint(folder: Path) -> str:
 
 def _adapter_version(prefix: str, argument: str | None) -> str | None:
     """The model's identity (installed package version, or folder fingerprint), the versions of
-    the adapter's packages, and newsspans' own version (the adapters' label mapping lives there)."""
-    from .adapters import ADAPTERS
+    the adapter's packages, and a fingerprint of the adapter's mapping code (`code_version`)."""
+    from .adapters import ADAPTERS, code_version
 
     adapter = ADAPTERS[prefix]
     model = argument or adapter.default
@@ -165,7 +165,7 @@ def _adapter_version(prefix: str, argument: str | None) -> str | None:
     if model_version is None:
         return None  # not installed: loading fails and says what to install
     packages = [f"{p}={_distribution_version(p)}" for p in adapter.packages]
-    return " ".join([f"{model}={model_version}", *packages, f"newsspans={_distribution_version('newsspans')}"])
+    return " ".join([f"{model}={model_version}", *packages, f"code={code_version(prefix)}"])
 
 
 def _declared_version(*holders: object) -> str | None:

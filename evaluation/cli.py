@@ -291,8 +291,14 @@ def score_tokens_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `score`, `compare`, `report` (HTML from a saved JSON report) and `score-tokens` to the root app."""
+    """Add `score`, `compare`, `report` (HTML from a saved JSON report), `score-tokens`, `leaderboard`
+    and `extractors` to the root app."""
+    # Imported here: leaderboard_cli reuses this module's options and helpers.
+    from .leaderboard_cli import extractors_command, leaderboard_command
+
     app.command("score")(score_command)
     app.command("compare")(compare_command)
     app.command("report")(report_command)
     app.command("score-tokens")(score_tokens_command)
+    app.command("leaderboard")(leaderboard_command)
+    app.command("extractors")(extractors_command)

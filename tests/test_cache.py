@@ -124,7 +124,7 @@ def test_adapter_model_folder_version_changes_when_the_folder_does(tmp_path):
     model.mkdir()
     (model / "config.json").write_text("{}")
     first = extractor_version(f"hf:{model}")
-    assert first is not None and f"{model}=folder-" in first and "newsspans=" in first
+    assert first is not None and f"{model}=folder-" in first and "code=" in first
     (model / "weights.bin").write_bytes(b"\0" * 10)
     assert extractor_version(f"hf:{model}") != first
 
