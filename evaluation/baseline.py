@@ -14,7 +14,7 @@ from .baseline_quotes import find_quotes
 from .baseline_tokens import tokenize
 
 # Bump when a rule or a gazetteer changes, so cached predictions are recomputed.
-BASELINE_VERSION = "1.0.0"
+BASELINE_VERSION = "1.1.0"
 
 
 def _span(text: str, start: int, end: int, label: str, **extra) -> dict:

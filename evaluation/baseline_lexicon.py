@@ -112,15 +112,21 @@ maker startup insurer lender retailer operator
 """)
 # Lower-case place nouns: "<Name> region" and "region of <Name>" make <Name> a place.
 PLACE_NOUNS = _words("""
-region city town village settlement province district oblast state county municipality
+region city town village province district oblast state county municipality
 river island islands peninsula mountains mountain valley lake sea bay strait delta port
 capital border airport neighbourhood neighborhood suburb
 """)
+# Nouns that name a place only before "of": "the settlement of <Name>" is a place, but
+# "the <Name> settlement" is as often a legal settlement ("the Purdue settlement").
+PLACE_NOUNS_BEFORE_OF = PLACE_NOUNS | _words("settlement")
 # Capitalised heads that end a place name ("Leningrad Oblast", "Hudson River").
 PLACE_HEADS = _words("""
 Oblast Province Region District County Krai Governorate River Island Islands Mountains Lake
 Sea Bay Strait Valley Peninsula Desert Street Square Avenue
 """)
+# Administrative units, usually named after their main town: "Kherson Oblast" shows that
+# "Kherson" is a place. Other heads do not ("Black Sea", "Wall Street", "Hudson River").
+ADMINISTRATIVE_HEADS = _words("Oblast Province Region District County Krai Governorate")
 # Prepositions after which an unknown capitalised name is most likely a place.
 PLACE_PREPOSITIONS = _words("in near outside into across throughout")
 # Heads of names that are neither PER, LOC nor ORG (laws, events, wars, awards).
@@ -163,8 +169,10 @@ continues emphasized emphasised emphasizes emphasises stressed stresses acknowle
 acknowledges admitted admits recalled recalls suggested suggests vowed vows promised
 promises threatened threatens remarked remarks conceded concedes confirmed confirms denied
 denies predicted predicts shouted shouts cautioned cautions responded responds quipped
-reported reports pointed points accused accuses
+reported reports accused accuses
 """)
+# Verbs that report speech only with their particle: "pointed out that", not "pointed to".
+PHRASAL_SPEECH_VERBS = {v: "out" for v in ("point", "points", "pointed", "pointing")}
 PRONOUNS = _words("he she He She")
 # Legal and corporate endings: "Toyota Motor Corp" is also called "Toyota".
 CORPORATE_SUFFIXES = _words(

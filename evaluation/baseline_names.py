@@ -5,8 +5,8 @@ organisation phrases ending in a head word ("Security Council"), acronyms, and u
 Titles ("President"), demonyms ("Russian") and sentence-initial function words are cut away,
 because the annotation rules keep them outside the span. Unknown names are labelled from their
 context (a title before them, "X said", "region of X", "in X"), and finally every mention that
-had no cue takes the label of the same name (or, for people, the same surname) found earlier with
-a cue elsewhere in the document.
+had no cue or only a weak one takes the label of the same name (or, for people, the same surname)
+found with a cue elsewhere in the document (one label per name per document).
 """
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 
 from .baseline_lexicon import (
-    ABBREVIATIONS, BUILDING_PREPOSITIONS, BUILDINGS, CORPORATE_SUFFIXES, FUNCTION_WORDS, MONTH_NAMES,
-    GOVERNMENT_HEADS, NON_ENTITY_ACRONYMS, ORG_HEADS, ORG_INTRODUCERS, OTHER_HEADS, PERSON_TITLES, PLACE_HEADS, PLACE_NOUNS,
-    PLACE_PREPOSITIONS, ROLE_HEADS, WEEKDAYS, Gazetteer, gazetteer,
+    ABBREVIATIONS, ADMINISTRATIVE_HEADS, BUILDING_PREPOSITIONS, BUILDINGS, CORPORATE_SUFFIXES, FUNCTION_WORDS,
+    MONTH_NAMES, GOVERNMENT_HEADS, NON_ENTITY_ACRONYMS, ORG_HEADS, ORG_INTRODUCERS, OTHER_HEADS,
+    PERSON_TITLES, PLACE_HEADS, PLACE_NOUNS, PLACE_NOUNS_BEFORE_OF, PLACE_PREPOSITIONS, ROLE_HEADS, WEEKDAYS,
+    Gazetteer, gazetteer,
 )
 from .baseline_tokens import Token
 
@@ -247,7 +248,7 @@ class _Context:
             return "ORG", STRONG  # "the news agency TASS", "posted on X"
         if self.tokens[cand.last - 1].text in PLACE_HEADS and words > 1:
             return "LOC", STRONG
-        if after in PLACE_NOUNS or (before == "of" and before2 in PLACE_NOUNS):
+        if after in PLACE_NOUNS or (before == "of" and before2 in PLACE_NOUNS_BEFORE_OF):
             return "LOC", CUED
         if before == "at" and before2.lower() in ROLE_HEADS:
             return "ORG", CUED
@@ -310,20 +311,20 @@ def _after_preposition(tokens: list[Token], first: int) -> bool:
 def _spread_labels(reader: _RunReader, candidates: list[_Candidate]) -> None:
     """Give uncued or weakly cued mentions the label of the same name found with a cue, and
     single surnames ("Lavrov") the PER label and roles of the full name ("Sergei Lavrov")."""
-    by_surface: dict[str, tuple[str, int]] = {}
+    by_surface: dict[str, str] = {}
     person_words: dict[str, set[str]] = {}
     for c in candidates:
         if c.label and c.strength >= CUED:
-            by_surface.setdefault(reader.surface(c.first, c.last), (c.label, c.strength))
-        if c.label == "LOC" and c.last - c.first > 1 and reader.tokens[c.last - 1].text in PLACE_HEADS:
-            # "Leningrad Oblast" shows that "Leningrad" names a place.
-            by_surface.setdefault(reader.surface(c.first, c.last - 1), ("LOC", CUED))
+            by_surface.setdefault(reader.surface(c.first, c.last), c.label)
+        if c.label == "LOC" and c.last - c.first > 1 and reader.tokens[c.last - 1].text in ADMINISTRATIVE_HEADS:
+            # "Kherson Oblast" shows that "Kherson" names a place.
+            by_surface.setdefault(reader.surface(c.first, c.last - 1), "LOC")
         if c.label == "ORG" and c.strength == STRONG:
             # "Toyota Motor Corp" is also "Toyota Motor" and "Toyota".
             last = c.last
             while last - c.first > 1 and reader.tokens[last - 1].text in CORPORATE_SUFFIXES:
                 last -= 1
-                by_surface.setdefault(reader.surface(c.first, last), ("ORG", CUED))
+                by_surface.setdefault(reader.surface(c.first, last), "ORG")
         if c.label == "PER" and c.strength >= WEAK and c.last - c.first > 1:
             for tok in reader.tokens[c.first:c.last]:
                 if tok.is_word and tok.text not in NAME_PARTICLES:
@@ -332,10 +333,9 @@ def _spread_labels(reader: _RunReader, candidates: list[_Candidate]) -> None:
         if c.strength >= CUED:
             continue
         surface = reader.surface(c.first, c.last)
-        label, strength = by_surface.get(surface, (None, NONE))
-        # A context cue elsewhere ("the Karl Marx settlement") does not overrule this mention's
-        # own weak cue ("named after Karl Marx"); a gazetteer or title does.
-        if label and (c.strength == NONE or strength == STRONG):
+        label = by_surface.get(surface)
+        # One label per name per document: a cue elsewhere beats this mention's weak guess.
+        if label:
             c.label, c.strength = label, CUED
         elif c.last - c.first == 1 and surface in person_words:
             c.label, c.strength = "PER", CUED

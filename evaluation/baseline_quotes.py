@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .baseline_intervals import Ranges
-from .baseline_lexicon import ABBREVIATIONS, PRONOUNS, ROLE_HEADS, SPEECH_VERBS
+from .baseline_lexicon import ABBREVIATIONS, PHRASAL_SPEECH_VERBS, PRONOUNS, ROLE_HEADS, SPEECH_VERBS
 from .baseline_names import Entity
 from .baseline_tokens import Token
 
@@ -248,7 +248,10 @@ class _Attributor:
         return self.tokens[i].lower == "according" and i + 1 < len(self.tokens) and self.tokens[i + 1].lower == "to"
 
     def _is_speech_verb(self, i: int) -> bool:
-        return self.tokens[i].lower in SPEECH_VERBS
+        word = self.tokens[i].lower
+        if word in PHRASAL_SPEECH_VERBS:
+            return i + 1 < len(self.tokens) and self.tokens[i + 1].lower == PHRASAL_SPEECH_VERBS[word]
+        return word in SPEECH_VERBS
 
     def _next_quote_start(self, offset: int, default: int) -> int:
         k = bisect.bisect_left(self.quote_starts, offset)

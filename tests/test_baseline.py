@@ -124,6 +124,13 @@ def test_relative_clause_subject():
     assert quotes(text) == [("'reckless'", "Boris Johnson")]
 
 
+def test_pointed_out_reports_speech_but_pointed_to_does_not():
+    text = 'Portfolio manager Ines Moreau pointed out that "bond markets have stopped believing the forecasts."'
+    assert quotes(text) == [('"bond markets have stopped believing the forecasts."', "Ines Moreau")]
+    # "pointed to" is not a verb of saying, so a short quoted phrase after it is a scare quote.
+    assert quotes('Ines Moreau pointed to the chart, which showed "sharp declines" in orders.') == []
+
+
 def test_quote_without_any_named_speaker_has_no_speaker():
     text = "'The enemy is close to the river,' officials said on Friday."
     assert quotes(text) == [("'The enemy is close to the river,'", None)]
@@ -209,6 +216,31 @@ def test_gazetteer_places_and_government_metonymy():
 def test_place_cue_words():
     text = "Fighting continued in the Tigray region and near the town of Adigrat, close to Mekelle Province."
     assert labelled(text, "LOC") == ["Tigray", "Adigrat", "Mekelle Province"]
+
+
+def test_an_administrative_unit_shows_its_town_is_a_place_but_a_sea_does_not():
+    text = "Shelling hit Zaporizhzhia Oblast overnight, and Zaporizhzhia lost power for hours."
+    assert labelled(text, "LOC") == ["Zaporizhzhia Oblast", "Zaporizhzhia"]
+    text = "Ships crossed the Black Sea on Friday. Black smoke later rose over the harbour."
+    assert [(s["text"], s["label"]) for s in extract(text)] == [("Black Sea", "LOC")]
+
+
+def test_a_cue_elsewhere_overrides_a_weak_guess_for_the_same_name():
+    # "Abay Sidist" alone would be guessed a person (two capitalised words); the place cue in
+    # the first sentence gives every mention of the name the same label.
+    text = "Troops entered the Abay Sidist district. Families from Abay Sidist fled north."
+    assert [(s["text"], s["label"]) for s in extract(text)] == [("Abay Sidist", "LOC"), ("Abay Sidist", "LOC")]
+
+
+def test_settlement_names_a_place_only_before_of():
+    assert labelled("Soldiers reached the settlement of Nova Poltavka at dawn.", "LOC") == ["Nova Poltavka"]
+    # "the <Name> settlement" is as often a legal settlement: no place cue.
+    assert labelled("The judge approved the Corvell settlement after a long hearing.", "LOC") == []
+
+
+def test_research_firm_head_words():
+    text = "Oxford Economics cut its forecast, and Pantheon Capital kept its own."
+    assert labelled(text, "ORG") == ["Oxford Economics", "Pantheon Capital"]
 
 
 def test_no_leading_the_no_possessive_no_demonyms():
