@@ -9,7 +9,8 @@ Timed, best of --repeats runs each (the machine is shared; the best run is the l
   overhead is (wall time - time measured inside the extractor) / time inside the extractor,
   and, as a cross-check, (wall time - bare loop) / bare loop;
 - 2 workers: `run_spec` with a 2-process pool, wall time including the pool's start-up and each
-  worker loading the extractor, results checked identical to 1 worker.
+  worker loading the extractor, results checked identical to 1 worker (they differ only if the
+  extractor's code changes on disk while the benchmark runs: workers import it afresh).
 
 Run: /work/venv/bin/python benchmarks/bench_throughput.py [--documents 400] [--repeats 3]
 """
@@ -49,7 +50,9 @@ def main() -> None:
     args = parser.parse_args()
     docs = workload(args.documents)
     chars = sum(len(d.text) for d in docs)
-    print(f"workload: {len(docs)} documents, {chars:,} characters; {os.cpu_count()} CPUs")
+    # The load average says how much other work shared the CPUs (it moves every number below).
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"workload: {len(docs)} documents, {chars:,} characters; {os.cpu_count()} CPUs; load average {load}")
 
     began = time.perf_counter()
     extract = load_extractor("baseline")
@@ -71,7 +74,8 @@ def main() -> None:
     print(f"2 workers:  {two:7.3f} s  {len(docs) / two:7.1f} docs/s  (speed-up {one / two:.2f}x, "
           f"pool start-up included; predictions identical to 1 worker: {same})")
     if not same:
-        raise SystemExit("2 workers gave different predictions than 1 worker")
+        errors = sorted(set(run2.errors.values()))[:3]
+        raise SystemExit(f"2 workers gave different predictions than 1 worker; errors: {errors}")
 
 
 if __name__ == "__main__":
