@@ -6,6 +6,10 @@ once (specs, not objects, cross process boundaries: an extractor object given fr
 in-process with `run_extractor`). Each chunk runs through `run_extractor`, so per-document
 errors, timeouts (SIGALRM works in a worker's main thread) and batch retries behave exactly as
 with one worker, and the merged result is the same, in document order.
+
+Workers start with `forkserver` (see START_METHOD), which, like `spawn`, re-imports the main
+script in each worker: call `run_spec` with workers from a script file (guarded by
+`if __name__ == "__main__"`), a notebook or `python -c`, not from a script fed on stdin.
 """
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
