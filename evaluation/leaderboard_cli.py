@@ -35,6 +35,10 @@ from .scorer import LAYERS
 from .workers import RunSettings, run_source
 
 
+# How the listing writes each adapter's argument (default: NAME_OR_PATH).
+ARGUMENT_PLACEHOLDERS = {"hf": "PATH", "textacy-quotes": "NAME"}
+
+
 class BoardFormat(str, Enum):
     table = "table"
     markdown = "markdown"
@@ -141,7 +145,8 @@ def extractor_listing() -> list[dict]:
                      "argument": None, "models": []})
     for status in available_adapters():
         adapter = ADAPTERS[status.prefix]
-        spec = f"{status.prefix}[:NAME]" if adapter.default else f"{status.prefix}:NAME_OR_PATH"
+        argument = ARGUMENT_PLACEHOLDERS.get(status.prefix, "NAME_OR_PATH")
+        spec = f"{status.prefix}[:{argument}]" if adapter.default else f"{status.prefix}:{argument}"
         uses_spacy = "spacy" in adapter.packages
         rows.append({"spec": spec, "kind": "adapter", "layers": list(extractor_layers(status.prefix)),
                      "available": status.available, "version": None, "missing": list(status.missing),

@@ -131,10 +131,14 @@ def run_source(documents: Sequence[Document], *, extractor: str | None = None, c
     """Predictions of an extractor spec or an external command, served from `cache` where it can.
 
     An external command is one process reading all documents (it does its own parallelism), so
-    `settings.workers` applies to extractor specs only.
+    `settings.workers` applies to extractor specs only; asking for workers with a command is an
+    error rather than a silently ignored option.
     """
     if (extractor is None) == (command is None):
         raise CorpusError(Problem("give exactly one of an extractor spec or a command"))
+    if command is not None and settings.workers > 1:
+        raise CorpusError(Problem("--workers applies to --extractor; a --command runs as one process that reads "
+                                  "every document (parallelise inside it)"))
     if command is not None:
         return run_cached(cache, command_key(command), documents, lambda docs: run_command(
             command, docs, timeout=settings.timeout, fail_fast=settings.fail_fast, progress=settings.progress))

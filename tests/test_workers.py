@@ -96,3 +96,10 @@ def test_chunks_cover_every_document_once_in_order():
     documents = docs(*"abcdefg")
     parts = chunks(documents, 3)
     assert [len(p) for p in parts] == [3, 3, 1] and [d for p in parts for d in p] == documents
+
+
+def test_workers_with_a_command_is_an_error_not_ignored():
+    from newsspans.evaluation.workers import run_source
+
+    with pytest.raises(CorpusError, match="--workers applies to --extractor"):
+        run_source(docs("a b"), command="cat", settings=RunSettings(workers=2))
