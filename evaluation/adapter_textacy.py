@@ -8,10 +8,11 @@ release that drops them cannot silently shift every quote. How the output is map
 - The parse is run per paragraph: textacy refuses a whole text with an odd number of quote marks
   (one unclosed quote anywhere), and news paragraphs are where quotes open and close. A refused
   paragraph predicts no quotes and is counted in `dropped`.
-- The speaker becomes the PERSON/ORG entity of the same parse inside textacy's speaker tokens
-  ("President [Volodymyr Zelenskyy]", title outside as in gold rule P2). A pronoun or description
-  ("he", "the spokesman") links the nearest preceding PERSON, as gold rule S2 does
-  (`resolve_pronouns=False` keeps textacy's own tokens instead).
+- The speaker becomes the PERSON (else ORG) entity of the same parse inside textacy's speaker
+  tokens or their apposition ("President [Volodymyr Zelenskyy]", "its chief executive, [Maria
+  Delgado],"; titles outside as in gold rule P2). A pronoun or description ("he", "the spokesman")
+  links the nearest preceding PERSON, as gold rule S2 does (`resolve_pronouns=False` keeps
+  textacy's own tokens instead).
 """
 from __future__ import annotations
 
@@ -67,13 +68,22 @@ def _named(doc, table: LabelTable) -> list[tuple[int, int, str]]:
     return [(p["start"], p["end"], p["label"]) for p in spans if p["label"] in SPEAKER_LABELS]
 
 
+def _speaker_words(tokens: list) -> list:
+    """textacy's speaker tokens plus their appositions ("Its chief executive, [Maria Delgado], said")."""
+    return list(tokens) + [t for tok in tokens for child in tok.children if child.dep_ == "appos"
+                           for t in child.subtree]
+
+
 def _speaker(tokens: list, offset: int, quote_start: int, named: list[tuple[int, int, str]],
              resolve: bool) -> tuple[int, int]:
-    """The speaker mention for textacy's speaker tokens (character offsets into the whole text)."""
-    first, last = offset + tokens[0].idx, offset + tokens[-1].idx + len(tokens[-1])
-    inside = [(s, e) for s, e, _ in named if s < last and first < e]
+    """The speaker mention for textacy's speaker tokens (character offsets into the whole text):
+    a person named in them (or in an apposition) first, else an organization, else (with
+    `resolve`) the nearest person before, else the tokens themselves."""
+    words = [(offset + t.idx, offset + t.idx + len(t)) for t in _speaker_words(tokens)]
+    inside = [(label != "PER", s, e) for s, e, label in named if any(s < b and a < e for a, b in words)]
     if inside:
-        return inside[0]
+        return min(inside)[1:]
+    first, last = offset + tokens[0].idx, offset + tokens[-1].idx + len(tokens[-1])
     before = [(s, e) for s, e, label in named if label == "PER" and e <= min(first, quote_start)]
     if resolve and before:
         return before[-1]

@@ -35,6 +35,11 @@ PARAGRAPHS = [
     ("'Exports will grow this year,' Finance Minister Tunde Bello told reporters.", 12,
      {11: ("nsubj", 12), 8: ("compound", 11), 9: ("compound", 11), 10: ("compound", 11), 1: ("nsubj", 3)},
      {3: "grow", 12: "tell"}, [(10, 12, "PERSON")]),
+    # The person is in an apposition to the speaker, which also holds an organization.
+    ("'Prices will fall soon,' the Acme Group spokesman, Lena Park, said.", 15,
+     {10: ("nsubj", 15), 7: ("det", 10), 8: ("compound", 10), 9: ("compound", 10), 13: ("appos", 10),
+      12: ("compound", 13), 1: ("nsubj", 3), 2: ("aux", 3)},
+     {3: "fall", 15: "say"}, [(8, 10, "ORG"), (12, 14, "PERSON")]),
 ]
 TEXT = "\n\n".join(p[0] for p in PARAGRAPHS)
 
@@ -71,13 +76,15 @@ def test_quotes_with_marks_speakers_snapped_to_names_and_pronouns_resolved():
     dropped = Counter()
     got = [quote(TEXT, q) for q in quotes_from_doc(doc, dropped=dropped)]
     assert got == [("'We will rebuild the port,'", "Amara Okafor"),  # "she" -> nearest preceding person
-                   ("'Exports will grow this year,'", "Tunde Bello")]  # title outside (rule P2)
+                   ("'Exports will grow this year,'", "Tunde Bello"),  # title outside (rule P2)
+                   ("'Prices will fall soon,'", "Lena Park")]  # the person, not the organization
     assert dropped == {"paragraph with an unclosed quotation": 1}
 
 
 def test_without_resolution_the_pronoun_is_the_speaker():
     got = [quote(TEXT, q) for q in quotes_from_doc(hand_parsed(), resolve_pronouns=False)]
-    assert got == [("'We will rebuild the port,'", "she"), ("'Exports will grow this year,'", "Tunde Bello")]
+    assert got == [("'We will rebuild the port,'", "she"), ("'Exports will grow this year,'", "Tunde Bello"),
+                   ("'Prices will fall soon,'", "Lena Park")]
 
 
 def test_textacy_refuses_the_whole_text_but_not_the_other_paragraphs():
