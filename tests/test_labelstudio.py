@@ -322,3 +322,81 @@ def test_stopped_server_and_timeout_are_clear_errors(label_studio, hand_corpus):
         for conn in held:
             conn.close()
         silent.close()
+
+
+# --- The browser side: what Label Studio's own editor does with offsets ----------------------
+
+from browser import browser  # noqa: E402,F401  (the session Chromium fixture of the HTML report tests)
+
+_SELECT_WORD = """(word) => {
+  // Select `word` in the editor's text (outside existing regions) and release the mouse there,
+  // as an annotator dragging over it would.
+  const root = document.querySelector('.lsf-richtext__container');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const i = node.textContent.indexOf(word);
+    if (i >= 0 && !node.parentElement.closest('.htx-highlight')) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + word.length);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      node.parentElement.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+      return true;
+    }
+  }
+  return false;
+}"""
+
+
+def test_label_studio_editor_uses_code_point_offsets(label_studio, client, hand_corpus, browser):
+    """Label Studio 1.23's editor reads and writes Text offsets as code points, not UTF-16 units.
+
+    Reading: the gold regions (code-point offsets) highlight exactly their text after emoji and
+    combining accents. Writing: words selected in the editor after emoji come back with their
+    code-point offsets (the UTF-16 offsets differ here, so a UTF-16 editor would fail).
+    """
+    from labelstudio_server import ADMIN_EMAIL, ADMIN_PASSWORD
+
+    docs, gold = hand_corpus.load()
+    doc = docs[0]
+    _push(label_studio, hand_corpus, "browser-offsets", "--with", "gold")
+    project = client.project_id("browser-offsets")
+    task = _task_id(client, "browser-offsets", doc.id)
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    foreign: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(label_studio.url) else foreign.append(r.url))
+    try:
+        page.goto(f"{label_studio.url}/user/login/")
+        page.fill("input[name=email]", ADMIN_EMAIL)
+        page.fill("input[name=password]", ADMIN_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        page.goto(f"{label_studio.url}/projects/{project}/data?task={task}")
+        page.wait_for_selector(".htx-highlight", timeout=90_000)
+        shown = page.eval_on_selector_all(".htx-highlight", "els => els.map(e => e.textContent)")
+        assert sorted(shown) == sorted(s.text for s in gold if s.doc_id == doc.id)
+
+        for word in ("board", "talks"):
+            page.keyboard.press("Escape")  # nothing selected: the label click arms the next region
+            page.locator(".lsf-label", has_text="ORG").first.click()
+            assert page.evaluate(_SELECT_WORD, word), word
+            page.wait_for_function("w => Array.from(document.querySelectorAll('.htx-highlight'))"
+                                   ".some(e => e.textContent === w)", arg=word, timeout=10_000)
+        with page.expect_response(lambda r: "/api/annotations/" in r.url and r.request.method in ("PATCH", "PUT")):
+            page.locator("button", has_text="Update").first.click()
+    finally:
+        page.close()
+    assert not [u for u in foreign if not u.startswith(("data:", "blob:"))], foreign
+
+    annotation = next(t for t in _export(client, "browser-offsets") if t["id"] == task)["annotations"][0]
+    drawn = {r["value"]["text"]: r["value"] for r in annotation["result"]
+             if r.get("from_name") == "label" and r["value"]["text"] in ("board", "talks")}
+    for word, value in drawn.items():
+        start = doc.text.index(word)
+        assert (value["start"], value["end"]) == (start, start + len(word))
+        assert len(doc.text[:start].encode("utf-16-le")) // 2 != start  # UTF-16 would have said otherwise
+    assert sorted(drawn) == ["board", "talks"]
+    # The new regions pass every offset check; only their missing canonical names are reported.
+    problems = parse_export([next(t for t in _export(client, "browser-offsets") if t["id"] == task)], docs).problems
+    assert [p.message for p in problems] == ["ORG span needs a canonical name"] * 2, [str(p) for p in problems]
