@@ -95,6 +95,12 @@ def test_textacy_refuses_the_whole_text_but_not_the_other_paragraphs():
     assert [p.text for p in paragraphs(hand_parsed())] == [p[0] for p in PARAGRAPHS]
 
 
+def test_a_language_textacy_cannot_read_is_an_error_not_a_dropped_paragraph():
+    doc = spacy.blank("de")("'Wir werden den Krieg gewinnen', sagte der Minister.")
+    with pytest.raises(ValueError, match="not implemented for lang='de'"):
+        quotes_from_doc(doc)
+
+
 def test_span_is_widened_to_its_quotation_marks():
     text = "He said “we will stay” and left."
     inner = (text.index("we"), text.index("”"))
