@@ -78,49 +78,9 @@ def config(out: Path = typer.Option(None, "--out", help="Write the XML here inst
         typer.echo(f"wrote {out}")
 
 
-def _pre_annotations(spec: str, corpus: Corpus, documents: list, model_version: str | None) -> tuple:
-    """(gold by doc, prediction results by doc, model version, notes) for a --with value."""
-    from .tasks import prediction_result
-
-    kind, _, arg = spec.partition(":")
-    if spec == "none":
-        return None, None, None, []
-    if spec == "gold":
-        _, spans = corpus.load()
-        gold: dict[str, list] = {d.id: [] for d in documents}
-        for s in spans:
-            gold[s.doc_id].append(s)
-        return gold, None, None, []
-    if kind == "predictions" and arg:
-        from newsspans.evaluation.predictions import read_predictions
-
-        predicted = read_predictions(Path(arg))
-        version = model_version or Path(arg).stem
-    elif kind == "extractor" and arg:
-        from newsspans.evaluation.extractors import load_extractor, run_extractor
-
-        run = run_extractor(load_extractor(arg), documents, progress=sys.stderr.isatty())
-        if run.errors:
-            raise ValueError("the extractor failed on: " + "; ".join(f"{k}: {v}" for k, v in run.errors.items()))
-        predicted = run.predictions
-        version = model_version or arg
-    else:
-        raise ValueError(f"--with {spec!r}: expected none, gold, predictions:FILE or extractor:NAME")
-    known = {d.id for d in documents}
-    unknown = sorted(set(predicted) - known)
-    if unknown:
-        raise ValueError(f"predictions for documents not in the corpus: {', '.join(unknown)}")
-    results, notes = {}, []
-    for doc in documents:
-        if doc.id in predicted:
-            shown = prediction_result(doc, predicted[doc.id])
-            results[doc.id] = shown.result
-            notes += shown.skipped
-    return None, results, version, notes
-
-
 WithOption = typer.Option("none", "--with", help="Pre-annotate with: none, gold (as annotations, to correct "
-                          "them), predictions:FILE or extractor:NAME (as Label Studio predictions).")
+                          "them), predictions:FILE or extractor:NAME (as Label Studio predictions, e.g. "
+                          "extractor:baseline or extractor:my.module:extract).")
 ModelVersionOption = typer.Option(None, "--model-version", help="Model version shown for predictions "
                                   "(default: the file stem or extractor name).")
 
@@ -132,16 +92,18 @@ def tasks(out: Path = typer.Option(..., "--out", help="The tasks JSON file to wr
 
     Example: newsspans annotate tasks --out tasks.json --with gold
     """
+    from .preannotate import pre_annotations
     from .tasks import build_task
 
     with _clean_errors():
         store = Corpus(corpus)
         documents = store.documents()
-        gold, predictions, version, notes = _pre_annotations(with_, store, documents, model_version)
-        built = [build_task(d, gold.get(d.id, []) if gold is not None else None,
-                            predictions.get(d.id) if predictions is not None else None, version) for d in documents]
+        pre = pre_annotations(with_, store, documents, model_version)
+        built = [build_task(d, pre.gold.get(d.id, []) if pre.gold is not None else None,
+                            pre.predictions.get(d.id) if pre.predictions is not None else None, pre.model_version)
+                 for d in documents]
         write_text_atomic(out, json.dumps(built, ensure_ascii=False, indent=1) + "\n")
-    for note in notes:
+    for note in pre.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {len(built)} task(s) to {out}")
 
@@ -156,14 +118,16 @@ def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
     annotations are never changed.
     Example: LABEL_STUDIO_API_KEY=... newsspans annotate push --url http://127.0.0.1:8080 --with gold
     """
+    from .preannotate import pre_annotations
     from .sync import push as run_push
 
     with _clean_errors():
         store = Corpus(corpus)
         documents = store.documents()
-        gold, predictions, version, notes = _pre_annotations(with_, store, documents, model_version)
-        report = run_push(_client(url, api_key, timeout), project, documents, gold, predictions, version, _track)
-    for note in notes + report.notes:
+        pre = pre_annotations(with_, store, documents, model_version)
+        report = run_push(_client(url, api_key, timeout), project, documents, pre.gold, pre.predictions,
+                          pre.model_version, _track)
+    for note in pre.notes + report.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(report.summary())
 

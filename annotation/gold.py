@@ -47,14 +47,14 @@ def gold_from_annotations(parsed: ParsedExport, documents: Sequence[Document], c
     for a in parsed.annotations:
         tasks_of_doc.setdefault(a.doc_id, set()).add(a.task_id)
     chosen: dict[str, list[Span]] = {}
-    for task_id, annotations in parsed.by_task().items():
-        doc_id = annotations[0].doc_id
+    for task_id, task_annotations in parsed.by_task().items():
+        doc_id = task_annotations[0].doc_id
         if len(tasks_of_doc[doc_id]) > 1:
             out.problems.append(ImportProblem(
                 f"document has annotations in several tasks ({', '.join(map(str, sorted(tasks_of_doc[doc_id])))}); "
                 "delete the duplicate tasks in Label Studio", task_id=task_id, doc_id=doc_id))
             continue
-        choice = choose(annotations, policy)
+        choice = choose(task_annotations, policy)
         out.problems += choice.problems
         out.adjudication += choice.adjudication
         if not choice.problems:

@@ -18,7 +18,6 @@ from newsspans.annotation.policies import choose
 from newsspans.annotation.tasks import build_task, gold_result, prediction_result
 from newsspans.corpus.locate import locate
 from newsspans.corpus.model import SPAN_FIELDS, Span
-from newsspans.corpus.standoff import write_spans
 from newsspans.corpus.store import Corpus
 
 # Text that breaks UTF-16 offsets and normalisation: emoji (one astral code point, and a flag
@@ -382,3 +381,23 @@ def test_root_newsspans_app_has_the_annotate_commands():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == load_config().xml
+
+
+def test_tasks_with_predictions_file(corpus, tmp_path):
+    from newsspans.evaluation.predictions import Prediction, write_predictions
+
+    docs, gold = corpus.load()
+    path = tmp_path / "run-7.jsonl"
+    write_predictions(path, {"plain-doc": [Prediction("plain-doc", s.start, s.end, s.label, s.text, s.num_kind)
+                                           for s in gold if s.doc_id == "plain-doc"]})
+    out = tmp_path / "tasks.json"
+    result = _cli("tasks", "--out", str(out), "--with", f"predictions:{path}", "--corpus", str(corpus.root))
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    assert "predictions" not in tasks[0] and "annotations" not in tasks[1]
+    assert tasks[1]["predictions"][0]["model_version"] == "run-7"
+    texts = sorted(r["value"]["text"] for r in tasks[1]["predictions"][0]["result"] if r["from_name"] == "label")
+    assert texts == sorted(s.text for s in gold if s.doc_id == "plain-doc")
+    write_predictions(path, {"other-doc": []})
+    result = _cli("tasks", "--out", str(out), "--with", f"predictions:{path}", "--corpus", str(corpus.root))
+    assert result.exit_code == 1 and "predictions for documents not in the corpus: other-doc" in result.output
