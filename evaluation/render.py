@@ -62,7 +62,8 @@ def render_report(report: Report, scheme: str = "strict", console: Console | Non
 def _context(text: str, start: int, end: int) -> str:
     left, right = text[max(0, start - CONTEXT):start], text[end:end + CONTEXT]
     flat = lambda s: s.replace("\n", " ")  # noqa: E731 - one-line context
-    return f"…{escape(flat(left))}[bold][{escape(flat(text[start:end]))}][/bold]{escape(flat(right))}…"
+    marked = escape("[" + flat(text[start:end]) + "]")  # the brackets are text, not rich markup
+    return f"…{escape(flat(left))}[bold]{marked}[/bold]{escape(flat(right))}…"
 
 
 def error_kind(gold_label: str, pred_label: str, same_bounds: bool) -> str:
