@@ -282,6 +282,18 @@ def test_bad_key_is_a_clear_error_and_never_printed(label_studio, hand_corpus):
     _untouched(hand_corpus, before, result, "no Label Studio API key")
 
 
+def test_personal_access_token_works(label_studio, client, hand_corpus):
+    """The key users copy from Account & Settings is a JWT refresh token; the SDK exchanges it."""
+    _push(label_studio, hand_corpus, "jwt-key", "--with", "gold")
+    created = httpx.post(f"{label_studio.url}/api/token/", headers={"Authorization": f"Token {label_studio.api_key}"})
+    assert created.status_code in (200, 201), created.text
+    token = created.json()["token"]
+    result = _cli("pull", "--url", label_studio.url, "--project", "jwt-key", "--corpus", str(hand_corpus.root),
+                  env={"LABEL_STUDIO_API_KEY": token})
+    assert result.exit_code == 0, result.output
+    assert "2 document(s) from Label Studio" in result.output and token not in result.output
+
+
 def test_missing_project_is_a_clear_error(label_studio, hand_corpus):
     before = hand_corpus.annotations.read_bytes()
     result = _cli("pull", *_server_args(label_studio, "no-such-project"), "--corpus", str(hand_corpus.root))
