@@ -16,9 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 
 @dataclass(frozen=True)
@@ -128,6 +125,8 @@ def _assign_component(keys: tuple[np.ndarray, ...], gi: np.ndarray, pi: np.ndarr
     of up to a few hundred overlapping pairs; beyond that only the last tie-breaker (total
     overlap) can lose precision.
     """
+    from scipy.optimize import linear_sum_assignment  # imported on first use: it slows every CLI start
+
     weight = np.zeros(len(gi))
     bound = 0.0  # the largest total the less important keys can reach in any matching
     for key in reversed(keys):
@@ -161,6 +160,9 @@ def match(gold: SpanArrays, pred: SpanArrays, min_overlap: float = 0.0) -> Match
     rest = np.flatnonzero(~alone)
     if len(rest):
         n_nodes = len(g) + len(p)
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
         graph = coo_matrix((np.ones(len(rest)), (gi[rest], len(g) + pi[rest])), shape=(n_nodes, n_nodes))
         _, component = connected_components(graph, directed=False)
         comp = component[gi[rest]]
