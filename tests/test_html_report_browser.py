@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import html_example as ex
-from browser import ARTIFACTS, browser, open_html, save_screenshot  # noqa: F401 - `browser` is a fixture
+from browser import ARTIFACTS, open_html, save_screenshot
 from newsspans.corpus.store import Corpus
 from newsspans.evaluation.baseline import extract
 from newsspans.evaluation.extractors import run_extractor
@@ -40,7 +40,7 @@ def assert_clean(opened) -> None:
 
 
 @pytest.fixture
-def example_page(browser, tmp_path):  # noqa: F811 - the fixture imported above
+def example_page(browser, tmp_path):
     with open_html(browser, render_html(ex.report(), ex.texts()), tmp_path / "example.html") as opened:
         yield opened
         assert_clean(opened)
@@ -141,7 +141,7 @@ EVIL = ['<script>window.__xss = 1; alert(1)</script>', '"><img src=x onerror="wi
         "'><svg onload=window.__xss=3>", "<iframe src=javascript:alert(4)>"]
 
 
-def test_hostile_text_labels_names_and_speakers_are_shown_literally_and_never_run(browser, tmp_path):  # noqa: F811
+def test_hostile_text_labels_names_and_speakers_are_shown_literally_and_never_run(browser, tmp_path):
     text = f"{EVIL[0]} Angela Merkel said {EVIL[1]} \"hi\" {EVIL[3]}"
     doc = ex.Document('x"><script>window.__xss=5</script>', "t", text)
     per = ex.at(text, "Angela Merkel")
@@ -180,7 +180,7 @@ def baseline_report():
 
 
 @pytest.mark.parametrize("width", [1280, 400])
-def test_real_report_is_readable_wide_and_narrow(browser, tmp_path, baseline_report, width):  # noqa: F811
+def test_real_report_is_readable_wide_and_narrow(browser, tmp_path, baseline_report, width):
     report, texts = baseline_report
     with open_html(browser, render_html(report, texts), tmp_path / "baseline.html", width=width) as opened:
         page = opened.page
@@ -196,7 +196,7 @@ def test_real_report_is_readable_wide_and_narrow(browser, tmp_path, baseline_rep
         assert_clean(opened)
 
 
-def test_print_hides_the_controls_and_keeps_every_document(browser, tmp_path, baseline_report):  # noqa: F811
+def test_print_hides_the_controls_and_keeps_every_document(browser, tmp_path, baseline_report):
     report, texts = baseline_report
     with open_html(browser, render_html(report, texts), tmp_path / "print.html", media="print") as opened:
         page = opened.page
@@ -210,7 +210,7 @@ def test_print_hides_the_controls_and_keeps_every_document(browser, tmp_path, ba
         assert_clean(opened)
 
 
-def test_compare_view_puts_the_most_different_document_first(browser, tmp_path):  # noqa: F811
+def test_compare_view_puts_the_most_different_document_first(browser, tmp_path):
     html = render_compare_html(ex.report(ex.predictions_a()), ex.report(ex.predictions_b()), ex.texts(),
                                ["system A", "system B"])
     with open_html(browser, html, tmp_path / "compare.html") as opened:

@@ -338,7 +338,6 @@ def test_stopped_server_and_timeout_are_clear_errors(label_studio, hand_corpus):
 
 # --- The browser side: what Label Studio's own editor does with offsets ----------------------
 
-from browser import browser  # noqa: E402,F401  (the session Chromium fixture of the HTML report tests)
 
 _SELECT_WORD = """(word) => {
   // Select `word` in the editor's text (outside existing regions) and release the mouse there,
