@@ -1,7 +1,7 @@
 """Document and span types shared by the corpus, annotation and evaluation parts."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 ENTITY_LABELS: tuple[str, ...] = ("PER", "LOC", "ORG", "NUM")
 QUOTE_LABELS: tuple[str, ...] = ("QUOTE",)

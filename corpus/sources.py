@@ -17,13 +17,13 @@ record the source line and column of every copied run so each character can be t
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError, Problem
+from .jsonl import jsonl_records
 from .model import Document, Segment
 
 RELATED_MARKER = "Related Articles"
@@ -174,14 +174,7 @@ def parse_jsonl(path: Path) -> list[Document]:
     path = Path(path)
     docs = []
     problems = []
-    for number, raw in enumerate(read_text_file(path).split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=str(path), line=number))
-            continue
+    for number, record in jsonl_records(read_text_file(path), str(path), problems):
         if not isinstance(record, dict):
             problems.append(Problem("expected a JSON object per line", file=str(path), line=number))
             continue

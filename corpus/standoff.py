@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .atomic import write_text_atomic
 from .errors import CorpusError, Problem
+from .jsonl import jsonl_records
 from .model import PROVENANCE_FIELDS, SPAN_FIELDS, Span
 
 _REQUIRED = ("doc_id", "id", "start", "end", "label", "text")
@@ -59,14 +60,7 @@ def read_spans(path: Path) -> list[LocatedSpan]:
     path = Path(path)
     located, problems = [], []
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=str(path), line=number))
-            continue
+    for number, record in jsonl_records(text, str(path), problems):
         try:
             located.append(LocatedSpan(span_from_dict(record, str(path), number), str(path), number))
         except CorpusError as exc:

@@ -195,7 +195,7 @@ class _RunReader:
 
     def _unknown_name_end(self, i: int, end: int) -> int:
         """End of an unknown name starting at i: stops at anything the run reader knows."""
-        toks, gaz = self.tokens, self.gaz
+        toks = self.tokens
         j = i + 1
         while j < end:
             tok = toks[j]

@@ -3,11 +3,11 @@ documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring 
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.jsonl import jsonl_records
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.sources import parse_source, read_documents
 from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict
@@ -36,14 +36,7 @@ def _jsonl_documents(path: Path) -> Gold:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise CorpusError(Problem(f"not valid UTF-8: {exc.reason}", file=str(path))) from None
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=str(path), line=number))
-            continue
+    for number, record in jsonl_records(text, str(path), problems):
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
                 or not isinstance(record.get("text"), str) or not isinstance(record.get("spans", []), list):
             problems.append(Problem('expected {"id": str, "text": str, "spans": [...]}', file=str(path), line=number))

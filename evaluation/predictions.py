@@ -13,6 +13,7 @@ from pathlib import Path
 
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.jsonl import jsonl_records
 
 
 @dataclass(frozen=True)
@@ -134,14 +135,7 @@ def parse_predictions(text: str, file: str = "") -> PredictionSet:
     """Parse JSONL predictions text; every bad line is reported, and a document twice is an error."""
     out = PredictionSet(file=file)
     problems: list[Problem] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=number))
-            continue
+    for number, record in jsonl_records(text, file, problems):
         try:
             doc_id, preds = _record_predictions(record, file, number)
         except CorpusError as exc:

@@ -9,11 +9,11 @@ left out of every line is not scored.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.jsonl import jsonl_records
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.rows import token_rows
 from newsspans.corpus.schema import NER_TAGS, QUOTE_TAGS
@@ -54,12 +54,9 @@ def read_tag_predictions(path: Path, gold: Sequence[dict]) -> dict[str, tuple[li
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise CorpusError(Problem(f"not valid UTF-8: {exc.reason}", file=str(path))) from None
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
+    for number, record in jsonl_records(text, str(path), problems):
         where = dict(file=str(path), line=number)
         try:
-            record = json.loads(raw)
             if not isinstance(record, dict) or not isinstance(record.get("id"), str):
                 raise CorpusError(Problem('expected {"id": sentence id, "ner_tags": [...]}', **where))
             sid = record["id"]
@@ -72,8 +69,6 @@ def read_tag_predictions(path: Path, gold: Sequence[dict]) -> dict[str, tuple[li
                         raise CorpusError(Problem(f"{field}: {len(tags)} tags for {lengths[sid]} tokens",
                                                   doc_id=sid, **where))
                     predicted[field][sid] = tags
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", **where))
         except CorpusError as exc:
             problems.extend(exc.problems)
     out = {}
