@@ -29,7 +29,7 @@ from time import perf_counter
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
-from .predictions import Prediction, parse_predictions, prediction_from_dict
+from .predictions import Prediction, parse_predictions, predictions_from_dicts
 
 BUILTIN_EXTRACTORS: dict[str, str] = {
     "baseline": "newsspans.evaluation.baseline:extract",
@@ -122,15 +122,7 @@ def _to_predictions(doc_id: str, spans: object, source: str) -> list[Prediction]
     if spans is None or isinstance(spans, (str, bytes, dict)) or not isinstance(spans, Iterable):
         raise CorpusError(Problem(f"the extractor must return an iterable of spans, got {type(spans).__name__}",
                                   file=source, doc_id=doc_id))
-    preds, problems = [], []
-    for i, d in enumerate(spans):
-        try:
-            preds.append(prediction_from_dict(doc_id, d, source, None, i))
-        except CorpusError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise CorpusError(problems)
-    return preds
+    return predictions_from_dicts(doc_id, spans, source)
 
 
 def _fail(run: ExtractorRun, doc: Document, exc: BaseException, fail_fast: bool) -> None:

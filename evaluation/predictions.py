@@ -120,6 +120,12 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
         raise CorpusError(Problem(f"'id' must be a document id string, got {doc_id!r}", file=file, line=line))
     if not isinstance(spans, list):
         raise CorpusError(Problem(f"'spans' must be a list, got {spans!r}", file=file, line=line, doc_id=doc_id))
+    return doc_id, predictions_from_dicts(doc_id, spans, file, line)
+
+
+def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
+                           line: int | None = None) -> list[Prediction]:
+    """Every span of one document as a Prediction; all bad spans are reported together."""
     preds, problems = [], []
     for i, d in enumerate(spans):
         try:
@@ -128,7 +134,7 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
             problems.extend(exc.problems)
     if problems:
         raise CorpusError(problems)
-    return doc_id, preds
+    return preds
 
 
 def parse_predictions(text: str, file: str = "") -> PredictionSet:

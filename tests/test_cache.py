@@ -6,14 +6,13 @@ import sys
 import textwrap
 
 import pytest
-import typer
+from cli_app import make_app
 from typer.testing import CliRunner
 
 from newsspans.corpus.model import Document
 from newsspans.evaluation.baseline import BASELINE_VERSION
 from newsspans.evaluation.cache import (CACHE_ENV, CacheKey, PredictionCache, command_key, extractor_version,
                                         run_cached, spec_key)
-from newsspans.evaluation.cli import register
 from newsspans.evaluation.extractors import ExtractorRun, run_extractor
 from newsspans.evaluation.predictions import Prediction
 
@@ -132,17 +131,6 @@ def test_adapter_model_folder_version_changes_when_the_folder_does(tmp_path):
 # --- The score command ---------------------------------------------------------------------------
 
 runner = CliRunner()
-
-
-def make_app() -> typer.Typer:
-    app = typer.Typer(pretty_exceptions_enable=False)
-
-    @app.callback()
-    def root() -> None:
-        """Test root app."""
-
-    register(app)
-    return app
 
 
 APP = make_app()

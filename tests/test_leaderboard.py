@@ -9,27 +9,15 @@ import sys
 import textwrap
 
 import pytest
-import typer
+from cli_app import make_app
 from typer.testing import CliRunner
 
 from newsspans.evaluation.adapters import ADAPTERS
 from newsspans.evaluation.baseline import BASELINE_VERSION
-from newsspans.evaluation.cli import register
 from newsspans.evaluation.leaderboard import (COLUMNS, DASH, EXTRACTOR_LAYERS, extractor_layers,
                                               leaderboard_markdown)
 
 runner = CliRunner()
-
-
-def make_app() -> typer.Typer:
-    app = typer.Typer(pretty_exceptions_enable=False)
-
-    @app.callback()
-    def root() -> None:
-        """Test root app."""
-
-    register(app)
-    return app
 
 
 APP = make_app()

@@ -7,25 +7,13 @@ import sys
 import textwrap
 
 import pytest
-import typer
+from cli_app import make_app
 from typer.testing import CliRunner
 
 from newsspans.corpus.store import Corpus
-from newsspans.evaluation.cli import register
 from newsspans.evaluation.predictions import Prediction, write_predictions
 
 runner = CliRunner()
-
-
-def make_app() -> typer.Typer:
-    app = typer.Typer(pretty_exceptions_enable=False)
-
-    @app.callback()
-    def root() -> None:
-        """Test root app."""
-
-    register(app)
-    return app
 
 
 APP = make_app()
