@@ -11,7 +11,8 @@ import typer
 
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError
-from newsspans.corpus.store import CORPUS_DIR, Corpus
+from newsspans.corpus.cli import reading
+from newsspans.corpus.store import Corpus, writable_corpus
 
 from .client import DEFAULT_TIMEOUT, LabelStudioClient, LabelStudioError, resolve_api_key
 from .convert import AnnotationImportError, parse_export
@@ -20,7 +21,8 @@ from .policies import POLICIES
 annotate_app = typer.Typer(help="Annotate in Label Studio: labeling config, tasks, push, pull, import, agreement.",
                            no_args_is_help=True)
 
-CorpusOption = typer.Option(CORPUS_DIR, "--corpus", help="Corpus folder (sources/ + annotations.jsonl).",
+CorpusOption = typer.Option(None, "--corpus", help="Corpus folder (sources/ + annotations.jsonl); default: "
+                            "./corpus in a checkout, else the bundled corpus.",
                             file_okay=False)
 UrlOption = typer.Option(..., "--url", help="Label Studio base URL, e.g. http://127.0.0.1:8080")
 ApiKeyOption = typer.Option(None, "--api-key", help="API key; default: the LABEL_STUDIO_API_KEY variable. "
@@ -96,7 +98,7 @@ def tasks(out: Path = typer.Option(..., "--out", help="The tasks JSON file to wr
     from .tasks import build_task
 
     with _clean_errors():
-        store = Corpus(corpus)
+        store = reading(corpus)
         documents = store.documents()
         pre = pre_annotations(with_, store, documents, model_version)
         built = [build_task(d, pre.gold.get(d.id, []) if pre.gold is not None else None,
@@ -122,7 +124,7 @@ def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
     from .sync import push as run_push
 
     with _clean_errors():
-        store = Corpus(corpus)
+        store = reading(corpus)
         documents = store.documents()
         pre = pre_annotations(with_, store, documents, model_version)
         report = run_push(_client(url, api_key, timeout), project, documents, pre.gold, pre.predictions,
@@ -132,7 +134,7 @@ def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
     typer.echo(report.summary())
 
 
-def _report_outcome(outcome, corpus: Path, adjudication: Path | None, written: bool) -> None:
+def _report_outcome(outcome, store: Corpus, adjudication: Path | None, written: bool) -> None:
     for line in outcome.skipped:
         typer.echo(f"skipped: {line}", err=True)
     for problem in outcome.problems:
@@ -144,7 +146,7 @@ def _report_outcome(outcome, corpus: Path, adjudication: Path | None, written: b
                                     **a.span.to_dict()}, ensure_ascii=False) + "\n" for a in outcome.adjudication)
         write_text_atomic(adjudication, lines)
     if written:
-        typer.echo(f"wrote {Corpus(corpus).annotations}: {len(outcome.spans)} spans; "
+        typer.echo(f"wrote {store.annotations}: {len(outcome.spans)} spans; "
                    f"{len(outcome.updated)} document(s) from Label Studio, {len(outcome.kept)} kept as they were"
                    + (f"; {len(outcome.adjudication)} span(s) left for adjudication" if outcome.adjudication else ""))
 
@@ -153,8 +155,9 @@ def _import(exported: object, corpus: Path, policy: str, skip_invalid: bool, adj
             users: dict[int, str] | None, source: str) -> None:
     from .gold import import_export
 
-    outcome = import_export(exported, Corpus(corpus), policy, users, source, skip_invalid)
-    _report_outcome(outcome, corpus, adjudication, written=True)
+    store = writable_corpus(corpus)
+    outcome = import_export(exported, store, policy, users, source, skip_invalid)
+    _report_outcome(outcome, store, adjudication, written=True)
 
 
 def _check_policy(policy: str) -> None:
@@ -221,7 +224,7 @@ def agreement(export: Path = typer.Argument(None, exists=True, dir_okay=False, h
             exported, users = pull_export(_client(url, api_key, timeout), project, _track)
         else:
             exported, users = _read_export(export), None
-        parsed = parse_export(exported, Corpus(corpus).documents(), users, str(export or url))
+        parsed = parse_export(exported, reading(corpus).documents(), users, str(export or url))
         report = agreement_report(parsed.annotations)
         if json_out is not None:
             write_text_atomic(json_out, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from newsspans.corpus.locate import locate
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.standoff import sort_spans
-from newsspans.corpus.store import Corpus
+from newsspans.corpus.store import Corpus, writable_corpus
 
 # Number kinds, short so that the specification reads like the text.
 CARD, ORD, PCT, MONEY, QTY, DATE, DUR = "cardinal", "ordinal", "percent", "money", "quantity", "date", "duration"
@@ -370,8 +370,9 @@ def build_gold(documents: Sequence[Document], specs: Sequence[DocumentSpec] = SP
     return sort_spans(spans, [d.id for d in documents])
 
 
-def main(corpus: Corpus = Corpus()) -> None:
-    """Resolve the specification and write the gold file of `corpus` (default: the bundled corpus)."""
+def main(corpus: Corpus | None = None) -> None:
+    """Resolve the specification and write the gold file of `corpus` (default: ./corpus in a checkout)."""
+    corpus = corpus if corpus is not None else writable_corpus(None)
     spans = build_gold(corpus.documents())
     corpus.write_gold(spans)
     print(f"wrote {len(spans)} spans to {corpus.annotations}")

@@ -9,14 +9,18 @@ from pathlib import Path
 import typer
 
 from .errors import CorpusError
-from .store import CORPUS_DIR, Corpus
+from .store import Corpus, default_corpus_dir, writable_corpus
 
 app = typer.Typer(help="newsspans: a gold-annotated news span corpus and an honest extractor scorer.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 corpus_app = typer.Typer(help="Build, validate, audit and extend the gold corpus.", no_args_is_help=True)
 
-CorpusOption = typer.Option(CORPUS_DIR, "--corpus", help="Corpus folder (sources/ + annotations.jsonl).",
-                            file_okay=False)
+CorpusOption = typer.Option(None, "--corpus", help="Corpus folder (sources/ + annotations.jsonl); default: "
+                            "./corpus in a checkout, else the bundled corpus.", file_okay=False)
+
+
+def reading(corpus: Path | None) -> Corpus:
+    return Corpus(corpus if corpus is not None else default_corpus_dir())
 
 
 def fail(error: CorpusError, code: int = 1) -> None:
@@ -33,7 +37,7 @@ def validate(corpus: Path = CorpusOption) -> None:
     Example: newsspans corpus validate
     """
     try:
-        docs, spans = Corpus(corpus).load()
+        docs, spans = reading(corpus).load()
     except CorpusError as exc:
         fail(exc)
     typer.echo(f"ok: {len(spans)} spans in {len(docs)} documents pass the validator")
@@ -54,8 +58,9 @@ def build(corpus: Path = CorpusOption,
     try:
         if check:
             with tempfile.TemporaryDirectory() as tmp:
-                run_build(Corpus(corpus), Path(tmp))
-                stale = stale_files(Path(corpus), Path(tmp))
+                source = reading(corpus)
+                run_build(source, Path(tmp))
+                stale = stale_files(Path(source.root), Path(tmp))
             if stale:
                 for name in stale:
                     typer.echo(f"error: {name} differs from what the build produces; run `newsspans corpus build`",
@@ -63,7 +68,7 @@ def build(corpus: Path = CorpusOption,
                 raise typer.Exit(1)
             typer.echo("ok: the committed dataset is what the build produces")
             return
-        result = run_build(Corpus(corpus), out)
+        result = run_build(reading(corpus), out) if out is not None else run_build(writable_corpus(corpus))
     except CorpusError as exc:
         fail(exc)
     typer.echo(f"built {result.out_dir}: {result.documents} documents, {result.spans} spans, "
@@ -81,7 +86,7 @@ def add(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A sc
     from .add import add_source
 
     try:
-        docs = add_source(Corpus(corpus), path)
+        docs = add_source(writable_corpus(corpus), path)
     except CorpusError as exc:
         fail(exc, 2)
     for doc in docs:
@@ -99,7 +104,7 @@ def summary(corpus: Path = CorpusOption) -> None:
     from .model import LABELS
 
     try:
-        docs, spans = Corpus(corpus).load()
+        docs, spans = reading(corpus).load()
     except CorpusError as exc:
         fail(exc)
     counts = Counter((s.doc_id, s.label) for s in spans)
@@ -131,7 +136,7 @@ def audit(corpus: Path = CorpusOption,
     from .audit import format_audit, load_explained
 
     try:
-        docs, spans = Corpus(corpus).load()
+        docs, spans = reading(corpus).load()
         reviewed = [] if show_all else load_explained(explained or _default_explained())
     except CorpusError as exc:
         fail(exc)

@@ -4,13 +4,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CorpusError
+from .errors import CorpusError, Problem
 from .model import Document, Span
 from .sources import read_documents
 from .standoff import LocatedSpan, read_spans, write_spans
 from .validate import validate
 
 CORPUS_DIR = Path(__file__).resolve().parent
+
+
+def default_corpus_dir() -> Path:
+    """`./corpus` when the working directory is a checkout (it has `corpus/sources/`), else the bundled corpus.
+
+    So that, after a plain `pip install .`, commands run in a checkout read and write the
+    checkout's files, not the copy installed in site-packages.
+    """
+    here = Path.cwd() / "corpus"
+    return here if (here / "sources").is_dir() else CORPUS_DIR
+
+
+def writable_corpus(path: Path | None) -> "Corpus":
+    """The corpus a command may change: `path`, else the default, never the installed copy."""
+    root = Path(path) if path is not None else default_corpus_dir()
+    installed = root.resolve() == CORPUS_DIR and not (CORPUS_DIR.parent / "pyproject.toml").exists()
+    if installed:
+        raise CorpusError(Problem(
+            "this is the corpus installed with the package, which is not edited in place; run the command in a "
+            "checkout (where ./corpus is used), pass --corpus PATH, or install the checkout with pip install -e .",
+            file=str(root)))
+    return Corpus(root)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from newsspans.corpus import Corpus
+from newsspans.corpus import Corpus, CorpusError
 from newsspans.corpus.cli import corpus_app
 
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -81,3 +82,20 @@ def test_add_rejects_a_malformed_file(tmp_path):
     result = runner.invoke(corpus_app, ["add", str(bad), "--corpus", str(corpus.root)])
     assert result.exit_code == 2 and "CRLF" in result.output
     assert len(list(corpus.sources.iterdir())) == 1
+
+
+def test_commands_use_the_checkout_corpus_and_never_edit_the_installed_copy(tmp_path, monkeypatch):
+    from newsspans.corpus import store
+
+    installed = tmp_path / "site-packages" / "newsspans" / "corpus"
+    (installed / "sources").mkdir(parents=True)
+    monkeypatch.setattr(store, "CORPUS_DIR", installed.resolve())
+    monkeypatch.chdir(tmp_path)  # not a checkout: no ./corpus/sources
+    assert store.default_corpus_dir() == installed.resolve()
+    with pytest.raises(CorpusError, match="installed with the package") as err:
+        store.writable_corpus(None)
+    assert str(installed) in str(err.value)
+    checkout = tmp_path / "corpus" / "sources"
+    checkout.mkdir(parents=True)
+    assert store.default_corpus_dir() == tmp_path / "corpus"
+    assert store.writable_corpus(None).root == tmp_path / "corpus"
