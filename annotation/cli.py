@@ -10,8 +10,9 @@ from pathlib import Path
 import typer
 
 from newsspans.corpus.atomic import write_text_atomic
-from newsspans.corpus.errors import CorpusError
 from newsspans.corpus.cli import reading
+from newsspans.corpus.errors import CorpusError
+from newsspans.corpus.jsonl import read_utf8
 from newsspans.corpus.store import Corpus, writable_corpus
 
 from .client import DEFAULT_TIMEOUT, LabelStudioClient, LabelStudioError, resolve_api_key
@@ -183,7 +184,7 @@ def pull(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
 
 def _read_export(path: Path) -> object:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}:{exc.lineno}: not JSON ({exc.msg}); export the project as JSON") from None
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError, Problem
+from .jsonl import read_utf8
 from .model import Document, Span
 
 KINDS: tuple[str, ...] = ("capitalized", "number", "quote-mark")
@@ -168,7 +169,7 @@ def load_explained(path: Path) -> list[Explanation]:
     """
     path = Path(path)
     out, problems = [], []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+    for number, raw in enumerate(read_utf8(path).split("\n"), start=1):
         if not raw.strip() or raw.startswith("#"):
             continue
         fields = raw.split("\t")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
-from .errors import Problem
+from .errors import CorpusError, Problem
 
 
 def jsonl_records(text: str, file: str, problems: list[Problem]) -> Iterator[tuple[int, object]]:
@@ -20,3 +21,20 @@ def jsonl_records(text: str, file: str, problems: list[Problem]) -> Iterator[tup
             yield number, json.loads(raw)
         except json.JSONDecodeError as exc:
             problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=number))
+
+
+def read_utf8(path: Path) -> str:
+    """A file's text, strictly UTF-8; a missing file or a bad byte is a CorpusError naming file and line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(Problem("file not found", file=str(path))) from None
+    except OSError as exc:
+        raise CorpusError(Problem(f"cannot read: {exc.strerror}", file=str(path))) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CorpusError(Problem(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                                  file=str(path), line=line)) from None

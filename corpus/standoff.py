@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .atomic import write_text_atomic
 from .errors import CorpusError, Problem
-from .jsonl import jsonl_records
+from .jsonl import jsonl_records, read_utf8
 from .model import PROVENANCE_FIELDS, SPAN_FIELDS, Span
 
 _REQUIRED = ("doc_id", "id", "start", "end", "label", "text")
@@ -59,7 +59,7 @@ def read_spans(path: Path) -> list[LocatedSpan]:
     """Read a standoff file; every malformed line is reported, with its line number."""
     path = Path(path)
     located, problems = [], []
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = read_utf8(path) if path.exists() else ""
     for number, record in jsonl_records(text, str(path), problems):
         try:
             located.append(LocatedSpan(span_from_dict(record, str(path), number), str(path), number))

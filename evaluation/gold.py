@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.corpus.jsonl import jsonl_records
+from newsspans.corpus.jsonl import jsonl_records, read_utf8
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.sources import parse_source, read_documents
 from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict
@@ -32,10 +32,7 @@ def _jsonl_documents(path: Path) -> Gold:
     """Read `{"id", "text", "spans": [{start, end, label, ...}]}` lines; span ids default to T1, T2, ..."""
     docs, located, problems = [], [], []
     seen: dict[str, int] = {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(Problem(f"not valid UTF-8: {exc.reason}", file=str(path))) from None
+    text = read_utf8(path)
     for number, record in jsonl_records(text, str(path), problems):
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
                 or not isinstance(record.get("text"), str) or not isinstance(record.get("spans", []), list):

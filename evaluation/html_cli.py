@@ -16,6 +16,7 @@ import typer
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.cli import fail
 from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.jsonl import read_utf8
 from newsspans.corpus.model import Document
 
 from .counts import SCHEMES
@@ -56,8 +57,8 @@ def read_report(path: Path) -> dict:
     if not path.is_file():
         raise CorpusError(Problem("report file not found", file=str(path)))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(read_utf8(path))
+    except json.JSONDecodeError as exc:
         raise CorpusError(Problem(f"not a JSON report: {exc}", file=str(path))) from None
     if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION \
             or not isinstance(data.get("layers"), dict) or not isinstance(data.get("documents"), list):
@@ -91,7 +92,12 @@ def report_command(
                 raise CorpusError(Problem(f"the report's gold {str(gold)!r} is not found; give it with --gold",
                                           file=str(report)))
         documents = load_gold(gold, gold_documents, split).documents
-        write_report_html(html, data, documents, scheme)
+        try:
+            write_report_html(html, data, documents, scheme)
+        except (KeyError, TypeError, IndexError) as exc:
+            # read_report checks the top level only; a damaged inner field surfaces while drawing.
+            raise CorpusError(Problem(f"not a complete newsspans score report: missing or malformed field {exc}",
+                                      file=str(report))) from None
     except CorpusError as exc:
         fail(exc, 2)
     typer.echo(f"wrote {html}")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.corpus.jsonl import jsonl_records
+from newsspans.corpus.jsonl import jsonl_records, read_utf8
 
 
 @dataclass(frozen=True)
@@ -161,13 +161,7 @@ def parse_predictions(text: str, file: str = "") -> PredictionSet:
 def read_predictions(path: Path) -> PredictionSet:
     """Read a predictions JSONL file: `{"id": doc id, "spans": [prediction dict, ...]}` per line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CorpusError(Problem("predictions file not found", file=str(path))) from None
-    except UnicodeDecodeError as exc:
-        raise CorpusError(Problem(f"not valid UTF-8: {exc.reason}", file=str(path))) from None
-    return parse_predictions(text, str(path))
+    return parse_predictions(read_utf8(path), str(path))
 
 
 def dumps_predictions(predictions: Mapping[str, Iterable[Prediction]]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.corpus.jsonl import jsonl_records
+from newsspans.corpus.jsonl import jsonl_records, read_utf8
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.rows import token_rows
 from newsspans.corpus.schema import NER_TAGS, QUOTE_TAGS
@@ -50,10 +50,7 @@ def read_tag_predictions(path: Path, gold: Sequence[dict]) -> dict[str, tuple[li
     lengths = {row["id"]: len(row["tokens"]) for row in gold}
     predicted: dict[str, dict[str, list[str]]] = {field: {} for field in TAG_FIELDS}
     problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(Problem(f"not valid UTF-8: {exc.reason}", file=str(path))) from None
+    text = read_utf8(path)
     for number, record in jsonl_records(text, str(path), problems):
         where = dict(file=str(path), line=number)
         try:
