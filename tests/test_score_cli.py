@@ -163,6 +163,9 @@ def test_own_gold_with_hand_worked_numbers(own_gold, tmp_path):
     s = ent["strict"]["micro"]
     assert (s["correct"], s["incorrect"], s["missed"], s["spurious"], s["possible"], s["actual"]) == (2, 2, 1, 0, 5, 4)
     assert (s["precision"], s["recall"]) == (0.5, 0.4)
+    # exact: Paris is correct (same bounds, any label), "5" incorrect: P = 3/4, R = 3/5.
+    e = ent["exact"]["micro"]
+    assert (e["correct"], e["incorrect"], e["missed"]) == (3, 1, 1) and (e["precision"], e["recall"]) == (0.75, 0.6)
     # partial: Paris is correct (same bounds), "5" is partial: P = 3.5/4, R = 3.5/5.
     p = ent["partial"]["micro"]
     assert (p["correct"], p["partial"]) == (3, 1) and (p["precision"], p["recall"]) == (0.875, 0.7)
