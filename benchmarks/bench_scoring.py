@@ -9,7 +9,8 @@ input is outside the timing; anything a tool does with its input (newsspans: lab
 conversion to arrays) is inside it.
 
 Timed: newsspans' full report (one-to-one matching, all four schemes, per label, micro, macro
-and weighted) with and without 1,000 bootstrap resamples; seqeval's strict classification
+and weighted: the core functions `scorer.score` calls, without its input checks, speaker scoring
+and JSON building) with and without 1,000 bootstrap resamples; seqeval's strict classification
 report; nervaluate's evaluate(); the bare exact-match count `len(set(gold) & set(pred))`
 (building the sets from the tuples included). Fast tools: best of 5 runs; slow ones: one run.
 
@@ -18,6 +19,7 @@ Run: /work/venv/bin/python benchmarks/bench_scoring.py [--sentences 20000] [--se
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 import warnings
@@ -128,6 +130,8 @@ def main() -> None:
     rows = {n: (to_rows(sentences, 0, args.sentences // n), to_rows(sentences, 1, args.sentences // n))
             for n in (short_docs, long_docs)}
     gold, pred = rows[short_docs]
+    print("load average: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()) + "; fast tools best of 5 runs, "
+          "slow ones one run")
     print(f"workload: {args.sentences} sentences x {TOKENS} tokens, {len(gold)} gold / {len(pred)} predicted "
           f"entities, {set_intersection(gold, pred) / len(gold):.1%} predicted exactly")
 
