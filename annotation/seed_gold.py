@@ -9,9 +9,11 @@ the validator:
 
     python annotation/seed_gold.py
 
-Running it reproduces `corpus/annotations.jsonl` exactly. It records how the initial gold was
-made; later corrections (for example from Label Studio) edit `annotations.jsonl` directly,
-through the validator, and are not back-ported here. The rules applied are in GUIDELINES.md.
+Running it rewrites `corpus/annotations.jsonl` from this specification. It records how the
+initial gold was made; later corrections come from Label Studio (`newsspans annotate pull`,
+spans with provenance) or are made here. tests/test_gold.py checks that every gold span
+without Label Studio provenance is produced by this specification. The rules applied are in
+GUIDELINES.md.
 """
 from __future__ import annotations
 
