@@ -108,8 +108,8 @@ All documents are in one `{SPLIT}` split: this is an evaluation corpus, too smal
   their character offsets in the document (`token_starts`, `token_ends`), `ner_tags` (IOB2
   over PER/LOC/ORG/NUM) and `quote_tags` (IOB2 over QUOTE). Tokens are numbers with
   separators, runs of word characters, a possessive `'s`, or single other characters; a new
-  sentence starts after a line break or after `.`, `!`, `?`, `…` followed by a space, except
-  inside an annotated span, so no span is cut.
+  sentence starts after a line break or after `.`, `!`, `?`, `…` (and any closing quotation
+  marks or brackets) followed by a space, except inside an annotated span, so no span is cut.
 
 Example row of `documents` (text and lists shortened):
 
