@@ -6,11 +6,20 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .errors import CorpusError, Problem
 
-def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
-    """Call `writer(tmp)` to fill a temporary file next to `path`, then rename it onto `path`."""
+
+def write_atomic(path: Path, writer: Callable[[Path], None], make_parents: bool = False) -> None:
+    """Call `writer(tmp)` to fill a temporary file next to `path`, then rename it onto `path`.
+
+    Missing folders are created only with `make_parents` (the dataset build, the cache): for a
+    user-given output path a missing folder is more likely a typo than a wish.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.is_dir():
+        raise CorpusError(Problem("cannot write: the folder does not exist", file=str(path)))
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -30,5 +39,5 @@ def _umask() -> int:
     return mask
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+def write_text_atomic(path: Path, text: str, make_parents: bool = False) -> None:
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"), make_parents)

@@ -35,7 +35,8 @@ def build(corpus: Corpus = Corpus(), out_dir: Path | None = None) -> BuildResult
     for name, rows in (("documents", doc_rows), ("tokens", tok_rows)):
         dataset = Dataset.from_list(rows, features=CONFIG_FEATURES[name])
         # The Arrow table's schema metadata carries the features (ClassLabel names included).
-        write_atomic(out / data_path(name), lambda tmp, ds=dataset: pq.write_table(ds.data.table, tmp))
+        write_atomic(out / data_path(name), lambda tmp, ds=dataset: pq.write_table(ds.data.table, tmp),
+                     make_parents=True)
         sizes[name] = (dataset.data.nbytes, len(dataset))
-    write_text_atomic(out / "README.md", render_card(documents, spans, doc_rows, sizes))
+    write_text_atomic(out / "README.md", render_card(documents, spans, doc_rows, sizes), make_parents=True)
     return BuildResult(out, len(documents), len(spans), len(tok_rows))

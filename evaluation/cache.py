@@ -102,7 +102,8 @@ class PredictionCache:
         entry = {"format": ENTRY_FORMAT, "extractor": key.name, "version": key.version,
                  "text_sha256": text_hash(doc.text), "seconds": seconds,
                  "spans": [p.to_dict() for p in predictions]}
-        write_text_atomic(self.path(key, doc.text), json.dumps(entry, ensure_ascii=False) + "\n")
+        write_text_atomic(self.path(key, doc.text), json.dumps(entry, ensure_ascii=False) + "\n",
+                          make_parents=True)
         self.stats.stored += 1
 
 

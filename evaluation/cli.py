@@ -177,6 +177,8 @@ def score_command(
             write_text_atomic(output, payload + "\n")
         except OSError as exc:
             fail(_os_problem(exc), BAD_INPUT)
+        except CorpusError as exc:
+            fail(exc, BAD_INPUT)
     if html is not None:
         try:
             write_report_html(html, report.to_dict(), data.documents, scheme.value)

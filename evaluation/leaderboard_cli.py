@@ -123,6 +123,8 @@ def leaderboard_command(
             write_text_atomic(output, payload + "\n")
         except OSError as exc:
             fail(_os_problem(exc), BAD_INPUT)
+        except CorpusError as exc:
+            fail(exc, BAD_INPUT)
     if fmt is BoardFormat.json:
         typer.echo(payload)
     elif fmt is BoardFormat.markdown:

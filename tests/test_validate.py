@@ -111,3 +111,13 @@ def test_atomic_writes_follow_the_umask(tmp_path):
         os.umask(old)
     assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_writes_do_not_invent_folders(tmp_path):
+    from newsspans.corpus.atomic import write_text_atomic
+
+    with pytest.raises(CorpusError, match="the folder does not exist"):
+        write_text_atomic(tmp_path / "typo" / "out.json", "x")
+    assert not (tmp_path / "typo").exists()
+    write_text_atomic(tmp_path / "made" / "out.json", "x", make_parents=True)
+    assert (tmp_path / "made" / "out.json").read_text() == "x"
