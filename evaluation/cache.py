@@ -190,7 +190,8 @@ def _import_path(path: str) -> tuple[object, object]:
 def extractor_version(spec: str) -> str | None:
     """The version that keys an extractor spec's cache entries, found without loading a model.
 
-    - built-in names: their version constant (`BUILTIN_VERSIONS`, e.g. BASELINE_VERSION);
+    - built-in names: their version constant (`BUILTIN_VERSIONS`, e.g. BASELINE_VERSION) plus a hash
+      of the baseline's rule and gazetteer files;
     - adapter specs: see `_adapter_version`;
     - `module.path:callable`: a `version` or `__version__` attribute of the callable (or class),
       else of its module, else the SHA-256 of the module's source file (an edit is a new version).
@@ -199,7 +200,9 @@ def extractor_version(spec: str) -> str | None:
     from .adapters import split_spec
 
     if spec in BUILTIN_VERSIONS:
-        return str(_import_path(BUILTIN_VERSIONS[spec])[1])
+        # The declared version plus the rule files' hash: an edit without a version bump
+        # must not serve predictions of the old rules.
+        return f"{_import_path(BUILTIN_VERSIONS[spec])[1]}+{_baseline_fingerprint()}"
     if spec not in BUILTIN_EXTRACTORS and (parsed := split_spec(spec)) is not None:
         return _adapter_version(*parsed)
     try:
@@ -214,6 +217,15 @@ def extractor_version(spec: str) -> str | None:
     except (TypeError, OSError):
         return None
     return "source-" + hashlib.sha256(source).hexdigest()[:16]
+
+
+def _baseline_fingerprint() -> str:
+    """SHA-256 (16 hex digits) of the baseline's modules and gazetteer files."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*here.glob("baseline*.py"), *(here / "data").glob("baseline_*.txt")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def spec_key(spec: str) -> CacheKey | None:

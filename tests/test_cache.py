@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 import textwrap
 
 import pytest
@@ -106,7 +107,8 @@ def plugin(tmp_path, monkeypatch):
 
 
 def test_versions(plugin):
-    assert extractor_version("baseline") == BASELINE_VERSION
+    version, fingerprint = extractor_version("baseline").split("+")
+    assert version == BASELINE_VERSION and len(fingerprint) == 16
     assert extractor_version("versioned_ext:extract") == "2.5"
     before = extractor_version("plain_ext:extract")
     assert before.startswith("source-")
@@ -185,3 +187,17 @@ def test_a_cache_path_that_is_a_file_is_a_clear_error(tmp_path):
     result = runner.invoke(APP, ["score", "--extractor", "baseline", "--cache", str(not_a_folder)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert str(not_a_folder) in result.stderr
+
+
+def test_an_edited_baseline_rule_file_is_a_new_version(tmp_path, monkeypatch):
+    import shutil
+
+    from newsspans.evaluation import cache
+
+    copy = tmp_path / "evaluation"
+    shutil.copytree(Path(cache.__file__).resolve().parent, copy)
+    monkeypatch.setattr(cache, "__file__", str(copy / "cache.py"))
+    before = cache._baseline_fingerprint()
+    with open(copy / "data" / "baseline_cities.txt", "a", encoding="utf-8") as f:
+        f.write("Tromsø\n")
+    assert cache._baseline_fingerprint() != before
