@@ -202,7 +202,7 @@ def extractor_version(spec: str) -> str | None:
     if spec in BUILTIN_VERSIONS:
         # The declared version plus the rule files' hash: an edit without a version bump
         # must not serve predictions of the old rules.
-        return f"{_import_path(BUILTIN_VERSIONS[spec])[1]}+{_baseline_fingerprint()}"
+        return f"{builtin_version(spec)}+{_baseline_fingerprint()}"
     if spec not in BUILTIN_EXTRACTORS and (parsed := split_spec(spec)) is not None:
         return _adapter_version(*parsed)
     try:
@@ -217,6 +217,11 @@ def extractor_version(spec: str) -> str | None:
     except (TypeError, OSError):
         return None
     return "source-" + hashlib.sha256(source).hexdigest()[:16]
+
+
+def builtin_version(name: str) -> str:
+    """The version a built-in extractor declares (e.g. BASELINE_VERSION), as shown to users."""
+    return str(_import_path(BUILTIN_VERSIONS[name])[1])
 
 
 def _baseline_fingerprint() -> str:

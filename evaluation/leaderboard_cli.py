@@ -21,7 +21,7 @@ from newsspans.corpus.cli import fail
 from newsspans.corpus.errors import CorpusError, Problem
 
 from .adapters import ADAPTERS, available_adapters
-from .cache import CACHE_ENV, extractor_version
+from .cache import CACHE_ENV, builtin_version
 from .cli import (BAD_INPUT, BatchSizeOption, BootstrapOption, CacheOption, DropUnknownOption, FailFastOption,
                   GoldDocsOption, GoldOption, IgnoreOption, LabelMapOption, MinOverlapOption, NoCacheOption,
                   ProgressOption, Scheme, SeedOption, SplitOption, TimeoutOption, WorkersOption, _gold, _os_problem,
@@ -143,7 +143,7 @@ def extractor_listing() -> list[dict]:
     rows = []
     for name in BUILTIN_EXTRACTORS:
         rows.append({"spec": name, "kind": "built-in", "layers": list(extractor_layers(name)), "available": True,
-                     "version": extractor_version(name), "missing": [], "install": None,
+                     "version": builtin_version(name), "missing": [], "install": None,
                      "argument": None, "models": []})
     for status in available_adapters():
         adapter = ADAPTERS[status.prefix]
