@@ -161,6 +161,10 @@ def score_command(
         store = cache_of(cache, no_cache)
         run, source = _predictions(data, extractor, command, predictions, settings, store)
         warn_unreadable(store)
+        if data.documents and len(run.errors) == len(data.documents):
+            # Nothing was extracted at all: an all-zero score would hide a broken setup.
+            first = next(iter(run.errors.items()))
+            raise CorpusError(Problem(f"the extractor failed on every document; first, {first[0]!r}: {first[1]}"))
         if save_predictions is not None:
             write_predictions(save_predictions, run.predictions)
         report = _score(data, run, source, label_map, ignore_label, drop_unknown,

@@ -227,6 +227,12 @@ def test_compare(own_gold, tmp_path):
     assert "A-B" in invoke("compare", a, b, "--gold", own_gold).stdout
 
 
+def test_an_extractor_that_fails_on_every_document_is_an_error_not_a_zero_score(tmp_path):
+    result = invoke("score", "--command", "newsspans-no-such-program-xyz", "--no-progress")
+    assert result.exit_code == 2
+    assert "error: the extractor failed on every document" in result.stderr
+
+
 def test_every_command_has_help_with_an_example():
     for command in ("score", "compare"):
         result = invoke(command, "--help")
