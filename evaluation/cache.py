@@ -124,9 +124,7 @@ def run_cached(cache: PredictionCache | None, key: CacheKey | None, documents: S
     for doc in missing:
         if doc.id in fresh.predictions and doc.id not in fresh.errors:
             cache.put(key, doc, fresh.predictions[doc.id], fresh.seconds.get(doc.id, 0.0))
-    run.predictions.update(fresh.predictions)
-    run.errors.update(fresh.errors)
-    run.seconds.update(fresh.seconds)
+    run.add(fresh)  # dropped counts cover the documents run now, not those served from the cache
     # Keep the documents' order, as an uncached run would.
     order = {d.id: i for i, d in enumerate(documents)}
     run.predictions = dict(sorted(run.predictions.items(), key=lambda kv: order.get(kv[0], len(order))))

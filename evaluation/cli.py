@@ -113,6 +113,8 @@ def _predictions(gold: Gold, extractor: str | None, command: str | None, predict
 def _score(gold: Gold, run: ExtractorRun, source: str, label_map: str | None, ignore: list[str],
            drop_unknown: bool, options: ScoreOptions) -> Report:
     mapped, dropped = apply_label_map(run.predictions, parse_label_map(label_map, ignore, drop_unknown))
+    for label, n in run.dropped.items():
+        dropped[label] = dropped.get(label, 0) + n
     return score(gold.documents, gold.spans, mapped, options, gold_source=gold.source, predictions_source=source,
                  dropped=dropped, extractor_errors=run.errors)
 

@@ -21,7 +21,7 @@ import queue
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from time import perf_counter
@@ -54,6 +54,17 @@ class ExtractorRun:
     predictions: dict[str, list[Prediction]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    # What the extractor itself dropped before returning spans (an adapter's unmapped labels,
+    # from its `dropped` counter), per original label; the report adds these to its `dropped`.
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: ExtractorRun) -> None:
+        """Fold another run (other documents) into this one."""
+        self.predictions.update(other.predictions)
+        self.errors.update(other.errors)
+        self.seconds.update(other.seconds)
+        for label, n in other.dropped.items():
+            self.dropped[label] = self.dropped.get(label, 0) + n
 
 
 def load_extractor(spec: str) -> object:
@@ -150,6 +161,8 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
     documents are reported.
     """
     run = ExtractorRun()
+    counter = getattr(extractor, "dropped", None)
+    before = dict(counter) if isinstance(counter, Mapping) else {}
     batched = hasattr(extractor, "predict_batch")
     single = extractor if callable(extractor) else (lambda text: extractor.predict_batch([text])[0])
     size = max(1, batch_size) if batched else 1
@@ -179,6 +192,8 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
                 run.seconds[doc.id] = share if outputs is not None else perf_counter() - began
                 run.predictions[doc.id] = _to_predictions(doc.id, spans, source)
                 advance(1)
+    if isinstance(counter, Mapping):
+        run.dropped = {k: n - before.get(k, 0) for k, n in counter.items() if n > before.get(k, 0)}
     return run
 
 

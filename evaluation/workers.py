@@ -74,9 +74,7 @@ def merge(runs: Sequence[ExtractorRun]) -> ExtractorRun:
     """One run from the runs of consecutive chunks (their dicts keep the chunks' order)."""
     out = ExtractorRun()
     for run in runs:
-        out.predictions.update(run.predictions)
-        out.errors.update(run.errors)
-        out.seconds.update(run.seconds)
+        out.add(run)
     return out
 
 

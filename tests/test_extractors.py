@@ -180,3 +180,29 @@ def test_command_output_round_trips_json(tmp_path):
     assert [p.speaker for p in preds] == [(6, 8), "Anna", None] and preds[2].num_kind == "cardinal"
     assert [p.to_dict() for p in preds] == spans
     assert json.loads(json.dumps(spans)) == spans
+
+
+class _DroppingExtractor:
+    """Like a model adapter: returns what it can map and counts what it dropped per label."""
+
+    def __init__(self):
+        from collections import Counter
+
+        self.dropped = Counter({"EARLIER": 5})  # counts from before this run are not reported
+
+    def __call__(self, text):
+        self.dropped["NORP"] += 1
+        return [{"start": 0, "end": 1, "label": "PER"}]
+
+
+def test_an_extractors_own_drops_reach_the_report():
+    from newsspans.corpus import Corpus
+    from newsspans.evaluation.cli import _score
+    from newsspans.evaluation.gold import load_gold
+    from newsspans.evaluation.report import ScoreOptions
+
+    documents = Corpus().documents()
+    run = run_extractor(_DroppingExtractor(), documents)
+    assert run.dropped == {"NORP": len(documents)}
+    report = _score(load_gold(None, None, "test"), run, "test", None, [], False, ScoreOptions(n_resamples=0))
+    assert report.to_dict()["dropped"] == {"NORP": len(documents)}
