@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.corpus.model import LABELS
+from newsspans.corpus.model import LABELS, NUM_KINDS
 
 from .predictions import Prediction, PredictionSet
 
@@ -82,6 +82,9 @@ def parse_label_map(spec: str | None, ignore: Iterable[str] = (), drop_unknown: 
         label, _, num_kind = target.partition(":")
         if not source or label not in LABELS:
             raise CorpusError(Problem(f"--label-map: {item!r} must map a label to one of {', '.join(LABELS)}"))
+        if num_kind and (label != "NUM" or num_kind not in NUM_KINDS):
+            raise CorpusError(Problem(f"--label-map: {item!r}: a number kind goes with NUM and is one of "
+                                      f"{', '.join(NUM_KINDS)}"))
         mapping[source] = (label, num_kind or None)
         ignored.discard(source)
     return LabelMap(mapping, frozenset(ignored | set(ignore)), drop_unknown)

@@ -14,6 +14,7 @@ from pathlib import Path
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import jsonl_records, read_utf8
+from newsspans.corpus.model import NUM_KINDS
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
     for key, value in (("text", text), ("num_kind", num_kind)):
         if value is not None and not isinstance(value, str):
             problems.append(f"{key!r} must be a string or null, got {value!r}")
+    if isinstance(num_kind, str) and num_kind not in NUM_KINDS:
+        problems.append(f"unknown num_kind {num_kind!r} (known: {', '.join(NUM_KINDS)})")
     speaker = None
     try:
         speaker = _speaker(get("speaker"))

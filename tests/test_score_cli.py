@@ -187,6 +187,8 @@ def test_own_gold_with_hand_worked_numbers(own_gold, tmp_path):
     ('{"id": "a", "spans": [{"start": 0, "end": 4, "label": "PER", "text": "Olav"}]}\n',
      "text 'Olav' does not match text[0:4] = 'Olaf'"),
     ('{"id": "a", "spans": [{"start": 0, "end": 4, "label": "PERSON"}]}\n', "unknown label 'PERSON'"),
+    ('{"id": "a", "spans": [{"start": 0, "end": 4, "label": "NUM", "num_kind": "weird"}]}\n',
+     "p.jsonl:1, document 'a', span 'prediction 0': unknown num_kind 'weird'"),
 ])
 def test_bad_input_is_one_line_per_problem_exit_2(own_gold, tmp_path, content, message):
     preds = tmp_path / "p.jsonl"

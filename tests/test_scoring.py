@@ -353,3 +353,13 @@ def test_touching_spans_overlap_in_nervaluate_but_not_in_newsspans():
     assert nervaluate_counts(g, p)["partial"] == (0, 0, 1, 0, 0)  # nervaluate: a partial match
     m = micro(score([DOC], gold(*g), preds(*p), NO_BOOT), "partial")
     assert (m["partial"], m["missed"], m["spurious"]) == (0, 1, 1)  # newsspans: missed + spurious
+
+
+def test_label_map_number_kinds_are_checked():
+    from newsspans.corpus import CorpusError
+    from newsspans.evaluation.labelmap import parse_label_map
+
+    assert parse_label_map("MONEY=NUM:money", [], False)
+    for bad in ("MONEY=NUM:weird", "PERSON=PER:money"):
+        with pytest.raises(CorpusError, match="a number kind goes with NUM"):
+            parse_label_map(bad, [], False)
