@@ -57,11 +57,6 @@ def span_scores_iob2(true: Sequence[Sequence[str]], pred: Sequence[Sequence[str]
     return out
 
 
-def tag_names(feature) -> list[str]:
-    """Tag strings of a `datasets` ClassLabel feature (the `tokens` config stores tag ids)."""
-    return list(feature.feature.names if hasattr(feature, "feature") else feature.names)
-
-
 def score_token_tags(true: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict:
     """Both reports for predicted IOB2 tags on `tokens`-config sentences: {"seqeval", "newsspans"}."""
     return {"seqeval": seqeval_strict(true, pred), "newsspans": span_scores_iob2(true, pred)}

@@ -18,7 +18,6 @@ from newsspans.corpus.model import Document, Span
 from newsspans.corpus.rows import token_rows
 from newsspans.corpus.schema import NER_TAGS, QUOTE_TAGS
 
-from .seqeval_check import score_token_tags
 
 TAG_FIELDS: dict[str, list[str]] = {"ner_tags": NER_TAGS, "quote_tags": QUOTE_TAGS}
 
@@ -83,9 +82,3 @@ def read_tag_predictions(path: Path, gold: Sequence[dict]) -> dict[str, tuple[li
     if not out:
         raise CorpusError(Problem("no ner_tags or quote_tags predictions", file=str(path)))
     return out
-
-
-def score_tag_file(path: Path, documents: Sequence[Document], spans: Sequence[Span]) -> dict:
-    """{tag field: {"seqeval": seqeval strict report dict, "newsspans": span scorer, same shape}}."""
-    gold = gold_sentences(documents, spans)
-    return {field: score_token_tags(true, pred) for field, (true, pred) in read_tag_predictions(path, gold).items()}
