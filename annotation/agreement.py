@@ -3,19 +3,21 @@
 For every task annotated by two or more people, each pair of annotators (their latest
 annotation each) is compared, per label:
 - strict: same start, end and label. Agreement F1 = 2 * matches / (spans of A + spans of B).
-- overlap: same label and overlapping offsets. P = share of B's spans overlapping one of A's,
-  R = share of A's spans overlapping one of B's, F1 = 2PR / (P + R). Symmetric in A and B.
+- overlap: same label and overlapping offsets, paired one to one by the scorer's optimal
+  matching (`newsspans.evaluation.matching`), so one long span over two short ones agrees
+  with one of them. F1 = 2 * pairs / (spans of A + spans of B). Symmetric in A and B.
 - quote speaker: of the QUOTE spans both drew identically, how many have the same speaker
   (compared by the speaker span's offsets and label; "no speaker" agrees with "no speaker").
 Counts are summed (micro-averaged) per document, per annotator pair and overall.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from newsspans.corpus.model import LABELS, Span
+from newsspans.evaluation.matching import SpanArrays, match
 
 from .convert import TaskAnnotation
 from .policies import latest_per_annotator, span_key
@@ -84,8 +86,16 @@ class Agreement:
                 "speakers_agreed": self.speakers_agreed, "speaker_agreement": self.speaker_agreement}
 
 
-def _overlapping(span: Span, others: Iterable[Span]) -> bool:
-    return any(o.start < span.end and span.start < o.end for o in others)
+def _overlap_pairs(a: Sequence[Span], b: Sequence[Span]) -> int:
+    """Overlapping pairs under the scorer's one-to-one optimal matching (touching is no overlap)."""
+    if not a or not b:
+        return 0
+
+    def arrays(spans: Sequence[Span]) -> SpanArrays:
+        zeros = [0] * len(spans)
+        return SpanArrays.build(zeros, [s.start for s in spans], [s.end for s in spans], zeros)
+
+    return len(match(arrays(a), arrays(b)))
 
 
 def compare(a: Sequence[Span], b: Sequence[Span]) -> Agreement:
@@ -97,8 +107,8 @@ def compare(a: Sequence[Span], b: Sequence[Span]) -> Agreement:
         positions_b = {(s.start, s.end) for s in sb}
         counts.a, counts.b = len(sa), len(sb)
         counts.strict = sum((s.start, s.end) in positions_b for s in sa)
-        counts.a_overlapped = sum(_overlapping(s, sb) for s in sa)
-        counts.b_overlapped = sum(_overlapping(s, sa) for s in sb)
+        # One-to-one, as the scorer matches: one long span over two short ones agrees with one.
+        counts.a_overlapped = counts.b_overlapped = _overlap_pairs(sa, sb)
     by_id_a, by_id_b = {s.id: s for s in a}, {s.id: s for s in b}
     quotes_b = {(s.start, s.end): span_key(s, by_id_b)[5] for s in b if s.label == "QUOTE"}
     for s in a:

@@ -401,3 +401,13 @@ def test_tasks_with_predictions_file(corpus, tmp_path):
     write_predictions(path, {"other-doc": []})
     result = _cli("tasks", "--out", str(out), "--with", f"predictions:{path}", "--corpus", str(corpus.root))
     assert result.exit_code == 1 and "predictions for documents not in the corpus: other-doc" in result.output
+
+
+def test_overlap_agreement_pairs_spans_one_to_one():
+    text = "Kim Jong Un met Lavrov"
+    one_long = [Span("d", "A1", 0, 11, "PER", text[0:11], canonical="Kim Jong Un")]
+    two_short = [Span("d", "B1", 0, 3, "PER", "Kim", canonical="Kim Jong Un"),
+                 Span("d", "B2", 4, 11, "PER", "Jong Un", canonical="Kim Jong Un")]
+    per = compare(one_long, two_short).labels["PER"]
+    assert (per.a, per.b, per.strict, per.a_overlapped, per.b_overlapped) == (1, 2, 0, 1, 1)
+    assert per.overlap_f1 == 2 * 1 / (1 + 2)
