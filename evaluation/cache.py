@@ -25,7 +25,7 @@ from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
-from .extractors import BUILTIN_EXTRACTORS, ExtractorRun
+from .extractors import BUILTIN_EXTRACTORS, ExtractorRun, import_attr
 from .predictions import Prediction, prediction_from_dict
 
 # Environment variable naming a default cache folder for `score` and `leaderboard` (else: no cache).
@@ -176,15 +176,6 @@ def _declared_version(*holders: object) -> str | None:
     return None
 
 
-def _import_path(path: str) -> tuple[object, object]:
-    module_name, _, attr = path.partition(":")
-    module = importlib.import_module(module_name)
-    obj = module
-    for part in attr.split("."):
-        obj = getattr(obj, part)
-    return module, obj
-
-
 def extractor_version(spec: str) -> str | None:
     """The version that keys an extractor spec's cache entries, found without loading a model.
 
@@ -204,7 +195,7 @@ def extractor_version(spec: str) -> str | None:
     if spec not in BUILTIN_EXTRACTORS and (parsed := split_spec(spec)) is not None:
         return _adapter_version(*parsed)
     try:
-        module, obj = _import_path(BUILTIN_EXTRACTORS.get(spec, spec))
+        module, obj = import_attr(BUILTIN_EXTRACTORS.get(spec, spec))
     except (ImportError, AttributeError, ValueError):
         return None  # loading the extractor reports this properly
     declared = _declared_version(obj, module)
@@ -219,7 +210,7 @@ def extractor_version(spec: str) -> str | None:
 
 def builtin_version(name: str) -> str:
     """The version a built-in extractor declares (e.g. BASELINE_VERSION), as shown to users."""
-    return str(_import_path(BUILTIN_VERSIONS[name])[1])
+    return str(import_attr(BUILTIN_VERSIONS[name])[1])
 
 
 def _baseline_fingerprint() -> str:

@@ -67,6 +67,16 @@ class ExtractorRun:
             self.dropped[label] = self.dropped.get(label, 0) + n
 
 
+def import_attr(path: str) -> tuple[object, object]:
+    """(module, attribute) for `module.path:attr`, where attr may be dotted (`pkg.mod:Class.method`)."""
+    module_name, _, attr = path.partition(":")
+    module = importlib.import_module(module_name)
+    obj = module
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return module, obj
+
+
 def load_extractor(spec: str) -> object:
     """A callable or batch object from a built-in name, a model adapter spec (`spacy:NAME`,
     `hf:PATH`, `textacy-quotes[:NAME]`, see `adapters`) or `module.path:attr` (attr may be dotted)."""
@@ -83,9 +93,7 @@ def load_extractor(spec: str) -> object:
         raise CorpusError(Problem(f"extractor {spec!r} is neither a built-in name ({', '.join(BUILTIN_EXTRACTORS)}), "
                                   "a model adapter (spacy:NAME, hf:PATH, textacy-quotes) nor module.path:callable"))
     try:
-        obj = importlib.import_module(module_name)
-        for part in attr.split("."):
-            obj = getattr(obj, part)
+        obj = import_attr(path)[1]
     except (ImportError, AttributeError) as exc:
         raise CorpusError(Problem(f"cannot load extractor {spec!r}: {type(exc).__name__}: {exc}")) from None
     if isinstance(obj, type):

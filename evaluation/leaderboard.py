@@ -12,7 +12,6 @@ else is taken to produce every layer.
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,18 +33,15 @@ DASH = "–"
 def extractor_layers(spec: str) -> tuple[str, ...]:
     """The layers `spec` produces (see the module docstring); imports a user module, loads no model."""
     from .adapters import split_spec
-    from .extractors import BUILTIN_EXTRACTORS
+    from .extractors import BUILTIN_EXTRACTORS, import_attr
 
     if spec in EXTRACTOR_LAYERS:
         return EXTRACTOR_LAYERS[spec]
     parsed = split_spec(spec) if spec not in BUILTIN_EXTRACTORS else None
     if parsed is not None:
         return EXTRACTOR_LAYERS.get(parsed[0], tuple(LAYERS))
-    module_name, _, attr = spec.partition(":")
     try:
-        obj = importlib.import_module(module_name)
-        for part in attr.split("."):
-            obj = getattr(obj, part)
+        obj = import_attr(spec)[1]
     except (ImportError, AttributeError, ValueError):
         return tuple(LAYERS)  # loading the extractor reports the problem
     declared = getattr(obj, "layers", None)
