@@ -5,6 +5,8 @@ Exit codes: 0 done, 1 below `--fail-under`, 2 bad input or an extractor failure 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
@@ -110,6 +112,19 @@ def _predictions(gold: Gold, extractor: str | None, command: str | None, predict
     return run, f"command: {command}" if command is not None else f"extractor: {extractor}"
 
 
+@contextmanager
+def bad_input() -> Iterator[None]:
+    """Bad input, a failed extractor or an unreadable or unwritable file: one line per problem, exit 2."""
+    try:
+        yield
+    except CorpusError as exc:
+        fail(exc, BAD_INPUT)
+    except ExtractorFailure as exc:
+        fail(CorpusError(Problem(f"extractor failed on {exc}")), BAD_INPUT)
+    except OSError as exc:
+        fail(_os_problem(exc), BAD_INPUT)
+
+
 def _score(gold: Gold, run: ExtractorRun, source: str, label_map: str | None, ignore: list[str],
            drop_unknown: bool, options: ScoreOptions) -> Report:
     mapped, dropped = apply_label_map(run.predictions, parse_label_map(label_map, ignore, drop_unknown))
@@ -157,7 +172,7 @@ def score_command(
 
     Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 0.85`; `newsspans score --extractor baseline --workers 2 --cache ~/.cache/newsspans`
     """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
-    try:
+    with bad_input():
         data = _gold(gold, gold_documents, split)
         settings = RunSettings(workers, batch_size, timeout, fail_fast, progress)
         store = cache_of(cache, no_cache)
@@ -171,25 +186,13 @@ def score_command(
             write_predictions(save_predictions, run.predictions)
         report = _score(data, run, source, label_map, ignore_label, drop_unknown,
                         ScoreOptions(min_overlap, bootstrap, seed))
-    except CorpusError as exc:
-        fail(exc, BAD_INPUT)
-    except ExtractorFailure as exc:
-        fail(CorpusError(Problem(f"extractor failed on {exc}")), BAD_INPUT)
-    except OSError as exc:
-        fail(_os_problem(exc), BAD_INPUT)
     payload = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
     if output is not None:
-        try:
+        with bad_input():
             write_text_atomic(output, payload + "\n")
-        except OSError as exc:
-            fail(_os_problem(exc), BAD_INPUT)
-        except CorpusError as exc:
-            fail(exc, BAD_INPUT)
     if html is not None:
-        try:
+        with bad_input():
             write_report_html(html, report.to_dict(), data.documents, scheme.value)
-        except CorpusError as exc:
-            fail(exc, BAD_INPUT)
     if fmt is Format.json:
         typer.echo(payload)
     else:
@@ -227,26 +230,20 @@ def compare_command(
 
     Example: `newsspans compare run_a.jsonl run_b.jsonl --scheme partial --bootstrap 5000`
     """  # noqa: E501
-    try:
+    with bad_input():
         data = _gold(gold, gold_documents, split)
         options = ScoreOptions(min_overlap, 0, seed)  # intervals come from the paired test below
         reports = [_score(data, ExtractorRun(read_predictions(p)), str(p), label_map, ignore_label, drop_unknown,
                           options) for p in (a, b)]
-    except CorpusError as exc:
-        fail(exc, BAD_INPUT)
-    except OSError as exc:
-        fail(_os_problem(exc), BAD_INPUT)
     s = SCHEMES.index(scheme.value)
     results = {}
     for name in LAYERS:
         counts_a, counts_b = (r.layers[name].counts[:, s] for r in reports)
         results[name] = paired_bootstrap(counts_a, counts_b, lambda c: prf(c.sum(axis=-2))[2], bootstrap, seed)
     if html is not None:
-        try:
+        with bad_input():
             write_compare_html(html, [r.to_dict() for r in reports], data.documents, [str(a), str(b)], scheme.value,
                                {k: v.to_dict() for k, v in results.items()})
-        except CorpusError as exc:
-            fail(exc, BAD_INPUT)
     if fmt is Format.json:
         typer.echo(json.dumps({"a": str(a), "b": str(b), "scheme": scheme.value,
                                "layers": {k: v.to_dict() for k, v in results.items()}}, indent=1))
@@ -276,13 +273,9 @@ def score_tokens_command(
     from .tokens_score import gold_sentences, read_tag_predictions
     from .seqeval_check import score_token_tags
 
-    try:
+    with bad_input():
         data = _gold(gold, gold_documents, split)
         pairs = read_tag_predictions(predictions, gold_sentences(data.documents, data.spans))
-    except CorpusError as exc:
-        fail(exc, BAD_INPUT)
-    except OSError as exc:
-        fail(_os_problem(exc), BAD_INPUT)
     results = {field: score_token_tags(true, pred) for field, (true, pred) in pairs.items()}
     if fmt is Format.json:
         typer.echo(json.dumps(results, indent=1))

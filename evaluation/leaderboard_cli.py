@@ -24,9 +24,9 @@ from .adapters import ADAPTERS, available_adapters
 from .cache import CACHE_ENV, builtin_version
 from .cli import (BAD_INPUT, BatchSizeOption, BootstrapOption, CacheOption, DropUnknownOption, FailFastOption,
                   GoldDocsOption, GoldOption, IgnoreOption, LabelMapOption, MinOverlapOption, NoCacheOption,
-                  ProgressOption, Scheme, SeedOption, SplitOption, TimeoutOption, WorkersOption, _gold, _os_problem,
-                  _score, cache_of, warn_unreadable)
-from .extractors import BUILTIN_EXTRACTORS, ExtractorFailure, ExtractorRun
+                  ProgressOption, Scheme, SeedOption, SplitOption, TimeoutOption, WorkersOption, _gold, _score,
+                  bad_input, cache_of, warn_unreadable)
+from .extractors import BUILTIN_EXTRACTORS, ExtractorRun
 from .leaderboard import (SHORT_COLUMNS, Entry, caption, extractor_layers, leaderboard_dict, leaderboard_markdown,
                           notes, row_cells)
 from .predictions import read_predictions
@@ -95,7 +95,7 @@ def leaderboard_command(
     store = cache_of(cache, no_cache)
     options = ScoreOptions(min_overlap, bootstrap, seed)
     entries = []
-    try:
+    with bad_input():
         data = _gold(gold, gold_documents, split)
         n = len(data.documents)
         for spec in extractor:
@@ -109,22 +109,12 @@ def leaderboard_command(
             report = _score(data, ExtractorRun(read_predictions(path)), str(path), label_map, ignore_label,
                             drop_unknown, options)
             entries.append(Entry(str(path), report, tuple(LAYERS), None))
-    except CorpusError as exc:
-        fail(exc, BAD_INPUT)
-    except ExtractorFailure as exc:
-        fail(CorpusError(Problem(f"extractor failed on {exc}")), BAD_INPUT)
-    except OSError as exc:
-        fail(_os_problem(exc), BAD_INPUT)
     warn_unreadable(store)
     board = leaderboard_dict(entries, scheme.value, data.source)
     payload = json.dumps(board, ensure_ascii=False, indent=1)
     if output is not None:
-        try:
+        with bad_input():
             write_text_atomic(output, payload + "\n")
-        except OSError as exc:
-            fail(_os_problem(exc), BAD_INPUT)
-        except CorpusError as exc:
-            fail(exc, BAD_INPUT)
     if fmt is BoardFormat.json:
         typer.echo(payload)
     elif fmt is BoardFormat.markdown:
