@@ -2,5 +2,29 @@
 # the Label Studio server (labelstudio_server.py) and the headless Chromium (browser.py).
 # A session fixture imported into two test modules would be two fixtures, and a second
 # Playwright instance cannot start while the first one runs.
+import json
+
+import pytest
 from browser import browser  # noqa: F401
 from labelstudio_server import label_studio  # noqa: F401
+
+
+# A small gold of a user's own (its own rules, not the corpus guidelines), with hand-worked scores
+# in test_score_cli.py and test_leaderboard.py.
+TEXT_A = "Olaf Scholz visited Paris on Monday."
+TEXT_B = "\"Prices rose 5%,\" said Lagarde."
+
+
+@pytest.fixture
+def own_gold(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "text": TEXT_A, "spans": [
+            {"start": 0, "end": 11, "label": "PER"}, {"start": 20, "end": 25, "label": "LOC"},
+            {"start": 29, "end": 35, "label": "NUM", "num_kind": "date"}]},
+        {"id": "b", "text": TEXT_B, "spans": [
+            {"id": "Q", "start": 0, "end": 17, "label": "QUOTE", "speaker": "L"},
+            {"start": 13, "end": 15, "label": "NUM", "num_kind": "percent"},
+            {"id": "L", "start": 23, "end": 30, "label": "PER"}]},
+    ]) + "\n")
+    return path

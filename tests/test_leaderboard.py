@@ -33,25 +33,6 @@ def board_json(*args) -> dict:
     return json.loads(result.stdout)
 
 
-TEXT_A = "Olaf Scholz visited Paris on Monday."
-TEXT_B = "\"Prices rose 5%,\" said Lagarde."
-
-
-@pytest.fixture
-def own_gold(tmp_path):
-    path = tmp_path / "gold.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in [
-        {"id": "a", "text": TEXT_A, "spans": [
-            {"start": 0, "end": 11, "label": "PER"}, {"start": 20, "end": 25, "label": "LOC"},
-            {"start": 29, "end": 35, "label": "NUM", "num_kind": "date"}]},
-        {"id": "b", "text": TEXT_B, "spans": [
-            {"id": "Q", "start": 0, "end": 17, "label": "QUOTE", "speaker": "L"},
-            {"start": 13, "end": 15, "label": "NUM", "num_kind": "percent"},
-            {"id": "L", "start": 23, "end": 30, "label": "PER"}]},
-    ]) + "\n")
-    return path
-
-
 @pytest.fixture
 def plugin(tmp_path, monkeypatch):
     """`board_ext.quotes` (declares layers = ("quote",)) and `board_ext.people` (declares nothing)."""

@@ -126,25 +126,6 @@ def test_extractor_by_module_path_with_a_failing_document(bundled, tmp_path, mon
 
 # --- A hand-made gold file ---------------------------------------------------------------------
 
-TEXT_A = "Olaf Scholz visited Paris on Monday."
-TEXT_B = "\"Prices rose 5%,\" said Lagarde."
-
-
-@pytest.fixture
-def own_gold(tmp_path):
-    path = tmp_path / "gold.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in [
-        {"id": "a", "text": TEXT_A, "spans": [
-            {"start": 0, "end": 11, "label": "PER"}, {"start": 20, "end": 25, "label": "LOC"},
-            {"start": 29, "end": 35, "label": "NUM", "num_kind": "date"}]},
-        {"id": "b", "text": TEXT_B, "spans": [
-            {"id": "Q", "start": 0, "end": 17, "label": "QUOTE", "speaker": "L"},
-            {"start": 13, "end": 15, "label": "NUM", "num_kind": "percent"},
-            {"id": "L", "start": 23, "end": 30, "label": "PER"}]},
-    ]) + "\n")
-    return path
-
-
 def test_own_gold_with_hand_worked_numbers(own_gold, tmp_path):
     preds = tmp_path / "p.jsonl"
     preds.write_text("\n".join(json.dumps(r) for r in [
