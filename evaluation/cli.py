@@ -107,6 +107,12 @@ def _predictions(gold: Gold, extractor: str | None, command: str | None, predict
     if len(chosen) != 1:
         raise CorpusError(Problem("give exactly one of --extractor, --command or --predictions"))
     if predictions is not None:
+        # As with --command and --workers: an option that cannot act is an error, not ignored.
+        used = {"--workers": settings.workers != 1, "--timeout": settings.timeout is not None,
+                "--fail-fast": settings.fail_fast}
+        idle = [flag for flag, on in used.items() if on]
+        if idle:
+            raise CorpusError(Problem(f"{', '.join(idle)} act on a running extractor; --predictions runs none"))
         return ExtractorRun(read_predictions(predictions)), str(predictions)
     run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
     return run, f"command: {command}" if command is not None else f"extractor: {extractor}"

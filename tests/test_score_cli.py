@@ -216,6 +216,14 @@ def test_an_extractor_that_fails_on_every_document_is_an_error_not_a_zero_score(
     assert "error: the extractor failed on every document" in result.stderr
 
 
+def test_extractor_options_with_a_predictions_file_are_an_error(tmp_path):
+    preds = tmp_path / "p.jsonl"
+    preds.write_text("")
+    result = invoke("score", "--predictions", preds, "--workers", "2", "--timeout", "3")
+    assert result.exit_code == 2
+    assert "--workers, --timeout act on a running extractor; --predictions runs none" in result.stderr
+
+
 def test_every_command_has_help_with_an_example():
     for command in ("score", "compare"):
         result = invoke(command, "--help")
