@@ -11,7 +11,7 @@ import typer
 
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.cli import reading
-from newsspans.corpus.errors import CorpusError
+from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import read_utf8
 from newsspans.corpus.store import Corpus, writable_corpus
 
@@ -157,6 +157,10 @@ def _import(exported: object, corpus: Path, policy: str, skip_invalid: bool, adj
     from .gold import import_export
 
     store = writable_corpus(corpus)
+    if adjudication is not None and not Path(adjudication).parent.is_dir():
+        # Checked before the gold is written, so a bad path cannot leave a half-finished import.
+        raise CorpusError(Problem("cannot write the adjudication list: the folder does not exist",
+                                  file=str(adjudication)))
     outcome = import_export(exported, store, policy, users, source, skip_invalid)
     _report_outcome(outcome, store, adjudication, written=True)
 

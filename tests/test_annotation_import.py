@@ -349,6 +349,17 @@ def test_import_cli_bad_json_and_bad_policy(corpus, tmp_path):
     assert result.exit_code == 1 and "--policy 'vote': expected one of ground-truth, latest, agreement" in result.output
 
 
+def test_import_with_an_unwritable_adjudication_path_changes_nothing(corpus, tmp_path):
+    before = corpus.annotations.read_bytes()
+    export = _mutated(corpus, lambda r: _relabel_num_as_org(r, "T5", "Friday Inc"))
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    result = _cli("import", str(path), "--corpus", str(corpus.root),
+                  "--adjudication", str(tmp_path / "no" / "a.jsonl"))
+    assert result.exit_code == 1 and "the folder does not exist" in result.output
+    assert corpus.annotations.read_bytes() == before
+
+
 def test_tasks_and_config_commands(corpus, tmp_path):
     out = tmp_path / "tasks.json"
     result = _cli("tasks", "--out", str(out), "--with", "gold", "--corpus", str(corpus.root))
