@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from .errors import CorpusError
+from .model import Document, Span
 from .store import Corpus, default_corpus_dir, writable_corpus
 
 app = typer.Typer(help="newsspans: a gold-annotated news span corpus and an honest extractor scorer.",
@@ -21,6 +22,14 @@ CorpusOption = typer.Option(None, "--corpus", help="Corpus folder (sources/ + an
 
 def reading(corpus: Path | None) -> Corpus:
     return Corpus(corpus if corpus is not None else default_corpus_dir())
+
+
+def loaded(corpus: Path | None) -> tuple[list[Document], list[Span]]:
+    """Documents and validated gold of `corpus`, or every problem printed and exit 1."""
+    try:
+        return reading(corpus).load()
+    except CorpusError as exc:
+        fail(exc)
 
 
 def fail(error: CorpusError, code: int = 1) -> None:
@@ -36,10 +45,7 @@ def validate(corpus: Path = CorpusOption) -> None:
 
     Example: newsspans corpus validate
     """
-    try:
-        docs, spans = reading(corpus).load()
-    except CorpusError as exc:
-        fail(exc)
+    docs, spans = loaded(corpus)
     typer.echo(f"ok: {len(spans)} spans in {len(docs)} documents pass the validator")
 
 
@@ -103,10 +109,7 @@ def summary(corpus: Path = CorpusOption) -> None:
 
     from .model import LABELS
 
-    try:
-        docs, spans = reading(corpus).load()
-    except CorpusError as exc:
-        fail(exc)
+    docs, spans = loaded(corpus)
     counts = Counter((s.doc_id, s.label) for s in spans)
     typer.echo(f"{'document':62} {'outlet':14} " + " ".join(f"{lab:>5}" for lab in LABELS))
     for d in docs:
