@@ -4,7 +4,7 @@ For every task annotated by two or more people, each pair of annotators (their l
 annotation each) is compared, per label:
 - strict: same start, end and label. Agreement F1 = 2 * matches / (spans of A + spans of B).
 - overlap: same label and overlapping offsets, paired one to one by the scorer's optimal
-  matching (`newsspans.evaluation.matching`), so one long span over two short ones agrees
+  matching (`newsspans.evaluation.scoring.matching`), so one long span over two short ones agrees
   with one of them. F1 = 2 * pairs / (spans of A + spans of B). Symmetric in A and B.
 - quote speaker: of the QUOTE spans both drew identically, how many have the same speaker
   (compared by the speaker span's offsets and label; "no speaker" agrees with "no speaker").
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from newsspans.corpus.model import LABELS, Span
-from newsspans.evaluation.matching import SpanArrays, match
+from newsspans.evaluation.scoring.matching import SpanArrays, match
 
 from .convert import TaskAnnotation
 from .policies import latest_per_annotator, span_key

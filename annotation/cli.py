@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from newsspans.corpus.atomic import write_text_atomic
-from newsspans.corpus.cli import reading
+from newsspans.corpus.cli.common import reading
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import read_utf8
 from newsspans.corpus.store import Corpus, writable_corpus

@@ -32,7 +32,7 @@ def _predicted(kind: str, arg: str, documents: list[Document]) -> dict:
         from newsspans.evaluation.predictions import read_predictions
 
         return read_predictions(Path(arg))
-    from newsspans.evaluation.extractors import load_extractor, run_extractor
+    from newsspans.evaluation.extractors.runner import load_extractor, run_extractor
 
     run = run_extractor(load_extractor(arg), documents, progress=sys.stderr.isatty())
     if run.errors:

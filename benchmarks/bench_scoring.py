@@ -27,11 +27,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from newsspans.evaluation.bootstrap import bootstrap_intervals
-from newsspans.evaluation.counts import count_outcomes
-from newsspans.evaluation.iob import spans_to_iob2
-from newsspans.evaluation.matching import SpanArrays, match
-from newsspans.evaluation.metrics import averages
+from newsspans.evaluation.scoring.bootstrap import bootstrap_intervals
+from newsspans.evaluation.scoring.counts import count_outcomes
+from newsspans.evaluation.scoring.iob import spans_to_iob2
+from newsspans.evaluation.scoring.matching import SpanArrays, match
+from newsspans.evaluation.scoring.metrics import averages
 
 LABELS = ("PER", "LOC", "ORG", "NUM", "QUOTE")
 TOKENS = 25

@@ -23,8 +23,8 @@ import os
 import time
 
 from newsspans.corpus.store import Corpus
-from newsspans.evaluation.extractors import load_extractor
-from newsspans.evaluation.workers import RunSettings, run_spec
+from newsspans.evaluation.extractors.runner import load_extractor
+from newsspans.evaluation.extractors.workers import RunSettings, run_spec
 
 TARGET_OVERHEAD = 0.05
 

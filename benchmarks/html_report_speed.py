@@ -12,11 +12,11 @@ import time
 from dataclasses import replace
 
 from newsspans.corpus.store import Corpus
-from newsspans.evaluation.baseline import extract
-from newsspans.evaluation.extractors import run_extractor
-from newsspans.evaluation.html_report import render_html
-from newsspans.evaluation.report import ScoreOptions
-from newsspans.evaluation.scorer import score
+from newsspans.evaluation.baseline.extract import extract
+from newsspans.evaluation.extractors.runner import run_extractor
+from newsspans.evaluation.html.page import render_html
+from newsspans.evaluation.scoring.report import ScoreOptions
+from newsspans.evaluation.scoring.scorer import score
 
 
 def main(copies: list[int]) -> None:

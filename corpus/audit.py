@@ -3,7 +3,7 @@
 The audit lists, per document, every capitalized word and every number (digits or a number
 word) outside the entity layer, and every quotation-mark character outside the quote layer.
 Each listed item must either be annotated or be explained by a guideline rule in a reviewed
-exclusions file (`annotation/audit_explained.tsv`); what is left is what still needs a decision.
+exclusions file (`corpus/audit_explained.tsv`); what is left is what still needs a decision.
 """
 from __future__ import annotations
 

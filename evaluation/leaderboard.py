@@ -6,9 +6,8 @@ F1 (quote and speaker both right); and the seconds the extractor spent per docum
 inside the extractor, model loading excluded; from the cache entry when a document was cached).
 
 A layer an extractor does not produce is shown as "–", not as 0: `extractor_layers` says which
-layers an extractor produces, from `EXTRACTOR_LAYERS` (built-ins and adapter prefixes) or a
-`layers` attribute on a `module.path:callable` extractor (say `layers = ("quote",)`); anything
-else is taken to produce every layer.
+layers an extractor produces, from its registry entry or a `layers` attribute on a
+`module.path:callable` extractor (see `registry.extractor_layers`).
 """
 from __future__ import annotations
 
@@ -17,37 +16,10 @@ from dataclasses import dataclass
 
 from newsspans.corpus.model import ENTITY_LABELS
 
-from .report import Report
-from .scorer import LAYERS
+from newsspans.evaluation.scoring.report import Report
+from newsspans.evaluation.scoring.scorer import LAYERS
 
-# Layers each built-in extractor and each model adapter produces (keys: names and spec prefixes).
-EXTRACTOR_LAYERS: dict[str, tuple[str, ...]] = {
-    "baseline": ("entity", "quote"),
-    "spacy": ("entity",),
-    "hf": ("entity",),
-    "textacy-quotes": ("quote",),
-}
 DASH = "–"
-
-
-def extractor_layers(spec: str) -> tuple[str, ...]:
-    """The layers `spec` produces (see the module docstring); imports a user module, loads no model."""
-    from .adapters import split_spec
-    from .extractors import BUILTIN_EXTRACTORS, import_attr
-
-    if spec in EXTRACTOR_LAYERS:
-        return EXTRACTOR_LAYERS[spec]
-    parsed = split_spec(spec) if spec not in BUILTIN_EXTRACTORS else None
-    if parsed is not None:
-        return EXTRACTOR_LAYERS.get(parsed[0], tuple(LAYERS))
-    try:
-        obj = import_attr(spec)[1]
-    except (ImportError, AttributeError, ValueError):
-        return tuple(LAYERS)  # loading the extractor reports the problem
-    declared = getattr(obj, "layers", None)
-    if isinstance(declared, (tuple, list)) and declared and all(layer in LAYERS for layer in declared):
-        return tuple(declared)
-    return tuple(LAYERS)
 
 
 @dataclass

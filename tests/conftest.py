@@ -28,3 +28,21 @@ def own_gold(tmp_path):
             {"id": "L", "start": 23, "end": 30, "label": "PER"}]},
     ]) + "\n")
     return path
+
+
+# Markers by what a test starts, so `pytest -m "not server and not browser and not models"` is
+# the fast loop: a test using the Label Studio fixture is `server`, one using Chromium is
+# `browser`, and the adapter test modules (spaCy, transformers, textacy pipelines) are `models`.
+MODEL_MODULES = {"test_adapter_spacy.py", "test_adapter_hf.py", "test_adapter_textacy.py",
+                 "test_leaderboard_adapters.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "label_studio" in fixtures:
+            item.add_marker(pytest.mark.server)
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if item.path.name in MODEL_MODULES:
+            item.add_marker(pytest.mark.models)

@@ -1,0 +1,125 @@
+"""`newsspans corpus ...`: build, validate, audit, summarise and extend the gold corpus."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import typer
+
+from newsspans.corpus.cli.common import BAD_INPUT, FINDING, CorpusOption, fail, loaded, reading
+from newsspans.corpus.errors import CorpusError
+from newsspans.corpus.store import writable_corpus
+
+corpus_app = typer.Typer(help="Build, validate, audit and extend the gold corpus.", no_args_is_help=True)
+
+
+@corpus_app.command()
+def validate(corpus: Path = CorpusOption) -> None:
+    """Check the gold annotations against every rule; list all violations.
+
+    Example: newsspans corpus validate
+    """
+    docs, spans = loaded(corpus)
+    typer.echo(f"ok: {len(spans)} spans in {len(docs)} documents pass the validator")
+
+
+@corpus_app.command()
+def build(corpus: Path = CorpusOption,
+          out: Path = typer.Option(None, "--out", help="Write the dataset here instead of into the corpus folder."),
+          check: bool = typer.Option(False, "--check", help="Build into a temporary folder and fail if the "
+                                     "committed dataset differs from it.")) -> None:
+    """Validate, then write the Hugging Face dataset (Parquet per config + card README.md).
+
+    Example: newsspans corpus build && python -c "import datasets; print(datasets.load_dataset('corpus'))"
+    """
+    from newsspans.corpus.build import build as run_build
+    from newsspans.corpus.stale import stale_files
+
+    try:
+        if check:
+            with tempfile.TemporaryDirectory() as tmp:
+                source = reading(corpus)
+                run_build(source, Path(tmp))
+                stale = stale_files(Path(source.root), Path(tmp))
+            if stale:
+                for name in stale:
+                    typer.echo(f"error: {name} differs from what the build produces; run `newsspans corpus build`",
+                               err=True)
+                raise typer.Exit(FINDING)
+            typer.echo("ok: the committed dataset is what the build produces")
+            return
+        result = run_build(reading(corpus), out) if out is not None else run_build(writable_corpus(corpus))
+    except CorpusError as exc:
+        fail(exc)
+    typer.echo(f"built {result.out_dir}: {result.documents} documents, {result.spans} spans, "
+               f"{result.sentences} sentences")
+
+
+@corpus_app.command()
+def add(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A scraped page (.txt) or a "
+                                    "JSONL file of {\"title\", \"text\", ...} records."),
+        corpus: Path = CorpusOption) -> None:
+    """Ingest another page or JSONL file as new documents; existing ones are untouched.
+
+    Example: newsspans corpus add new_page.txt && newsspans corpus build
+    """
+    from newsspans.corpus.add import add_source
+
+    try:
+        docs = add_source(writable_corpus(corpus), path)
+    except CorpusError as exc:
+        fail(exc, BAD_INPUT)
+    for doc in docs:
+        typer.echo(f"added {doc.id} ({len(doc.text)} characters) from {doc.source}")
+
+
+@corpus_app.command()
+def summary(corpus: Path = CorpusOption) -> None:
+    """Print the documents with their outlet and span counts per label.
+
+    Example: newsspans corpus summary
+    """
+    from collections import Counter
+
+    from newsspans.corpus.model import LABELS
+
+    docs, spans = loaded(corpus)
+    counts = Counter((s.doc_id, s.label) for s in spans)
+    typer.echo(f"{'document':62} {'outlet':14} " + " ".join(f"{lab:>5}" for lab in LABELS))
+    for d in docs:
+        typer.echo(f"{d.id:62} {(d.outlet or '-'):14} " + " ".join(f"{counts[d.id, lab]:5d}" for lab in LABELS))
+    typer.echo(f"{len(docs)} documents, {len(spans)} spans")
+
+
+def _default_explained() -> Path:
+    return Path(__file__).resolve().parents[1] / "audit_explained.tsv"
+
+
+@corpus_app.command()
+def audit(corpus: Path = CorpusOption,
+          explained: Path = typer.Option(None, "--explained", help="Reviewed exclusions (TSV: doc_id, token, "
+                                         "where, rule); default: corpus/audit_explained.tsv."),
+          show_all: bool = typer.Option(False, "--all", help="Also list items the exclusions explain.")) -> None:
+    """List capitalized words, numbers and quotation marks that no gold span covers.
+
+    Each listed item must be annotated or explained by a guideline rule in the exclusions file;
+    exits 1 while unexplained items remain, so it can gate CI.
+
+    Example: newsspans corpus audit --all | grep russia-claims
+    """
+    from newsspans.corpus.audit import audit as run_audit
+    from newsspans.corpus.audit import format_audit, load_explained
+
+    try:
+        docs, spans = reading(corpus).load()
+        reviewed = [] if show_all else load_explained(explained or _default_explained())
+    except CorpusError as exc:
+        fail(exc)
+    items = run_audit(docs, spans, explained=reviewed)
+    typer.echo(format_audit(items), nl=False)
+    if items and not show_all:
+        raise typer.Exit(FINDING)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(corpus_app, name="corpus")

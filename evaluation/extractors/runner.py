@@ -1,0 +1,267 @@
+"""Load and run extractors: Python callables, batch models, built-in names, external commands.
+
+Protocol. An extractor maps a document's text to an iterable of prediction dicts (or objects)
+with `start`, `end`, `label` and optional `text`, `num_kind`, `speaker` (see `predictions`).
+- `module.path:callable`: a function `text -> spans`; a class is instantiated with no
+  arguments; an object with `predict_batch(texts) -> list of spans per text` is called in batches.
+- a built-in name from the registry (`registry.REGISTRY`), imported only when used.
+- a model adapter spec (`spacy:NAME`, `hf:PATH`, `textacy-quotes[:NAME]`; see `registry`).
+- a command (`run_command`): any program that reads `{"id", "text"}` JSON lines on stdin and
+  writes `{"id", "spans": [...]}` JSON lines on stdout, one per document, in any order.
+
+A document on which the extractor raises or times out is recorded in `ExtractorRun.errors` and
+predicts nothing, unless `fail_fast`, which raises `ExtractorFailure` at the first failure.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from time import perf_counter
+
+from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.model import Document
+
+from newsspans.evaluation.extractors.registry import REGISTRY, builtins, import_attr, load_adapter, split_spec
+from newsspans.evaluation.predictions import Prediction, parse_predictions, predictions_from_dicts
+
+DEFAULT_BATCH_SIZE = 16
+
+
+class ExtractorFailure(RuntimeError):
+    """The extractor failed on a document and `fail_fast` was asked for."""
+
+
+class ExtractorTimeout(Exception):
+    pass
+
+
+@dataclass
+class ExtractorRun:
+    """Predictions per document id, the error message of every document that failed, and the
+    seconds spent inside the extractor per document (a batch's time split evenly over its
+    documents; model loading excluded), for the leaderboard's s/doc and the throughput benchmark."""
+
+    predictions: dict[str, list[Prediction]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    # What the extractor itself dropped before returning spans (an adapter's unmapped labels,
+    # from its `dropped` counter), per original label; the report adds these to its `dropped`.
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: ExtractorRun) -> None:
+        """Fold another run (other documents) into this one."""
+        self.predictions.update(other.predictions)
+        self.errors.update(other.errors)
+        self.seconds.update(other.seconds)
+        for label, n in other.dropped.items():
+            self.dropped[label] = self.dropped.get(label, 0) + n
+
+
+def load_extractor(spec: str) -> object:
+    """A callable or batch object from a registry name, a model adapter spec (`spacy:NAME`,
+    `hf:PATH`, `textacy-quotes[:NAME]`) or `module.path:attr` (attr may be dotted)."""
+    entry = REGISTRY.get(spec)
+    if entry is not None and entry.kind != "built-in":
+        entry = None  # an adapter named without its argument: load_adapter says what it needs
+    if entry is None and split_spec(spec) is not None:
+        try:
+            return load_adapter(spec)
+        except (ImportError, ValueError, RuntimeError, OSError) as exc:
+            raise CorpusError(Problem(f"cannot load extractor {spec!r}: {exc}")) from None
+    path = entry.target if entry is not None else spec
+    module_name, sep, attr = path.partition(":")
+    if not sep or not module_name or not attr:
+        names = ", ".join(e.name for e in builtins())
+        raise CorpusError(Problem(f"extractor {spec!r} is neither a built-in name ({names}), "
+                                  "a model adapter (spacy:NAME, hf:PATH, textacy-quotes) nor module.path:callable"))
+    try:
+        obj = import_attr(path)[1]
+    except (ImportError, AttributeError) as exc:
+        raise CorpusError(Problem(f"cannot load extractor {spec!r}: {type(exc).__name__}: {exc}")) from None
+    if isinstance(obj, type):
+        obj = obj()
+    if not callable(obj) and not hasattr(obj, "predict_batch"):
+        raise CorpusError(Problem(f"extractor {spec!r} is not callable and has no predict_batch method"))
+    return obj
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ExtractorTimeout in the block after `seconds` (main thread on Unix; else no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise ExtractorTimeout(f"timed out after {seconds:g}s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool, description: str = "documents") -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr; yields `advance(n)`. Disabled, it is a no-op."""
+    if not enabled:
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _to_predictions(doc_id: str, spans: object, source: str) -> list[Prediction]:
+    if spans is None or isinstance(spans, (str, bytes, dict)) or not isinstance(spans, Iterable):
+        raise CorpusError(Problem(f"the extractor must return an iterable of spans, got {type(spans).__name__}",
+                                  file=source, doc_id=doc_id))
+    return predictions_from_dicts(doc_id, spans, source)
+
+
+def _fail(run: ExtractorRun, doc: Document, exc: BaseException, fail_fast: bool) -> None:
+    message = f"{type(exc).__name__}: {exc}"
+    if fail_fast:
+        raise ExtractorFailure(f"document {doc.id!r}: {message}") from exc
+    run.errors[doc.id] = message
+
+
+def _call_one(extractor: Callable, doc: Document, timeout: float | None) -> object:
+    with _time_limit(timeout):
+        # Materialise generators inside the time limit: lazy extractors do their work here.
+        result = extractor(doc.text)
+        return list(result) if isinstance(result, Iterator) else result
+
+
+def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: float | None = None,
+                  fail_fast: bool = False, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
+                  source: str = "extractor") -> ExtractorRun:
+    """Run `extractor` on every document, capturing per-document errors and timeouts.
+
+    A batch extractor (`predict_batch`) gets up to `batch_size` texts at a time, with a time limit
+    of `timeout` per document in the batch; when a batch fails, its documents are retried one at
+    a time (through `__call__` if it has one, else as batches of one) so only the failing
+    documents are reported.
+    """
+    run = ExtractorRun()
+    counter = getattr(extractor, "dropped", None)
+    before = dict(counter) if isinstance(counter, Mapping) else {}
+    batched = hasattr(extractor, "predict_batch")
+    single = extractor if callable(extractor) else (lambda text: extractor.predict_batch([text])[0])
+    size = max(1, batch_size) if batched else 1
+    with progress_bar(len(documents), progress) as advance:
+        for first in range(0, len(documents), size):
+            batch = documents[first:first + size]
+            outputs: list | None = None
+            if batched:
+                began = perf_counter()
+                try:
+                    with _time_limit(timeout * len(batch) if timeout else None):
+                        outputs = list(extractor.predict_batch([d.text for d in batch]))
+                    if len(outputs) != len(batch):
+                        raise ValueError(f"predict_batch returned {len(outputs)} results for {len(batch)} texts")
+                except Exception:  # noqa: BLE001 - retried per document below, where errors are recorded
+                    outputs = None
+                share = (perf_counter() - began) / len(batch)
+            for k, doc in enumerate(batch):
+                began = perf_counter()
+                try:
+                    spans = outputs[k] if outputs is not None else _call_one(single, doc, timeout)
+                except Exception as exc:  # noqa: BLE001 - any extractor failure is reported
+                    run.seconds[doc.id] = perf_counter() - began
+                    _fail(run, doc, exc, fail_fast)
+                    advance(1)
+                    continue
+                run.seconds[doc.id] = share if outputs is not None else perf_counter() - began
+                run.predictions[doc.id] = _to_predictions(doc.id, spans, source)
+                advance(1)
+    if isinstance(counter, Mapping):
+        run.dropped = {k: n - before.get(k, 0) for k, n in counter.items() if n > before.get(k, 0)}
+    return run
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        proc.kill()
+
+
+def _pump(stream, sink: queue.Queue) -> None:
+    for line in iter(stream.readline, ""):
+        sink.put(line)
+    sink.put(None)
+
+
+def run_command(command: str, documents: Sequence[Document], *, timeout: float | None = None,
+                fail_fast: bool = False, progress: bool = False) -> ExtractorRun:
+    """Run an external extractor over the JSONL stdin/stdout protocol (see module docstring).
+
+    `timeout` bounds the wait for each next output line. Documents without an output line when
+    the program exits, crashes or times out are recorded as errors (with its last stderr line).
+    """
+    source = f"command {command!r} output"
+    began = perf_counter()
+    # Its own process group, so a timeout kills the program and not only the shell running it.
+    proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True)
+    lines: queue.Queue = queue.Queue()
+    stderr: list[str] = []
+
+    def feed() -> None:
+        try:
+            for doc in documents:
+                proc.stdin.write(json.dumps({"id": doc.id, "text": doc.text}, ensure_ascii=False) + "\n")
+            proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the program stopped reading; missing documents are reported below
+
+    threads = [threading.Thread(target=feed, daemon=True),
+               threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True),
+               threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)]
+    for t in threads:
+        t.start()
+    output: list[str] = []
+    failure = ""
+    with progress_bar(len(documents), progress) as advance:
+        while True:
+            try:
+                line = lines.get(timeout=timeout)
+            except queue.Empty:
+                _kill_group(proc)
+                failure = f"timed out after {timeout:g}s waiting for output"
+                break
+            if line is None:
+                break
+            output.append(line)
+            if line.strip():
+                advance(1)
+    code = proc.wait()
+    threads[2].join(timeout=5)
+    predictions = parse_predictions("".join(output), source)
+    # Lines for ids that were never sent are kept, so the scorer reports them as unknown documents.
+    # The program's own time per document is unknown: its wall time is split evenly.
+    each = (perf_counter() - began) / max(1, len(documents))
+    run = ExtractorRun(predictions=predictions, seconds={d.id: each for d in documents})
+    if not failure and code != 0:
+        last = next((s.strip() for s in reversed(stderr) if s.strip()), "")
+        failure = f"command exited with code {code}" + (f": {last}" if last else "")
+    for doc in documents:
+        if doc.id not in predictions:
+            _fail(run, doc, RuntimeError(failure or "the command wrote no output line for this document"), fail_fast)
+    return run

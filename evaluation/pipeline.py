@@ -1,0 +1,68 @@
+"""The one path from gold and an extractor to a report.
+
+`newsspans score`, the leaderboard, the workers and Python users all call these, so a run
+scored from Python is the run the command line scores: label maps, what an adapter dropped,
+and the rule that an extractor failing on every document is an error, not an all-zero table.
+
+    from newsspans.evaluation import load_gold, run_extractor, score_run
+    gold = load_gold()
+    run = run_extractor(gold, extractor="baseline")
+    report = score_run(gold, run, label_map="spacy")
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.evaluation.extractors.cache import PredictionCache
+from newsspans.evaluation.extractors.runner import ExtractorRun
+from newsspans.evaluation.extractors.workers import RunSettings, run_source
+from newsspans.evaluation.gold import Gold, load_gold
+from newsspans.evaluation.labelmap import apply_label_map, parse_label_map
+from newsspans.evaluation.predictions import read_predictions
+from newsspans.evaluation.scoring.report import Report, ScoreOptions
+from newsspans.evaluation.scoring.scorer import score
+
+__all__ = ["Gold", "ExtractorRun", "RunSettings", "ScoreOptions", "load_gold", "run_extractor", "score_run"]
+
+
+def run_extractor(gold: Gold, *, extractor: str | None = None, command: str | None = None,
+                  predictions: Path | str | None = None, settings: RunSettings = RunSettings(),
+                  cache: PredictionCache | None = None) -> tuple[ExtractorRun, str]:
+    """Predictions for every gold document from exactly one source, and a name for that source.
+
+    `extractor`: a registry name, an adapter spec or `module:callable`; `command`: an external
+    program speaking JSONL; `predictions`: a predictions JSONL file.
+    """
+    chosen = [x for x in (extractor, command, predictions) if x is not None]
+    if len(chosen) != 1:
+        raise CorpusError(Problem("give exactly one of --extractor, --command or --predictions"))
+    if predictions is not None:
+        # As with --command and --workers: an option that cannot act is an error, not ignored.
+        used = {"--workers": settings.workers != 1, "--timeout": settings.timeout is not None,
+                "--fail-fast": settings.fail_fast}
+        idle = [flag for flag, on in used.items() if on]
+        if idle:
+            raise CorpusError(Problem(f"{', '.join(idle)} act on a running extractor; --predictions runs none"))
+        return ExtractorRun(read_predictions(Path(predictions))), str(predictions)
+    run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
+    return run, f"command: {command}" if command is not None else f"extractor: {extractor}"
+
+
+def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str | None = None,
+              ignore: Iterable[str] = (), drop_unknown: bool = False,
+              options: ScoreOptions = ScoreOptions()) -> Report:
+    """Score one run against `gold` exactly as `newsspans score` does.
+
+    Raises CorpusError when the extractor failed on every document (an all-zero score would hide
+    a broken setup) or when the predictions do not fit the gold.
+    """
+    if gold.documents and len(run.errors) == len(gold.documents):
+        doc_id, message = next(iter(run.errors.items()))
+        raise CorpusError(Problem(f"the extractor failed on every document; first, {doc_id!r}: {message}"))
+    mapped, dropped = apply_label_map(run.predictions, parse_label_map(label_map, list(ignore), drop_unknown))
+    for label, n in run.dropped.items():
+        dropped[label] = dropped.get(label, 0) + n
+    return score(gold.documents, gold.spans, mapped, options, gold_source=gold.source, predictions_source=source,
+                 dropped=dropped, extractor_errors=run.errors, gold_checked=True)

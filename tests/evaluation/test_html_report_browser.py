@@ -1,0 +1,241 @@
+"""The HTML report in a real headless Chromium: spans, filters, keyboard, safety, layout, print.
+
+Every page is opened from file:// with network requests refused and recorded; each test ends
+by asserting that the page made no request, logged no console error, raised no script error
+and opened no dialog. Screenshots go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import pytest
+
+import html_example as ex
+from browser import ARTIFACTS, open_html, save_screenshot
+from newsspans.corpus.store import Corpus
+from newsspans.evaluation.baseline.extract import extract
+from newsspans.evaluation.extractors.runner import run_extractor
+from newsspans.evaluation.html.page import render_compare_html, render_html
+from newsspans.evaluation.scoring.report import ScoreOptions
+from newsspans.evaluation.scoring.scorer import score
+
+MIN_SCREENSHOT_BYTES = 20_000  # a blank or broken page compresses to a few kB
+
+# Per drawn span of a document: sid, side, label, outcome, its text (all pieces) and where its
+# first piece starts in the document text, measured with a DOM Range (so, where it really is).
+MARKS_JS = """(doc) => {
+  const box = document.querySelector(`article.doc[data-doc="${doc}"] .text`);
+  return [...box.querySelectorAll('.m[tabindex]')].map(m => {
+    const range = document.createRange();
+    range.setStart(box, 0);
+    range.setEndBefore(m);
+    const pieces = [...box.querySelectorAll(`.m[data-sid="${m.dataset.sid}"]`)];
+    return {sid: m.dataset.sid, side: m.dataset.side, label: m.dataset.label, outcome: m.dataset.outcome,
+            text: pieces.map(p => p.textContent).join(''), start: range.toString().length,
+            dataStart: Number(m.dataset.start)};
+  });
+}"""
+
+
+def assert_clean(opened) -> None:
+    assert opened.problems() == []
+
+
+@pytest.fixture
+def example_page(browser, tmp_path):
+    with open_html(browser, render_html(ex.report(), ex.texts()), tmp_path / "example.html") as opened:
+        yield opened
+        assert_clean(opened)
+
+
+def test_each_span_is_drawn_where_it_is_with_its_outcome(example_page):
+    page = example_page.page
+    drawn = sorted((m["side"], m["text"], m["label"], m["outcome"], m["start"])
+                   for m in page.evaluate(MARKS_JS, "d1"))
+    assert drawn == sorted(ex.EXPECTED_D1)
+    assert all(m["start"] == m["dataStart"] for m in page.evaluate(MARKS_JS, "d1"))
+    # Tracks: entity lines below the text (gold nearer), quote lines above it (gold nearer).
+    boxes = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.m[tabindex]')]
+        .map(m => [m.dataset.layer + ' ' + m.dataset.side + ' ' + m.dataset.start,
+                   m.getBoundingClientRect().toJSON()]))""")
+    gold, pred = boxes["entity gold 0"], boxes["entity pred 0"]
+    assert pred["bottom"] > gold["bottom"] and pred["top"] == pytest.approx(gold["top"], abs=1)
+    quote_gold = boxes["quote gold " + str(ex.at(ex.D1, '"We')[0])]
+    quote_pred = boxes["quote pred " + str(ex.at(ex.D1, "We will")[0])]
+    assert quote_pred["top"] < quote_gold["top"] and quote_pred["bottom"] == pytest.approx(quote_gold["bottom"], abs=1)
+    style = page.evaluate("""() => ['correct', 'missed', 'spurious', 'boundary', 'label', 'boundary-label']
+        .map(o => document.querySelector(`.m.o-${o}.t-entity-${o === 'missed' ? 'gold' : 'pred'}`))
+        .map(m => getComputedStyle(m).borderBottomStyle + ' ' + getComputedStyle(m).borderBottomColor)""")
+    assert len(set(style)) == 6  # every outcome looks different, by line style as well as colour
+    assert len({s.split()[0] for s in style[:4]}) == 4  # correct/missed/spurious/boundary differ without colour
+    save_screenshot(page, "example-report.png", full_page=True)
+
+
+def test_legend_names_every_outcome(example_page):
+    legend = example_page.page.inner_text("#legend")
+    for words in ("correct", "missed", "spurious", "wrong boundary, right label", "right boundary, wrong label",
+                  "wrong boundary and label", "hatching marks a wrong label"):
+        assert words in legend
+
+
+def _visible(page) -> list[tuple[str, str, str]]:
+    return sorted(tuple(m) for m in page.evaluate("""() => [...document.querySelectorAll('.m[tabindex]:not(.off)')]
+        .map(m => [m.dataset.side, m.dataset.label, m.dataset.outcome])"""))
+
+
+def test_filters_show_only_errors_or_one_label(example_page):
+    page = example_page.page
+    assert len(_visible(page)) == 12 + 2  # d1 and d2
+    page.select_option("#f-outcome", "errors")
+    shown = _visible(page)
+    assert shown and all(o != "correct" for _, _, o in shown) and len(shown) == 10
+    hidden = page.evaluate("() => getComputedStyle(document.querySelector('.m.o-correct')).borderBottomColor")
+    assert hidden == "rgba(0, 0, 0, 0)"
+    assert page.inner_text("#f-status") == "10 of 14 spans shown"
+    page.select_option("#f-outcome", "all")
+    page.select_option("#f-label", "LOC")
+    # LOC spans and the spans they are paired with (the ORG predictions for LOC gold).
+    assert _visible(page) == [("gold", "LOC", "boundary-label"), ("gold", "LOC", "label"),
+                              ("pred", "ORG", "boundary-label"), ("pred", "ORG", "label")]
+    page.select_option("#f-outcome", "spurious")
+    assert _visible(page) == []
+    page.select_option("#f-label", "ORG")
+    assert _visible(page) == [("pred", "ORG", "spurious")]
+    # Filtered-out spans leave the tab order.
+    assert page.evaluate("() => document.querySelectorAll('.m[tabindex=\"0\"]').length") == 1
+
+
+def test_keyboard_focus_shows_the_tooltip_and_escape_hides_it(example_page):
+    page = example_page.page
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('m')"):
+            break
+    else:
+        pytest.fail("no span reached with the Tab key")
+    tip = page.locator("#tip")
+    assert tip.is_visible()
+    assert tip.inner_text().startswith("gold PER [0, 13) · span T1\noutcome: correct")
+    page.keyboard.press("Tab")
+    assert "predicted PER [0, 13)" in tip.inner_text()
+    page.keyboard.press("Escape")
+    assert not tip.is_visible()
+    save_screenshot(page, "example-focus.png")
+
+
+def test_hover_shows_label_offsets_outcome_and_speakers(example_page):
+    page = example_page.page
+    quote = page.locator('.m[data-side="pred"][data-layer="quote"]')
+    box = quote.bounding_box()
+    quote.hover(position={"x": box["width"] * 0.75, "y": box["height"] / 2})  # over "win", past the ORG "We"
+    text = page.inner_text("#tip")
+    s, e = ex.at(ex.D1, "We will win,")
+    m = ex.at(ex.D1, "Merkel", 1)
+    assert f"predicted QUOTE [{s}, {e})" in text and "wrong boundary, right label" in text
+    assert f"predicted speaker: Merkel [{m[0]}, {m[1]}) · right" in text
+    assert "gold speaker: Angela Merkel (T5)" in text
+    # The speakers table shows the same, without hovering.
+    row = page.inner_text("table.quotes tbody tr")
+    assert "Angela Merkel (T5)" in row and "right" in row
+
+
+EVIL = ['<script>window.__xss = 1; alert(1)</script>', '"><img src=x onerror="window.__xss=2;alert(2)">',
+        "'><svg onload=window.__xss=3>", "<iframe src=javascript:alert(4)>"]
+
+
+def test_hostile_text_labels_names_and_speakers_are_shown_literally_and_never_run(browser, tmp_path):
+    text = f"{EVIL[0]} Angela Merkel said {EVIL[1]} \"hi\" {EVIL[3]}"
+    doc = ex.Document('x"><script>window.__xss=5</script>', "t", text)
+    per = ex.at(text, "Angela Merkel")
+    quote = ex.at(text, '"hi"')
+    gold = [ex.Span(doc.id, "T1", *per, "PER", "Angela Merkel"),
+            ex.Span(doc.id, "T2", *quote, "QUOTE", '"hi"', speaker="T1")]
+    preds = {doc.id: [ex.Prediction(doc.id, *per, "PER"), ex.Prediction(doc.id, *quote, "QUOTE", speaker=EVIL[2])]}
+    report = score([doc], gold, preds, ScoreOptions(n_resamples=0), predictions_source=EVIL[0],
+                   gold_source=EVIL[1]).to_dict()
+    report["layers"]["entity"]["predicted"][0]["label"] = EVIL[1]  # labels too (the scorer would refuse these)
+    html = render_compare_html(report, report, {doc.id: text}, [EVIL[0], EVIL[2]])
+    with open_html(browser, html, tmp_path / "evil.html") as opened:
+        page = opened.page
+        page.focus('.m[data-side="pred"][data-layer="entity"]')
+        page.wait_for_timeout(100)
+        assert page.evaluate("() => window.__xss") is None
+        assert opened.dialogs == []
+        assert page.evaluate("() => document.querySelectorAll('img, iframe, script').length") == 1  # our script
+        assert page.evaluate("() => document.querySelectorAll('svg:not(.chart)').length") == 0
+        body = page.inner_text("body")
+        for payload in EVIL:  # in the text, the names, the label and the speaker string: shown as text
+            assert payload in body, payload
+        assert page.inner_text("#tip").startswith(f"predicted {EVIL[1]} [")
+        assert page.evaluate("() => document.querySelector('.text').textContent") == text
+        assert_clean(opened)
+
+
+@pytest.fixture(scope="module")
+def baseline_report():
+    """The built-in baseline on the bundled corpus: a real, large report."""
+    documents, spans = Corpus().load()
+    run = run_extractor(extract, documents)
+    report = score(documents, spans, run.predictions, ScoreOptions(n_resamples=200), gold_source="bundled corpus",
+                   predictions_source="extractor: baseline").to_dict()
+    return report, {d.id: d.text for d in documents}
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_real_report_is_readable_wide_and_narrow(browser, tmp_path, baseline_report, width):
+    report, texts = baseline_report
+    with open_html(browser, render_html(report, texts), tmp_path / "baseline.html", width=width) as opened:
+        page = opened.page
+        overflow = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert overflow[0] <= overflow[1], f"horizontal overflow at {width}px: {overflow}"
+        n_spans = sum(len(layer[side]) for layer in report["layers"].values() for side in ("gold", "predicted"))
+        assert page.evaluate("() => document.querySelectorAll('.m[tabindex]').length") == n_spans
+        assert page.evaluate("() => document.querySelectorAll('article.doc').length") == len(report["documents"])
+        font = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.text')).fontSize)")
+        assert font >= 13
+        shot = save_screenshot(page, f"baseline-{width}.png")
+        assert shot.stat().st_size > MIN_SCREENSHOT_BYTES
+        assert_clean(opened)
+
+
+def test_print_hides_the_controls_and_keeps_every_document(browser, tmp_path, baseline_report):
+    report, texts = baseline_report
+    with open_html(browser, render_html(report, texts), tmp_path / "print.html", media="print") as opened:
+        page = opened.page
+        assert page.evaluate("() => getComputedStyle(document.getElementById('controls')).display") == "none"
+        assert page.evaluate("() => getComputedStyle(document.querySelector('nav.toc')).display") == "none"
+        assert page.evaluate("() => getComputedStyle(document.querySelector('.m.o-correct.t-entity-pred'))"
+                             ".borderBottomStyle") == "solid"
+        pdf = page.pdf(format="A4")
+        (ARTIFACTS / "baseline-report.pdf").write_bytes(pdf)
+        assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
+        assert_clean(opened)
+
+
+def test_compare_view_puts_the_most_different_document_first(browser, tmp_path):
+    html = render_compare_html(ex.report(ex.predictions_a()), ex.report(ex.predictions_b()), ex.texts(),
+                               ["system A", "system B"])
+    with open_html(browser, html, tmp_path / "compare.html") as opened:
+        page = opened.page
+        order = page.evaluate("() => [...document.querySelectorAll('article.doc')].map(a => a.dataset.doc)")
+        assert order == ["d2", "d1"]
+        columns = page.evaluate("""() => [...document.querySelectorAll('article.doc[data-doc="d2"] .col')]
+            .map(c => [c.querySelector('.colhead').textContent,
+                       [...c.querySelectorAll('.m[tabindex]')].map(m => m.dataset.side + ' ' + m.dataset.outcome)])""")
+        assert columns == [["system A", ["gold correct", "pred correct"]],
+                           ["system B", ["gold missed", "pred spurious"]]]
+        a, b = page.evaluate("""() => [...document.querySelectorAll('article.doc[data-doc="d2"] .col')]
+            .map(c => c.getBoundingClientRect().toJSON())""")
+        assert a["right"] <= b["left"] and a["top"] == b["top"]  # side by side at 1280px
+        save_screenshot(page, "compare.png", full_page=True)
+        assert_clean(opened)
+    with open_html(browser, html, tmp_path / "compare.html", width=400) as opened:
+        a, b = opened.page.evaluate("""() => [...document.querySelectorAll('article.doc[data-doc="d2"] .col')]
+            .map(c => c.getBoundingClientRect().toJSON())""")
+        assert b["top"] >= a["bottom"]  # stacked on a narrow window
+        assert_clean(opened)
+
+
+def test_the_page_is_one_file_that_loads_nothing(tmp_path):
+    html = render_html(ex.report(), ex.texts())
+    for needle in ("http://", "https://", "src=", "<link", "@import", "url("):
+        assert needle not in html, needle
+    assert "default-src 'none'" in html  # and its Content-Security-Policy forbids loading anything
