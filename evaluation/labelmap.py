@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import LABELS, NUM_KINDS
 
-from newsspans.evaluation.predictions import Prediction, PredictionSet
+from .predictions import Prediction, PredictionSet
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from newsspans.corpus.model import ENTITY_LABELS
 
-from newsspans.evaluation.scoring.report import Report
-from newsspans.evaluation.scoring.scorer import LAYERS
+from .scoring.report import Report
+from .scoring.scorer import LAYERS
 
 DASH = "–"
 

@@ -15,14 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.evaluation.extractors.cache import PredictionCache
-from newsspans.evaluation.extractors.runner import ExtractorRun
-from newsspans.evaluation.extractors.workers import RunSettings, run_source
-from newsspans.evaluation.gold import Gold, load_gold
-from newsspans.evaluation.labelmap import apply_label_map, parse_label_map
-from newsspans.evaluation.predictions import read_predictions
-from newsspans.evaluation.scoring.report import Report, ScoreOptions
-from newsspans.evaluation.scoring.scorer import score
+from .extractors.cache import PredictionCache
+from .extractors.runner import ExtractorRun
+from .extractors.workers import RunSettings, run_source
+from .gold import Gold, load_gold
+from .labelmap import apply_label_map, parse_label_map
+from .predictions import read_predictions
+from .scoring.report import Report, ScoreOptions
+from .scoring.scorer import score
 
 __all__ = ["Gold", "ExtractorRun", "RunSettings", "ScoreOptions", "load_gold", "run_extractor", "score_run"]
 

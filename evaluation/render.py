@@ -7,8 +7,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from newsspans.evaluation.scoring.counts import CORRECT, MISSED, SCHEMES, SPURIOUS
-from newsspans.evaluation.scoring.report import Report
+from .scoring.counts import CORRECT, MISSED, SCHEMES, SPURIOUS
+from .scoring.report import Report
 
 CONTEXT = 40  # characters of text shown on each side of an error
 

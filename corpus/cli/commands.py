@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from newsspans.corpus.cli.common import BAD_INPUT, FINDING, CorpusOption, fail, loaded, reading
-from newsspans.corpus.errors import CorpusError
-from newsspans.corpus.store import writable_corpus
+from .common import BAD_INPUT, FINDING, CorpusOption, fail, loaded, reading
+from ..errors import CorpusError
+from ..store import writable_corpus
 
 corpus_app = typer.Typer(help="Build, validate, audit and extend the gold corpus.", no_args_is_help=True)
 
@@ -32,8 +32,8 @@ def build(corpus: Path = CorpusOption,
 
     Example: newsspans corpus build && python -c "import datasets; print(datasets.load_dataset('corpus'))"
     """
-    from newsspans.corpus.build import build as run_build
-    from newsspans.corpus.stale import stale_files
+    from ..build import build as run_build
+    from ..stale import stale_files
 
     try:
         if check:
@@ -63,7 +63,7 @@ def add(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A sc
 
     Example: newsspans corpus add new_page.txt && newsspans corpus build
     """
-    from newsspans.corpus.add import add_source
+    from ..add import add_source
 
     try:
         docs = add_source(writable_corpus(corpus), path)
@@ -81,7 +81,7 @@ def summary(corpus: Path = CorpusOption) -> None:
     """
     from collections import Counter
 
-    from newsspans.corpus.model import LABELS
+    from ..model import LABELS
 
     docs, spans = loaded(corpus)
     counts = Counter((s.doc_id, s.label) for s in spans)
@@ -107,8 +107,8 @@ def audit(corpus: Path = CorpusOption,
 
     Example: newsspans corpus audit --all | grep russia-claims
     """
-    from newsspans.corpus.audit import audit as run_audit
-    from newsspans.corpus.audit import format_audit, load_explained
+    from ..audit import audit as run_audit
+    from ..audit import format_audit, load_explained
 
     try:
         docs, spans = reading(corpus).load()

@@ -10,9 +10,9 @@ from typing import NoReturn
 
 import typer
 
-from newsspans.corpus.errors import CorpusError
-from newsspans.corpus.model import Document, Span
-from newsspans.corpus.store import Corpus, default_corpus_dir
+from ..errors import CorpusError
+from ..model import Document, Span
+from ..store import Corpus, default_corpus_dir
 
 OK = 0
 FINDING = 1

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
-from newsspans.evaluation.adapters.labels import entity_predictions, label_table
-from newsspans.evaluation.extractors.registry import REGISTRY, require
+from .labels import entity_predictions, label_table
+from ..extractors.registry import REGISTRY, require
 
 INSTALL = REGISTRY["hf"].install
 AGGREGATIONS = ("simple", "first", "average", "max")

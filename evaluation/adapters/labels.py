@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from newsspans.corpus.model import CANONICAL_LABELS, LABELS, NUM_KINDS
 
-from newsspans.evaluation.labelmap import PRESETS
+from ..labelmap import PRESETS
 
 # The scorer's OntoNotes and CoNLL presets are the single source of the label table; TIME is
 # added because a clock time or "two hours" with a numeral is a NUM in the gold (date/duration).

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from newsspans.evaluation.adapters.labels import entity_predictions, label_table
-from newsspans.evaluation.extractors.registry import REGISTRY, require
+from .labels import entity_predictions, label_table
+from ..extractors.registry import REGISTRY, require
 
 INSTALL = REGISTRY["spacy"].install
 # Components that never set doc.ents; excluded at load time because they cost most of the time.

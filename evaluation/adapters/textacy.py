@@ -21,9 +21,9 @@ from collections.abc import Iterable
 
 from newsspans.corpus.model import SPEAKER_LABELS
 
-from newsspans.evaluation.adapters.labels import LabelTable, entity_predictions, label_table
-from newsspans.evaluation.adapters.spacy import load_pipeline
-from newsspans.evaluation.extractors.registry import REGISTRY, require
+from .labels import LabelTable, entity_predictions, label_table
+from .spacy import load_pipeline
+from ..extractors.registry import REGISTRY, require
 
 INSTALL = REGISTRY["textacy-quotes"].install
 QUOTE_MARKS = frozenset("'\"‘’‚‛“”„‟«»‹›`")

@@ -7,11 +7,11 @@ inside quotes (separate layers).
 """
 from __future__ import annotations
 
-from newsspans.evaluation.baseline.intervals import Ranges
-from newsspans.evaluation.baseline.names import OTHER, Entity, find_names
-from newsspans.evaluation.baseline.numbers import find_numbers
-from newsspans.evaluation.baseline.quotes import find_quotes
-from newsspans.evaluation.baseline.tokens import tokenize
+from .intervals import Ranges
+from .names import OTHER, Entity, find_names
+from .numbers import find_numbers
+from .quotes import find_quotes
+from .tokens import tokenize
 
 # Bump when a rule or a gazetteer changes, so cached predictions are recomputed.
 BASELINE_VERSION = "1.1.0"

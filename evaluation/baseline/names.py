@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newsspans.evaluation.baseline.lexicon import (
+from .lexicon import (
     ABBREVIATIONS, ADMINISTRATIVE_HEADS, BUILDING_PREPOSITIONS, BUILDINGS, CORPORATE_SUFFIXES, FUNCTION_WORDS,
     MONTH_NAMES, GOVERNMENT_HEADS, NON_ENTITY_ACRONYMS, ORG_HEADS, ORG_INTRODUCERS, OTHER_HEADS,
     PERSON_TITLES, PLACE_HEADS, PLACE_NOUNS, PLACE_NOUNS_BEFORE_OF, PLACE_PREPOSITIONS, ROLE_HEADS, WEEKDAYS,
     Gazetteer, gazetteer,
 )
-from newsspans.evaluation.baseline.tokens import Token
+from .tokens import Token
 
 # Lower-case particles allowed inside names ("Ursula von der Leyen", "Group of Seven").
 NAME_PARTICLES = frozenset("of de da do das del della der van von bin al la le du dos di".split())

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsspans.evaluation.baseline.intervals import Ranges
-from newsspans.evaluation.baseline.lexicon import MONTHS
+from .intervals import Ranges
+from .lexicon import MONTHS
 
 _UNITS_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
                 "sixteen seventeen eighteen nineteen")

@@ -18,10 +18,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from newsspans.evaluation.baseline.intervals import Ranges
-from newsspans.evaluation.baseline.lexicon import ABBREVIATIONS, PHRASAL_SPEECH_VERBS, PRONOUNS, ROLE_HEADS, SPEECH_VERBS
-from newsspans.evaluation.baseline.names import Entity
-from newsspans.evaluation.baseline.tokens import Token
+from .intervals import Ranges
+from .lexicon import ABBREVIATIONS, PHRASAL_SPEECH_VERBS, PRONOUNS, ROLE_HEADS, SPEECH_VERBS
+from .names import Entity
+from .tokens import Token
 
 _DOUBLE_OPEN, _DOUBLE_CLOSE = "\"\u201c\u201e\u00ab", "\"\u201d\u00bb"
 _SINGLE_OPEN, _SINGLE_CLOSE = "'\u2018\u2039", "'\u2019\u203a"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsspans.evaluation.baseline.lexicon import ABBREVIATIONS
+from .lexicon import ABBREVIATIONS
 
 # Dotted acronyms ("U.S."), words with inner hyphens/apostrophes ("Secretary-General", "didn't"),
 # numbers with separators, or any single other visible character.

@@ -7,9 +7,9 @@ import typer
 def register(app: typer.Typer) -> None:
     """Add `score`, `compare`, `score-tokens`, `report` (HTML from a saved JSON report),
     `leaderboard` and `extractors` to the root app."""
-    from newsspans.evaluation.cli.leaderboard import extractors_command, leaderboard_command
-    from newsspans.evaluation.cli.report import report_command
-    from newsspans.evaluation.cli.score import compare_command, score_command, score_tokens_command
+    from .leaderboard import extractors_command, leaderboard_command
+    from .report import report_command
+    from .score import compare_command, score_command, score_tokens_command
 
     app.command("score")(score_command)
     app.command("compare")(compare_command)

@@ -20,17 +20,17 @@ from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.cli.common import BAD_INPUT, fail
 from newsspans.corpus.errors import CorpusError, Problem
 
-from newsspans.evaluation.cli.options import (BatchSizeOption, BootstrapOption, CacheOption, DropUnknownOption,
+from .options import (BatchSizeOption, BootstrapOption, CacheOption, DropUnknownOption,
                                               FailFastOption, GoldDocsOption, GoldOption, IgnoreOption,
                                               LabelMapOption, MinOverlapOption, NoCacheOption, ProgressOption, Scheme,
                                               SeedOption, SplitOption, TimeoutOption, WorkersOption, bad_input,
                                               cache_of, warn_unreadable)
-from newsspans.evaluation.extractors.cache import CACHE_ENV
-from newsspans.evaluation.extractors.registry import available_adapters, builtins, declared_version, extractor_layers
-from newsspans.evaluation.leaderboard import (SHORT_COLUMNS, Entry, caption, leaderboard_dict, leaderboard_markdown,
+from ..extractors.cache import CACHE_ENV
+from ..extractors.registry import available_adapters, builtins, declared_version, extractor_layers
+from ..leaderboard import (SHORT_COLUMNS, Entry, caption, leaderboard_dict, leaderboard_markdown,
                                               notes, row_cells)
-from newsspans.evaluation.pipeline import RunSettings, ScoreOptions, load_gold, run_extractor, score_run
-from newsspans.evaluation.scoring.scorer import LAYERS
+from ..pipeline import RunSettings, ScoreOptions, load_gold, run_extractor, score_run
+from ..scoring.scorer import LAYERS
 
 
 class BoardFormat(str, Enum):

@@ -13,9 +13,9 @@ import typer
 
 from newsspans.corpus.cli.common import BAD_INPUT, fail
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.evaluation.extractors.cache import CACHE_ENV, PredictionCache, open_cache
-from newsspans.evaluation.extractors.runner import DEFAULT_BATCH_SIZE, ExtractorFailure
-from newsspans.evaluation.scoring.bootstrap import DEFAULT_RESAMPLES
+from ..extractors.cache import CACHE_ENV, PredictionCache, open_cache
+from ..extractors.runner import DEFAULT_BATCH_SIZE, ExtractorFailure
+from ..scoring.bootstrap import DEFAULT_RESAMPLES
 
 
 class Scheme(str, Enum):

@@ -19,10 +19,10 @@ from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import read_utf8
 from newsspans.corpus.model import Document
 
-from newsspans.evaluation.scoring.counts import SCHEMES
-from newsspans.evaluation.gold import load_gold
-from newsspans.evaluation.html.page import render_compare_html, render_html
-from newsspans.evaluation.scoring.report import SCHEMA_VERSION
+from ..scoring.counts import SCHEMES
+from ..gold import load_gold
+from ..html.page import render_compare_html, render_html
+from ..scoring.report import SCHEMA_VERSION
 
 BUNDLED = "bundled corpus"  # the `gold` field of reports scored on the bundled corpus
 

@@ -11,19 +11,19 @@ import typer
 from rich.console import Console
 
 from newsspans.corpus.atomic import write_text_atomic
-from newsspans.evaluation.cli.options import (BatchSizeOption, Scheme, BootstrapOption, CacheOption, DropUnknownOption,
+from .options import (BatchSizeOption, Scheme, BootstrapOption, CacheOption, DropUnknownOption,
                                               FailFastOption, Format, GoldDocsOption, GoldOption, HtmlOption,
                                               IgnoreOption, LabelMapOption, Layer, MinOverlapOption, NoCacheOption,
                                               ProgressOption, SchemeOption, SeedOption, SplitOption, TimeoutOption,
                                               WorkersOption, bad_input, cache_of, warn_unreadable)
-from newsspans.evaluation.cli.report import write_compare_html, write_report_html
-from newsspans.evaluation.pipeline import ExtractorRun, RunSettings, ScoreOptions, load_gold, run_extractor, score_run
-from newsspans.evaluation.predictions import read_predictions, write_predictions
-from newsspans.evaluation.render import render_errors, render_report
-from newsspans.evaluation.scoring.bootstrap import paired_bootstrap
-from newsspans.evaluation.scoring.counts import SCHEMES
-from newsspans.evaluation.scoring.metrics import prf
-from newsspans.evaluation.scoring.scorer import LAYERS
+from .report import write_compare_html, write_report_html
+from ..pipeline import ExtractorRun, RunSettings, ScoreOptions, load_gold, run_extractor, score_run
+from ..predictions import read_predictions, write_predictions
+from ..render import render_errors, render_report
+from ..scoring.bootstrap import paired_bootstrap
+from ..scoring.counts import SCHEMES
+from ..scoring.metrics import prf
+from ..scoring.scorer import LAYERS
 
 
 def score_command(
@@ -159,8 +159,8 @@ def score_tokens_command(
     from seqeval.metrics import classification_report
     from seqeval.scheme import IOB2
 
-    from newsspans.evaluation.tokens_score import gold_sentences, read_tag_predictions
-    from newsspans.evaluation.scoring.seqeval_check import score_token_tags
+    from ..tokens_score import gold_sentences, read_tag_predictions
+    from ..scoring.seqeval_check import score_token_tags
 
     with bad_input():
         data = load_gold(gold, gold_documents, split)

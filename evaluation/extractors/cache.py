@@ -25,9 +25,9 @@ from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
-from newsspans.evaluation.extractors.registry import REGISTRY, Entry, code_fingerprint, import_attr, split_spec
-from newsspans.evaluation.extractors.runner import ExtractorRun
-from newsspans.evaluation.predictions import Prediction, prediction_from_dict
+from .registry import REGISTRY, Entry, code_fingerprint, import_attr, split_spec
+from .runner import ExtractorRun
+from ..predictions import Prediction, prediction_from_dict
 
 # Environment variable naming a default cache folder for `score` and `leaderboard` (else: no cache).
 CACHE_ENV = "NEWSSPANS_CACHE"

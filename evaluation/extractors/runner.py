@@ -29,8 +29,8 @@ from time import perf_counter
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
-from newsspans.evaluation.extractors.registry import REGISTRY, builtins, import_attr, load_adapter, split_spec
-from newsspans.evaluation.predictions import Prediction, parse_predictions, predictions_from_dicts
+from .registry import REGISTRY, builtins, import_attr, load_adapter, split_spec
+from ..predictions import Prediction, parse_predictions, predictions_from_dicts
 
 DEFAULT_BATCH_SIZE = 16
 

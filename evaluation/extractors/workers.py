@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
-from newsspans.evaluation.extractors.cache import PredictionCache, command_key, run_cached, spec_key
-from newsspans.evaluation.extractors.runner import (DEFAULT_BATCH_SIZE, ExtractorFailure, ExtractorRun, load_extractor, progress_bar,
+from .cache import PredictionCache, command_key, run_cached, spec_key
+from .runner import (DEFAULT_BATCH_SIZE, ExtractorFailure, ExtractorRun, load_extractor, progress_bar,
                          run_command, run_extractor)
 
 # forkserver: workers fork from a clean single-threaded server, never from a parent that may hold

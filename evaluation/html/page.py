@@ -15,10 +15,10 @@ from html import escape
 
 from newsspans.corpus.errors import CorpusError, Problem
 
-from newsspans.evaluation.html.assets import CSS, JS, script_hash
-from newsspans.evaluation.html.marks import (OUTCOME_NAMES, DocLayer, check_report, display_outcome, document_marks, gold_speaker,
+from .assets import CSS, JS, script_hash
+from .marks import (OUTCOME_NAMES, DocLayer, check_report, display_outcome, document_marks, gold_speaker,
                          index_report, layered_html, predicted_speaker, speaker_verdict)
-from newsspans.evaluation.html.summary import ci_text, pct, summary_html, table_html
+from .summary import ci_text, pct, summary_html, table_html
 
 QUOTE_PREVIEW = 90  # characters of a quote shown in the speakers table
 

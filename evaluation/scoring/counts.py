@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newsspans.evaluation.scoring.matching import Matching, SpanArrays
+from .matching import Matching, SpanArrays
 
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "type")
 OUTCOMES: tuple[str, ...] = ("correct", "incorrect", "partial", "missed", "spurious")

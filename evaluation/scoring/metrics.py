@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newsspans.evaluation.scoring.counts import G_COR, G_INC, G_MIS, G_PAR, P_COR, P_INC, P_PAR, P_SPU
+from .counts import G_COR, G_INC, G_MIS, G_PAR, P_COR, P_INC, P_PAR, P_SPU
 
 PARTIAL_CREDIT = 0.5
 

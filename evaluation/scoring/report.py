@@ -32,11 +32,11 @@ import numpy as np
 
 from newsspans.corpus.model import Span
 
-from newsspans.evaluation.scoring.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES
-from newsspans.evaluation.scoring.counts import OUTCOMES, SCHEMES, SLOTS
-from newsspans.evaluation.scoring.matching import Matching
-from newsspans.evaluation.scoring.metrics import actual, averages, f1_score, possible, prf, safe_div
-from newsspans.evaluation.predictions import Prediction
+from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES
+from .counts import OUTCOMES, SCHEMES, SLOTS
+from .matching import Matching
+from .metrics import actual, averages, f1_score, possible, prf, safe_div
+from ..predictions import Prediction
 
 SCHEMA_VERSION = 1
 

@@ -15,13 +15,13 @@ from newsspans.corpus.model import ENTITY_LABELS, LABELS, QUOTE_LABELS, Document
 from newsspans.corpus.standoff import LocatedSpan
 from newsspans.corpus.validate import validate
 
-from newsspans.evaluation.scoring.bootstrap import bootstrap_intervals
-from newsspans.evaluation.scoring.counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
-from newsspans.evaluation.scoring.matching import SpanArrays, match
-from newsspans.evaluation.scoring.metrics import PARTIAL_CREDIT, averages
-from newsspans.evaluation.predictions import Prediction, PredictionSet, predictions_from_dicts
-from newsspans.evaluation.scoring.speakers import speaker_is_right, speaker_name
-from newsspans.evaluation.scoring.report import LayerResult, Report, ScoreOptions, SpeakerScores, attribution_prf
+from .bootstrap import bootstrap_intervals
+from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
+from .matching import SpanArrays, match
+from .metrics import PARTIAL_CREDIT, averages
+from ..predictions import Prediction, PredictionSet, predictions_from_dicts
+from .speakers import speaker_is_right, speaker_name
+from .report import LayerResult, Report, ScoreOptions, SpeakerScores, attribution_prf
 
 LAYERS: dict[str, tuple[str, ...]] = {"entity": ENTITY_LABELS, "quote": QUOTE_LABELS}
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsspans.evaluation.scoring.counts import SCHEMES, count_outcomes
-from newsspans.evaluation.scoring.iob import iob2_to_spans
-from newsspans.evaluation.scoring.matching import SpanArrays, match
-from newsspans.evaluation.scoring.metrics import averages, possible
+from .counts import SCHEMES, count_outcomes
+from .iob import iob2_to_spans
+from .matching import SpanArrays, match
+from .metrics import averages, possible
 
 
 def seqeval_strict(true: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from newsspans.corpus.model import SPEAKER_LABELS, Span
 
-from newsspans.evaluation.predictions import Prediction
+from ..predictions import Prediction
 
 
 def speaker_mentions(quote: Span, doc_spans: Sequence[Span]) -> list[Span]:
