@@ -5,12 +5,13 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 
 import typer
 
 from newsspans.corpus.atomic import write_text_atomic
-from newsspans.corpus.cli.common import reading
+from newsspans.corpus.cli.common import BAD_INPUT, CorpusOption, command, echo_problems, new_app, reading
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import read_utf8
 from newsspans.corpus.store import Corpus, writable_corpus
@@ -19,17 +20,14 @@ from .client import DEFAULT_TIMEOUT, LabelStudioClient, LabelStudioError, resolv
 from .convert import AnnotationImportError, parse_export
 from .policies import POLICIES
 
-annotate_app = typer.Typer(help="Annotate in Label Studio: labeling config, tasks, push, pull, import, agreement.",
-                           no_args_is_help=True)
-
-CorpusOption = typer.Option(None, "--corpus", help="Corpus folder (sources/ + annotations.jsonl); default: "
-                            "./corpus in a checkout, else the bundled corpus.",
-                            file_okay=False)
+annotate_app = new_app("Annotate in Label Studio: labeling config, tasks, push, pull, import, agreement.")
 UrlOption = typer.Option(..., "--url", help="Label Studio base URL, e.g. http://127.0.0.1:8080")
 ApiKeyOption = typer.Option(None, "--api-key", help="API key; default: the LABEL_STUDIO_API_KEY variable. "
                             "Never printed.", show_default=False)
 ProjectOption = typer.Option("newsspans", "--project", help="Project title (or numeric id).")
 TimeoutOption = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds to wait for each server answer.")
+# A choice, so --help lists the policies and a wrong one is a usage error.
+Policy = Enum("Policy", {name: name for name in POLICIES}, type=str)
 PolicyOption = typer.Option("latest", "--policy", help=f"When a task has several completed annotations: "
                             f"{', '.join(POLICIES)}.")
 SkipInvalidOption = typer.Option(False, "--skip-invalid", help="Keep the valid annotations, list the invalid "
@@ -40,17 +38,17 @@ AdjudicationOption = typer.Option(None, "--adjudication", help="Also write spans
 
 @contextmanager
 def _clean_errors() -> Iterator[None]:
-    """Bad input and server failures end with their messages and exit 1, not a traceback."""
+    """Bad input and server failures end with their messages and exit 2 (bad input or
+    environment), saying that nothing was written."""
     try:
         yield
     except (AnnotationImportError, CorpusError) as exc:
-        for problem in exc.problems:
-            typer.echo(f"error: {problem}", err=True)
+        echo_problems(exc.problems)
         typer.echo(f"error: {len(exc.problems)} problem(s); nothing was written", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(BAD_INPUT) from None
     except (LabelStudioError, ValueError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(BAD_INPUT) from None
 
 
 def _track(items: Sequence, label: str) -> Iterable:
@@ -63,7 +61,7 @@ def _client(url: str, api_key: str | None, timeout: float) -> LabelStudioClient:
     return LabelStudioClient(url, resolve_api_key(api_key), timeout=timeout)
 
 
-@annotate_app.command()
+@command(annotate_app)
 def config(out: Path = typer.Option(None, "--out", help="Write the XML here instead of printing it.",
                                     dir_okay=False)) -> None:
     """Print the Label Studio labeling config (paste it under Settings > Labeling Interface > Code).
@@ -88,7 +86,7 @@ ModelVersionOption = typer.Option(None, "--model-version", help="Model version s
                                   "(default: the file stem or extractor name).")
 
 
-@annotate_app.command()
+@command(annotate_app)
 def tasks(out: Path = typer.Option(..., "--out", help="The tasks JSON file to write.", dir_okay=False),
           with_: str = WithOption, model_version: str = ModelVersionOption, corpus: Path = CorpusOption) -> None:
     """Write a Label Studio import file (tasks JSON) for the UI's own Import button.
@@ -111,7 +109,7 @@ def tasks(out: Path = typer.Option(..., "--out", help="The tasks JSON file to wr
     typer.echo(f"wrote {len(built)} task(s) to {out}")
 
 
-@annotate_app.command()
+@command(annotate_app)
 def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = ProjectOption,
          with_: str = WithOption, model_version: str = ModelVersionOption, corpus: Path = CorpusOption,
          timeout: float = TimeoutOption) -> None:
@@ -170,9 +168,9 @@ def _check_policy(policy: str) -> None:
         raise ValueError(f"--policy {policy!r}: expected one of {', '.join(POLICIES)}")
 
 
-@annotate_app.command()
+@command(annotate_app)
 def pull(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = ProjectOption,
-         policy: str = PolicyOption, skip_invalid: bool = SkipInvalidOption, adjudication: Path = AdjudicationOption,
+         policy: Policy = PolicyOption, skip_invalid: bool = SkipInvalidOption, adjudication: Path = AdjudicationOption,
          corpus: Path = CorpusOption, timeout: float = TimeoutOption) -> None:
     """Bring the project's annotations into the gold standoff file, validated; then `newsspans corpus build`.
 
@@ -193,10 +191,10 @@ def _read_export(path: Path) -> object:
         raise ValueError(f"{path}:{exc.lineno}: not JSON ({exc.msg}); export the project as JSON") from None
 
 
-@annotate_app.command("import")
+@command(annotate_app, "import")
 def import_(export: Path = typer.Argument(..., exists=True, dir_okay=False, help="A JSON export from Label "
                                           "Studio (Export > JSON)."),
-            policy: str = PolicyOption, skip_invalid: bool = SkipInvalidOption,
+            policy: Policy = PolicyOption, skip_invalid: bool = SkipInvalidOption,
             adjudication: Path = AdjudicationOption, corpus: Path = CorpusOption) -> None:
     """Bring annotations from a Label Studio JSON export file into the gold standoff file.
 
@@ -207,7 +205,7 @@ def import_(export: Path = typer.Argument(..., exists=True, dir_okay=False, help
         _import(_read_export(export), corpus, policy, skip_invalid, adjudication, None, str(export))
 
 
-@annotate_app.command()
+@command(annotate_app)
 def agreement(export: Path = typer.Argument(None, exists=True, dir_okay=False, help="A Label Studio JSON "
                                             "export (or use --url)."),
               url: str = typer.Option(None, "--url", help="Read the annotations from this server instead."),

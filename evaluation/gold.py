@@ -11,10 +11,11 @@ from newsspans.corpus.jsonl import jsonl_records, read_utf8
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.sources import parse_source, read_documents
 from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict
-from newsspans.corpus.store import Corpus
+from newsspans.corpus.store import CORPUS_DIR, Corpus, default_corpus_dir
 from newsspans.corpus.validate import validate
 
-SPLITS = ("test",)  # the bundled corpus has one split, `test`, holding every document
+# The `gold` field of a report scored on the corpus installed with the package.
+BUNDLED = "bundled corpus"
 
 
 @dataclass(frozen=True)
@@ -69,21 +70,21 @@ def _checked(docs: list[Document], located: list[LocatedSpan], source: str) -> G
     return Gold(docs, [ls.span for ls in located], source)
 
 
-def load_gold(path: Path | None = None, documents: Path | None = None, split: str = "test") -> Gold:
+def load_gold(path: Path | None = None, documents: Path | None = None) -> Gold:
     """Documents and gold spans, validated; raises CorpusError naming every problem.
 
-    `path` None: the bundled corpus. A folder: a corpus folder (`sources/` + `annotations.jsonl`).
+    `path` None: the corpus `newsspans corpus ...` works on (./corpus in a checkout, else the
+    bundled corpus). A folder: a corpus folder (`sources/` + `annotations.jsonl`).
     A `.jsonl` file with `documents` given: a standoff annotation file, with `documents` the
     sources folder or file it annotates. Any other `.jsonl` file: documents with their spans.
     """
-    if split not in SPLITS:
-        raise CorpusError(Problem(f"unknown split {split!r} (known: {', '.join(SPLITS)})"))
     if path is None or Path(path).is_dir():
-        corpus = Corpus() if path is None else Corpus(Path(path))
+        root = default_corpus_dir() if path is None else Path(path)
+        corpus = Corpus(root)
         if not corpus.sources.is_dir():
             raise CorpusError(Problem("not a corpus folder: it has no sources/ folder", file=str(corpus.root)))
         docs, spans = corpus.load()
-        return Gold(docs, spans, "bundled corpus" if path is None else str(path))
+        return Gold(docs, spans, BUNDLED if root.resolve() == CORPUS_DIR else str(root))
     path = Path(path)
     if not path.exists():
         raise CorpusError(Problem("gold file not found", file=str(path)))

@@ -72,10 +72,13 @@ def error_kind(gold_label: str, pred_label: str, same_bounds: bool) -> str:
     return "boundary" if gold_label == pred_label else "boundary+type"
 
 
-def render_errors(report: Report, texts: Mapping[str, str], console: Console | None = None) -> None:
-    """Every strict-scheme error: missed, spurious, boundary, type, boundary+type, with context."""
+def render_errors(report: Report, texts: Mapping[str, str], scheme: str = "strict",
+                  console: Console | None = None) -> None:
+    """Every error under `scheme` (missed, spurious, boundary, type, boundary+type) and every
+    speaker error, with context, in document order."""
     console = console or Console()
-    strict = SCHEMES.index("strict")
+    strict = SCHEMES.index(scheme)
+    order = {doc_id: i for i, doc_id in enumerate(report.documents)}
     for name, layer in report.layers.items():
         pred_of = dict(zip(layer.matching.gold.tolist(), layer.matching.pred.tolist()))
         lines = []
@@ -99,7 +102,7 @@ def render_errors(report: Report, texts: Mapping[str, str], console: Console | N
         for j, p in enumerate(layer.predicted):
             if layer.pred_outcomes[strict, j] == SPURIOUS:
                 lines.append((p.doc_id, p.start, f"spurious {p.label} {_context(texts[p.doc_id], p.start, p.end)}"))
-        what = "strict-scheme and speaker errors" if layer.speakers is not None else "strict-scheme errors"
+        what = f"{scheme}-scheme and speaker errors" if layer.speakers is not None else f"{scheme}-scheme errors"
         console.print(f"[bold]{name} layer: {len(lines)} {what}[/bold]")
-        for doc_id, start, line in sorted(lines, key=lambda x: (report.documents.index(x[0]), x[1])):
+        for doc_id, start, line in sorted(lines, key=lambda x: (order[x[0]], x[1])):
             console.print(f"{escape(doc_id)}:{start} {line}", soft_wrap=True)

@@ -2,23 +2,49 @@
 from __future__ import annotations
 
 import sys
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, entry_points, version
 
 import typer
 
-app = typer.Typer(help="newsspans: a gold-annotated news span corpus and an honest extractor scorer.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+from .common import STDOUT_CLOSED, _quiet_stdout, new_app
+
+app = new_app("newsspans: a gold-annotated news span corpus and an honest extractor scorer.")
 
 
-def load_plugins(root: typer.Typer) -> None:
+def _version(value: bool) -> None:
+    if value:
+        try:
+            typer.echo(f"newsspans {version('newsspans')}")
+        except PackageNotFoundError:
+            typer.echo("newsspans (not installed: no version)")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                           help="Print the version and exit.")) -> None:
+    """newsspans: a gold-annotated news span corpus and an honest extractor scorer."""
+
+
+def load_plugins(root_app: typer.Typer) -> None:
     for ep in sorted(entry_points(group="newsspans.cli"), key=lambda e: e.name):
-        ep.load()(root)
+        ep.load()(root_app)
 
 
 def main() -> None:
     load_plugins(app)
-    app()
+    try:
+        app()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    try:
+        sys.stdout.flush()  # a reader that closed the pipe early is told here, not at interpreter exit
+    except BrokenPipeError:
+        _quiet_stdout()
+        code = STDOUT_CLOSED
+    sys.exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import typer
 
-from .common import BAD_INPUT, FINDING, CorpusOption, fail, loaded, reading
-from ..errors import CorpusError
+from .common import FINDING, CorpusOption, command, loaded, new_app, reading
 from ..store import writable_corpus
 
-corpus_app = typer.Typer(help="Build, validate, audit and extend the gold corpus.", no_args_is_help=True)
+corpus_app = new_app("Build, validate, audit and extend the gold corpus.")
 
 
-@corpus_app.command()
+@command(corpus_app)
 def validate(corpus: Path = CorpusOption) -> None:
     """Check the gold annotations against every rule; list all violations.
 
@@ -23,7 +22,7 @@ def validate(corpus: Path = CorpusOption) -> None:
     typer.echo(f"ok: {len(spans)} spans in {len(docs)} documents pass the validator")
 
 
-@corpus_app.command()
+@command(corpus_app)
 def build(corpus: Path = CorpusOption,
           out: Path = typer.Option(None, "--out", help="Write the dataset here instead of into the corpus folder."),
           check: bool = typer.Option(False, "--check", help="Build into a temporary folder and fail if the "
@@ -35,27 +34,24 @@ def build(corpus: Path = CorpusOption,
     from ..build import build as run_build
     from ..stale import stale_files
 
-    try:
-        if check:
-            with tempfile.TemporaryDirectory() as tmp:
-                source = reading(corpus)
-                run_build(source, Path(tmp))
-                stale = stale_files(Path(source.root), Path(tmp))
-            if stale:
-                for name in stale:
-                    typer.echo(f"error: {name} differs from what the build produces; run `newsspans corpus build`",
-                               err=True)
-                raise typer.Exit(FINDING)
-            typer.echo("ok: the committed dataset is what the build produces")
-            return
-        result = run_build(reading(corpus), out) if out is not None else run_build(writable_corpus(corpus))
-    except CorpusError as exc:
-        fail(exc)
+    if check:
+        with tempfile.TemporaryDirectory() as tmp:
+            source = reading(corpus)
+            run_build(source, Path(tmp))
+            stale = stale_files(Path(source.root), Path(tmp))
+        if stale:
+            for name in stale:
+                typer.echo(f"error: {name} differs from what the build produces; run `newsspans corpus build`",
+                           err=True)
+            raise typer.Exit(FINDING)
+        typer.echo("ok: the committed dataset is what the build produces")
+        return
+    result = run_build(reading(corpus), out) if out is not None else run_build(writable_corpus(corpus))
     typer.echo(f"built {result.out_dir}: {result.documents} documents, {result.spans} spans, "
                f"{result.sentences} sentences")
 
 
-@corpus_app.command()
+@command(corpus_app)
 def add(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A scraped page (.txt) or a "
                                     "JSONL file of {\"title\", \"text\", ...} records."),
         corpus: Path = CorpusOption) -> None:
@@ -65,15 +61,12 @@ def add(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A sc
     """
     from ..add import add_source
 
-    try:
-        docs = add_source(writable_corpus(corpus), path)
-    except CorpusError as exc:
-        fail(exc, BAD_INPUT)
+    docs = add_source(writable_corpus(corpus), path)
     for doc in docs:
         typer.echo(f"added {doc.id} ({len(doc.text)} characters) from {doc.source}")
 
 
-@corpus_app.command()
+@command(corpus_app)
 def summary(corpus: Path = CorpusOption) -> None:
     """Print the documents with their outlet and span counts per label.
 
@@ -95,7 +88,7 @@ def _default_explained() -> Path:
     return Path(__file__).resolve().parents[1] / "audit_explained.tsv"
 
 
-@corpus_app.command()
+@command(corpus_app)
 def audit(corpus: Path = CorpusOption,
           explained: Path = typer.Option(None, "--explained", help="Reviewed exclusions (TSV: doc_id, token, "
                                          "where, rule); default: corpus/audit_explained.tsv."),
@@ -110,11 +103,8 @@ def audit(corpus: Path = CorpusOption,
     from ..audit import audit as run_audit
     from ..audit import format_audit, load_explained
 
-    try:
-        docs, spans = reading(corpus).load()
-        reviewed = [] if show_all else load_explained(explained or _default_explained())
-    except CorpusError as exc:
-        fail(exc)
+    docs, spans = reading(corpus).load()
+    reviewed = [] if show_all else load_explained(explained or _default_explained())
     items = run_audit(docs, spans, explained=reviewed)
     typer.echo(format_audit(items), nl=False)
     if items and not show_all:

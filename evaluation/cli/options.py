@@ -1,21 +1,31 @@
-"""CLI options and helpers that several evaluation commands share, declared once.
+"""CLI options that several evaluation commands share, declared once, in groups.
+
+A command lists the groups it takes with `@takes(GOLD, MAPPING, ...)` and receives one
+dataclass per group (`gold: GoldArgs`, ...); the group's options appear in its `--help` as if
+declared there. This module imports nothing heavy (no numpy, no extractor code): `--help`
+must stay fast.
 
 Exit codes follow `newsspans.corpus.cli.common`: 0 done, 1 a finding, 2 bad input.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from enum import Enum
 from pathlib import Path
+from typing import Any, Optional
 
 import typer
 
-from newsspans.corpus.cli.common import BAD_INPUT, fail
 from newsspans.corpus.errors import CorpusError, Problem
-from ..extractors.cache import CACHE_ENV, PredictionCache, open_cache
-from ..extractors.runner import DEFAULT_BATCH_SIZE, ExtractorFailure
-from ..scoring.bootstrap import DEFAULT_RESAMPLES
+
+# Defaults also used by the Python API; repeated here (and checked equal by a test) so that
+# --help need not import the bootstrap's numpy or the runner.
+DEFAULT_RESAMPLES = 1000
+DEFAULT_BATCH_SIZE = 16
+CACHE_ENV = "NEWSSPANS_CACHE"
 
 
 class Scheme(str, Enum):
@@ -35,60 +45,168 @@ class Layer(str, Enum):
     quote = "quote"
 
 
-GoldOption = typer.Option(None, "--gold", help="Gold: a corpus folder, a standoff annotations.jsonl (with "
-                          "--gold-documents), or a JSONL of {id, text, spans} documents. Default: the bundled corpus.")
-GoldDocsOption = typer.Option(None, "--gold-documents", help="Sources folder or file that a standoff --gold annotates.")
-SplitOption = typer.Option("test", "--split", help="Split of the bundled corpus (it has one: test).")
-LabelMapOption = typer.Option(None, "--label-map", help="Presets (spacy, ontonotes, conll) and FOREIGN=LABEL pairs, "
-                              "comma-separated, e.g. 'spacy' or 'PERSON=PER,GPE=LOC,MONEY=NUM:money'.")
-IgnoreOption = typer.Option([], "--ignore-label",
-                            help="Drop predictions with this label (repeatable); counted in the report.")
-DropUnknownOption = typer.Option(False, "--drop-unknown", help="Drop predictions whose label is not mapped, "
-                                 "instead of failing; counted in the report.")
-SchemeOption = typer.Option(Scheme.strict, "--scheme", help="Scheme of the table and of --fail-under.")
-BootstrapOption = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals).")
-SeedOption = typer.Option(0, "--seed", help="Bootstrap random seed.")
-HtmlOption = typer.Option(None, "--html", help="Also write a self-contained HTML report (every span drawn in "
-                          "its document, errors styled by kind) to this file.")
-WorkersOption = typer.Option(1, "--workers", min=1, help="Worker processes for --extractor (each loads the "
-                             "extractor once and gets chunks of --batch-size documents); results equal one worker's.")
-BatchSizeOption = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1,
-                               help="Texts per predict_batch call, and documents per worker task.")
-CacheOption = typer.Option(None, "--cache", envvar=CACHE_ENV, file_okay=False, help="Cache predictions in this "
-                           "folder, keyed by extractor, its version and the SHA-256 of each document's text, so "
-                           "re-scoring (say after a gold change) does not rerun the extractor. Default: no cache.")
-NoCacheOption = typer.Option(False, "--no-cache", help=f"Neither read nor write the cache (overrides ${CACHE_ENV}).")
-TimeoutOption = typer.Option(None, "--timeout", help="Seconds per document before the extractor is given up on "
-                             "for that document.")
-FailFastOption = typer.Option(False, "--fail-fast", help="Stop at the first document the extractor fails on.")
-ProgressOption = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr.")
-MinOverlapOption = typer.Option(0.0, "--min-overlap", min=0.0, max=1.0,
-                                help="Least overlap / union length for a gold and a predicted span to be paired.")
+@dataclass(frozen=True)
+class GoldArgs:
+    gold: Optional[Path]
+    gold_documents: Optional[Path]
 
 
-def os_problem(exc: OSError) -> CorpusError:
-    """A file that cannot be read or written, as a one-line problem naming it."""
-    return CorpusError(Problem(exc.strerror or str(exc), file=str(exc.filename or "")))
+@dataclass(frozen=True)
+class MappingArgs:
+    label_map: Optional[str]
+    ignore_label: list[str]
+    drop_unknown: bool
 
 
-def cache_of(folder: Path | None, no_cache: bool) -> PredictionCache | None:
-    return None if no_cache else open_cache(folder)
+@dataclass(frozen=True)
+class ScoringArgs:
+    scheme: Scheme
+    min_overlap: float
+    bootstrap: int
+    seed: int
 
 
-def warn_unreadable(cache: PredictionCache | None) -> None:
+@dataclass(frozen=True)
+class RunArgs:
+    timeout: Optional[float]
+    fail_fast: bool
+    batch_size: int
+    workers: int
+    cache: Optional[Path]
+    no_cache: bool
+    progress: bool
+    quiet: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    """A dataclass of options and, per field, its typer option."""
+
+    name: str  # the command's parameter that receives the dataclass
+    factory: type
+    options: dict[str, Any]
+
+    def parameters(self) -> list[inspect.Parameter]:
+        hints = {f.name: f.type for f in fields(self.factory)}
+        return [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option,
+                                  annotation=_resolve(hints[name])) for name, option in self.options.items()]
+
+
+def _resolve(hint: Any) -> Any:
+    # The dataclasses above are written with `from __future__ import annotations`: evaluate the
+    # string hints here, in this module's namespace, so typer sees real types.
+    return eval(hint, globals()) if isinstance(hint, str) else hint  # noqa: S307 - our own literal hints
+
+
+GOLD = Group("gold", GoldArgs, {
+    "gold": typer.Option(None, "--gold", help="Gold: a corpus folder, a standoff annotations.jsonl (with "
+                         "--gold-documents), or a JSONL of {id, text, spans} documents. Default: the corpus "
+                         "`newsspans corpus` works on (./corpus in a checkout, else the bundled one)."),
+    "gold_documents": typer.Option(None, "--gold-documents", help="Sources folder or file that a standoff "
+                                   "--gold annotates."),
+})
+MAPPING = Group("mapping", MappingArgs, {
+    "label_map": typer.Option(None, "--label-map", help="Presets (spacy, ontonotes, conll) and FOREIGN=LABEL "
+                              "pairs, comma-separated, e.g. 'spacy' or 'PERSON=PER,GPE=LOC,MONEY=NUM:money'."),
+    "ignore_label": typer.Option([], "--ignore-label", metavar="LABEL",
+                                 help="Drop predictions with this label (repeatable); counted in the report."),
+    "drop_unknown": typer.Option(False, "--drop-unknown", help="Drop predictions whose label is not mapped, instead of "
+                         "failing; counted in the report."),
+})
+SCORING = Group("scoring", ScoringArgs, {
+    "scheme": typer.Option(Scheme.strict, "--scheme", help="Scheme of the table, of --errors and of --fail-under."),
+    "min_overlap": typer.Option(0.0, "--min-overlap", min=0.0, max=1.0,
+                                help="Least overlap / union length for a gold and a predicted span to be paired."),
+    "bootstrap": typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
+    "seed": typer.Option(0, "--seed", help="Bootstrap random seed."),
+})
+RUN = Group("run", RunArgs, {
+    "timeout": typer.Option(None, "--timeout", help="Seconds per document before the extractor is given up on "
+                            "for that document."),
+    "fail_fast": typer.Option(False, "--fail-fast", help="Stop at the first document the extractor fails on."),
+    "batch_size": typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1,
+                               help="Texts per predict_batch call, and documents per worker task."),
+    "workers": typer.Option(1, "--workers", min=1, help="Worker processes for --extractor (each loads the "
+                            "extractor once and gets chunks of --batch-size documents); results equal one worker's."),
+    "cache": typer.Option(None, "--cache", envvar=CACHE_ENV, file_okay=False, help="Cache predictions in this "
+                          "folder, keyed by extractor, its version and the SHA-256 of each document's text, so "
+                          "re-scoring (say after a gold change) does not rerun the extractor. Default: no cache."),
+    "no_cache": typer.Option(False, "--no-cache", help=f"Neither read nor write the cache (overrides ${CACHE_ENV})."),
+    "progress": typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
+    "quiet": typer.Option(False, "--quiet", "-q", help="No progress bar, warnings or notes on stderr; errors only."),
+})
+
+HtmlOption = typer.Option(None, "--html", help="Also write a self-contained HTML report (every span drawn in its "
+                          "document, errors styled by kind) to this file.")
+
+
+def takes(*groups: Group) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a command the options of `groups`; it receives each group as one dataclass argument."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(command, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name not in {g.name for g in groups}]
+        shared = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for g in groups for p in g.parameters()]
+
+        @functools.wraps(command)
+        def wrapper(**values: Any) -> Any:
+            for g in groups:
+                values[g.name] = g.factory(**{name: values.pop(name) for name in g.options})
+            return command(**values)
+
+        del wrapper.__wrapped__  # typer must read the signature below, not the command's own
+        wrapper.__signature__ = signature.replace(parameters=[
+            p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in own] + shared)
+        wrapper.__annotations__ = {p.name: p.annotation for p in wrapper.__signature__.parameters.values()}
+        return wrapper
+
+    return decorate
+
+
+def fraction(value: float | None) -> float | None:
+    """--fail-under as the table prints it (85) or as a fraction (0.85)."""
+    if value is None:
+        return None
+    if not 0 <= value <= 100:
+        raise CorpusError(Problem(f"--fail-under {value:g} is neither a fraction (0-1) nor a percentage (0-100)"))
+    return value / 100 if value > 1 else value
+
+
+def cache_of(run: RunArgs):
+    """The prediction cache the options ask for, or None."""
+    from ..extractors.cache import open_cache
+
+    return None if run.no_cache else open_cache(run.cache)
+
+
+def run_settings(run: RunArgs):
+    from ..pipeline import RunSettings
+
+    return RunSettings(run.workers, run.batch_size, run.timeout, run.fail_fast, run.progress and not run.quiet)
+
+
+def warn_unreadable(cache, quiet: bool = False) -> None:
     """Damaged cache entries were recomputed and rewritten; say which, on stderr."""
-    for path in cache.stats.unreadable if cache is not None else ():
+    for path in cache.stats.unreadable if cache is not None and not quiet else ():
         typer.echo(f"warning: {path}: unreadable cache entry, recomputed", err=True)
 
 
-@contextmanager
-def bad_input() -> Iterator[None]:
-    """Bad input, a failed extractor or an unreadable or unwritable file: one line per problem, exit 2."""
-    try:
-        yield
-    except CorpusError as exc:
-        fail(exc, BAD_INPUT)
-    except ExtractorFailure as exc:
-        fail(CorpusError(Problem(f"extractor failed on {exc}")), BAD_INPUT)
-    except OSError as exc:
-        fail(os_problem(exc), BAD_INPUT)
+def note(message: str, quiet: bool = False) -> None:
+    """An informational line on stderr (stdout stays for the report)."""
+    if not quiet:
+        typer.echo(message, err=True)
+
+
+def load_gold_of(gold: GoldArgs):
+    from .. import load_gold
+
+    return load_gold(gold.gold, gold.gold_documents)
+
+
+def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs, bootstrap: bool = True):
+    """`score_run` with the options of a command (no intervals when `bootstrap` is False)."""
+    from .. import ScoreOptions, score_run
+
+    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed)
+    return score_run(gold, run, source=source, label_map=mapping.label_map, ignore=mapping.ignore_label,
+                     drop_unknown=mapping.drop_unknown, options=options)

@@ -35,8 +35,15 @@ from ..predictions import Prediction, parse_predictions, predictions_from_dicts
 DEFAULT_BATCH_SIZE = 16
 
 
-class ExtractorFailure(RuntimeError):
-    """The extractor failed on a document and `fail_fast` was asked for."""
+class ExtractorFailure(CorpusError):
+    """The extractor failed on a document and `fail_fast` was asked for: bad input, exit 2."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(Problem(f"extractor failed on {message}"))
+
+    def __reduce__(self):  # raised in worker processes, so it must survive pickling
+        return ExtractorFailure, (self.message,)
 
 
 class ExtractorTimeout(Exception):

@@ -59,6 +59,8 @@ def _worker_run(spec: str, sys_path: list[str], documents: list[Document], setti
             _loaded[spec] = load_extractor(spec)
         return run_extractor(_loaded[spec], documents, timeout=settings.timeout, fail_fast=settings.fail_fast,
                              batch_size=settings.batch_size, source=source)
+    except ExtractorFailure:
+        raise  # pickles whole (see its __reduce__); the parent stops at it
     except CorpusError as exc:
         return exc.problems
 

@@ -326,7 +326,7 @@ def test_import_cli_writes_nothing_on_problems_unless_skip_invalid(corpus, tmp_p
     path = tmp_path / "export.json"
     path.write_text(json.dumps(export), encoding="utf-8")
     result = _cli("import", str(path), "--corpus", str(corpus.root))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input
     assert "task 1, annotation 101, region 'T3', document 'unicode-doc': unknown label 'GPE'" in result.output
     assert "nothing was written" in result.output
     assert corpus.annotations.read_bytes() == before
@@ -343,10 +343,10 @@ def test_import_cli_bad_json_and_bad_policy(corpus, tmp_path):
     path = tmp_path / "export.json"
     path.write_text("{not json", encoding="utf-8")
     result = _cli("import", str(path), "--corpus", str(corpus.root))
-    assert result.exit_code == 1 and "export.json:1: not JSON" in result.output
+    assert result.exit_code == 2 and "export.json:1: not JSON" in result.output
     path.write_text("[]", encoding="utf-8")
     result = _cli("import", str(path), "--corpus", str(corpus.root), "--policy", "vote")
-    assert result.exit_code == 1 and "--policy 'vote': expected one of ground-truth, latest, agreement" in result.output
+    assert result.exit_code == 2 and "'vote' is not one of" in result.output
 
 
 def test_import_with_an_unwritable_adjudication_path_changes_nothing(corpus, tmp_path):
@@ -356,7 +356,7 @@ def test_import_with_an_unwritable_adjudication_path_changes_nothing(corpus, tmp
     path.write_text(json.dumps(export), encoding="utf-8")
     result = _cli("import", str(path), "--corpus", str(corpus.root),
                   "--adjudication", str(tmp_path / "no" / "a.jsonl"))
-    assert result.exit_code == 1 and "the folder does not exist" in result.output
+    assert result.exit_code == 2 and "the folder does not exist" in result.output
     assert corpus.annotations.read_bytes() == before
 
 
@@ -373,7 +373,7 @@ def test_tasks_and_config_commands(corpus, tmp_path):
     result = _cli("config")
     assert result.exit_code == 0 and result.output == load_config().xml
     result = _cli("tasks", "--out", str(out), "--with", "silver", "--corpus", str(corpus.root))
-    assert result.exit_code == 1 and "expected none, gold, predictions:FILE or extractor:NAME" in result.output
+    assert result.exit_code == 2 and "expected none, gold, predictions:FILE or extractor:NAME" in result.output
 
 
 def test_standoff_copy_is_deep(corpus):
@@ -411,7 +411,7 @@ def test_tasks_with_predictions_file(corpus, tmp_path):
     assert texts == sorted(s.text for s in gold if s.doc_id == "plain-doc")
     write_predictions(path, {"other-doc": []})
     result = _cli("tasks", "--out", str(out), "--with", f"predictions:{path}", "--corpus", str(corpus.root))
-    assert result.exit_code == 1 and "predictions for documents not in the corpus: other-doc" in result.output
+    assert result.exit_code == 2 and "predictions for documents not in the corpus: other-doc" in result.output
 
 
 def test_overlap_agreement_pairs_spans_one_to_one():
