@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import httpx
 
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
 DEFAULT_TIMEOUT = 60.0
@@ -67,6 +66,7 @@ class LabelStudioClient:
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
+        import httpx  # here, not at the top: `newsspans --help` must not pay for it
         from label_studio_sdk.core.api_error import ApiError
         from pydantic import ValidationError
 

@@ -1,18 +1,31 @@
-"""newsspans.corpus: the bundled gold corpus, its types, validator and dataset build."""
+"""newsspans.corpus: the bundled gold corpus, its types, validator and dataset build.
+
+Names are imported on first use, so that `newsspans --help` does not pay for the readers.
+"""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
-from .errors import CorpusError, Problem
-from .model import ENTITY_LABELS, LABELS, NUM_KINDS, QUOTE_LABELS, Document, Segment, Span
-from .store import CORPUS_DIR, Corpus
+_EXPORTS = {
+    "CorpusError": ".errors", "Problem": ".errors",
+    "ENTITY_LABELS": ".model", "LABELS": ".model", "NUM_KINDS": ".model", "QUOTE_LABELS": ".model",
+    "Document": ".model", "Segment": ".model", "Span": ".model",
+    "CORPUS_DIR": ".store", "Corpus": ".store",
+}
+__all__ = sorted([*_EXPORTS, "load"])
 
-__all__ = ["CORPUS_DIR", "Corpus", "CorpusError", "Document", "ENTITY_LABELS", "LABELS", "NUM_KINDS",
-           "Problem", "QUOTE_LABELS", "Segment", "Span", "load"]
+
+def __getattr__(name: str) -> object:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    raise AttributeError(f"module 'newsspans.corpus' has no attribute {name!r}")
 
 
 def load(config: str = "documents", path: str | Path | None = None):
     """The bundled corpus (or the dataset folder at `path`) as a `datasets.DatasetDict`."""
     from datasets import load_dataset  # imported here: the CLI should not pay for it on every call
+
+    from .store import CORPUS_DIR
 
     return load_dataset(str(path or CORPUS_DIR), config)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,13 +22,19 @@ def jsonl_records(text: str, file: str, problems: list[Problem]) -> Iterator[tup
             yield number, json.loads(raw)
         except json.JSONDecodeError as exc:
             problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=number))
+        except RecursionError:
+            problems.append(Problem("JSON nested too deeply to read", file=file, line=number))
+
+
+STDIN = "-"
 
 
 def read_utf8(path: Path) -> str:
-    """A file's text, strictly UTF-8; a missing file or a bad byte is a CorpusError naming file and line."""
+    """A file's text (`-`: standard input), strictly UTF-8; a missing file or a bad byte is a
+    CorpusError naming file and line."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = sys.stdin.buffer.read() if str(path) == STDIN else path.read_bytes()
     except FileNotFoundError:
         raise CorpusError(Problem("file not found", file=str(path))) from None
     except OSError as exc:

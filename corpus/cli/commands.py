@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from .common import FINDING, CorpusOption, command, loaded, new_app, reading
-from ..store import writable_corpus
 
 corpus_app = new_app("Build, validate, audit and extend the gold corpus.")
 
@@ -46,6 +45,8 @@ def build(corpus: Path = CorpusOption,
             raise typer.Exit(FINDING)
         typer.echo("ok: the committed dataset is what the build produces")
         return
+    from ..store import writable_corpus
+
     result = run_build(reading(corpus), out) if out is not None else run_build(writable_corpus(corpus))
     typer.echo(f"built {result.out_dir}: {result.documents} documents, {result.spans} spans, "
                f"{result.sentences} sentences")
@@ -60,6 +61,7 @@ def add(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A sc
     Example: newsspans corpus add new_page.txt && newsspans corpus build
     """
     from ..add import add_source
+    from ..store import writable_corpus
 
     docs = add_source(writable_corpus(corpus), path)
     for doc in docs:

@@ -159,3 +159,15 @@ def new_app(help: str, **kwargs) -> typer.Typer:
 def command(app: typer.Typer, name: str | None = None, **kwargs):
     """`app.command(...)` with the policy's command class."""
     return app.command(name, cls=PolicyCommand, **kwargs)
+
+
+def console():
+    """A rich Console for stdout whose closed pipe follows the policy (rich's own handler exits 1)."""
+    from rich.console import Console
+
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            _quiet_stdout()
+            raise typer.Exit(STDOUT_CLOSED)
+
+    return _PipeConsole()

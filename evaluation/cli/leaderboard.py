@@ -20,6 +20,8 @@ from rich.table import Table
 from newsspans.corpus.errors import CorpusError, Problem
 
 from ..extractors.registry import ALL_LAYERS, available_adapters, builtins, declared_version, extractor_layers
+from newsspans.corpus.cli.common import console
+
 from .options import (CACHE_ENV, GOLD, MAPPING, RUN, SCORING, GoldArgs, MappingArgs, RunArgs, ScoringArgs, cache_of,
                       load_gold_of, run_settings, score_of, takes, warn_unreadable)
 
@@ -93,7 +95,7 @@ def leaderboard_command(
     elif fmt is BoardFormat.markdown:
         typer.echo(leaderboard_markdown(board), nl=False)
     else:
-        _render_table(board, Console())
+        _render_table(board, console())
 
 
 def installed_spacy_pipelines() -> list[str]:
@@ -143,5 +145,5 @@ def extractors_command(
         install = "" if row["available"] else f"{row['install']} (missing: {', '.join(row['missing'])})"
         cells = (row["spec"], ", ".join(row["layers"]), "yes" if row["available"] else "no", detail, install)
         table.add_row(*map(escape, cells))
-    Console().print(table)
+    console().print(table)
     typer.echo(f"Cache predictions with --cache DIR or ${CACHE_ENV}; see `newsspans score --help`.")

@@ -10,6 +10,8 @@ from typing import Optional
 
 import typer
 
+from newsspans.corpus.cli.common import FINDING, console
+
 from .options import (GOLD, MAPPING, RUN, SCORING, Format, GoldArgs, HtmlOption, Layer, MappingArgs, RunArgs,
                       ScoringArgs, cache_of, fraction, load_gold_of, note, run_settings, score_of, takes,
                       warn_unreadable)
@@ -43,8 +45,6 @@ def score_command(
 
     Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 85`; `newsspans score --extractor baseline --workers 2 --cache ~/.cache/newsspans`
     """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
-    from rich.console import Console
-
     from newsspans.corpus.atomic import write_text_atomic
 
     from .. import run_extractor
@@ -70,16 +70,16 @@ def score_command(
     if fmt is Format.json:
         typer.echo(payload)
     else:
-        console = Console()
-        render_report(report, scoring.scheme.value, console)
+        out = console()
+        render_report(report, scoring.scheme.value, out)
         if errors:
-            render_errors(report, {d.id: d.text for d in data.documents}, scoring.scheme.value, console)
+            render_errors(report, {d.id: d.text for d in data.documents}, scoring.scheme.value, out)
     if threshold is not None:
         f1 = report.micro_f1(layer.value, scoring.scheme.value)
         if f1 < threshold:
             typer.echo(f"micro F1 {100 * f1:.1f} ({layer.value}, {scoring.scheme.value}) is below --fail-under "
                        f"{100 * threshold:g}", err=True)
-            raise typer.Exit(1)
+            raise typer.Exit(FINDING)
 
 
 @takes(GOLD, MAPPING, SCORING)

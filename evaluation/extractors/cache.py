@@ -25,7 +25,7 @@ from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
-from .registry import REGISTRY, Entry, code_fingerprint, import_attr, split_spec
+from .registry import REGISTRY, Entry, ExtractorLoadError, code_fingerprint, import_attr, import_user, split_spec
 from .runner import ExtractorRun
 from ..predictions import Prediction, prediction_from_dict
 
@@ -188,8 +188,8 @@ def extractor_version(spec: str) -> str | None:
     if (parsed := split_spec(spec)) is not None:
         return _adapter_version(*parsed)
     try:
-        module, obj = import_attr(spec)
-    except (ImportError, AttributeError, ValueError):
+        module, obj = import_user(spec)
+    except ExtractorLoadError:
         return None  # loading the extractor reports this properly
     declared = _declared_version(obj, module)
     if declared is not None:

@@ -82,14 +82,102 @@ def adapters() -> list[Entry]:
     return [e for e in REGISTRY.values() if e.kind == "adapter"]
 
 
+def _where_in(exc: BaseException, path: str | None) -> str:
+    """`file:line` of the deepest frame of `exc` inside the user's file (or anywhere, without one)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    mine = [f for f in frames if path is None or Path(f.filename).resolve() == Path(path).resolve()]
+    frame = (mine or frames or [None])[-1]
+    return f"{frame.filename}:{frame.lineno}" if frame is not None else ""
+
+
+def _module_from_file(file: str) -> ModuleType:
+    """Import a `.py` file as a module (its folder goes on sys.path, as when running a script)."""
+    import importlib.util
+    import sys
+
+    path = Path(file).expanduser().resolve()
+    if not path.is_file():
+        raise ImportError(f"no such file: {file}")
+    name = "newsspans_user_" + hashlib.sha256(str(path).encode()).hexdigest()[:12] + "_" + \
+        "".join(c if c.isalnum() else "_" for c in path.stem)
+    if name in sys.modules:
+        return sys.modules[name]
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def split_target(spec: str) -> tuple[str, str]:
+    """(module or file, attribute) of `module.path:attr` or `path/to/file.py:attr`."""
+    left, sep, attr = spec.rpartition(":")
+    if sep and left.endswith(".py"):
+        return left, attr
+    module, _, attr = spec.partition(":")
+    return module, attr
+
+
 def import_attr(path: str) -> tuple[ModuleType, object]:
-    """(module, attribute) for `module.path:attr`, where attr may be dotted (`pkg.mod:Class.method`)."""
-    module_name, _, attr = path.partition(":")
-    module = importlib.import_module(module_name)
+    """(module, attribute) for `module.path:attr` or `path/to/file.py:attr`, where attr may be
+    dotted (`pkg.mod:Class.method`). A plain module is also looked for in the working directory,
+    as `python -c` would (the `newsspans` script itself does not put it on sys.path)."""
+    import os
+    import sys
+
+    module_name, attr = split_target(path)
+    if module_name.endswith(".py") or os.sep in module_name:
+        module = _module_from_file(module_name)
+    else:
+        if os.getcwd() not in sys.path:
+            sys.path.append(os.getcwd())
+        module = importlib.import_module(module_name)
     obj: object = module
     for part in attr.split("."):
         obj = getattr(obj, part)
     return module, obj
+
+
+class ExtractorLoadError(Exception):
+    """A user's extractor module or class failed to load; the message says where and why."""
+
+
+def import_user(spec: str) -> tuple[ModuleType, object]:
+    """`import_attr` for a user's spec: whatever the user's code raises while importing (an
+    ImportError, a SyntaxError, any exception at module level) becomes one ExtractorLoadError
+    naming the spec, the file and line, and the error."""
+    module_name, _ = split_target(spec)
+    file = module_name if module_name.endswith(".py") else None
+    try:
+        return import_attr(spec)
+    except SyntaxError as exc:
+        raise ExtractorLoadError(f"{exc.filename}:{exc.lineno}: syntax error: {exc.msg}") from None
+    except ModuleNotFoundError as exc:
+        raise ExtractorLoadError(f"{exc} (looked on sys.path and in the working directory)") from None
+    except AttributeError as exc:
+        raise ExtractorLoadError(f"AttributeError: {exc}") from None
+    except Exception as exc:  # the user's module code: any error is theirs to see, in one line
+        raise ExtractorLoadError(f"{_where_in(exc, file)}: {type(exc).__name__} while importing: {exc}") from None
+
+
+def instantiate(cls: type, spec: str) -> object:
+    """`cls()` for a class spec; what its constructor raises (or a missing argument) is an
+    ExtractorLoadError naming the class."""
+    try:
+        return cls()
+    except Exception as exc:  # the user's constructor
+        where = _where_in(exc, None)
+        where = "" if where.startswith(__file__) else f" ({where})"  # a missing argument fails right here
+        raise ExtractorLoadError(f"{cls.__name__}() raised {type(exc).__name__}: {exc}{where}; a class extractor "
+                                 "is built with no arguments") from None
 
 
 def require(module: str, install: str | None) -> ModuleType:
@@ -168,8 +256,8 @@ def extractor_layers(spec: str) -> tuple[str, ...]:
     if parsed is not None:
         return parsed[0].layers
     try:
-        obj = import_attr(spec)[1]
-    except (ImportError, AttributeError, ValueError):
+        obj = import_user(spec)[1]
+    except ExtractorLoadError:
         return ALL_LAYERS  # loading the extractor reports the problem
     declared = getattr(obj, "layers", None)
     if isinstance(declared, (tuple, list)) and declared and all(layer in ALL_LAYERS for layer in declared):

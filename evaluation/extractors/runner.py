@@ -14,7 +14,6 @@ predicts nothing, unless `fail_fast`, which raises `ExtractorFailure` at the fir
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import queue
@@ -29,7 +28,8 @@ from time import perf_counter
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
-from .registry import REGISTRY, builtins, import_attr, load_adapter, split_spec
+from .registry import (REGISTRY, ExtractorLoadError, builtins, import_user, instantiate, load_adapter, split_spec,
+                       split_target)
 from ..predictions import Prediction, parse_predictions, predictions_from_dicts
 
 DEFAULT_BATCH_SIZE = 16
@@ -84,17 +84,18 @@ def load_extractor(spec: str) -> object:
         except (ImportError, ValueError, RuntimeError, OSError) as exc:
             raise CorpusError(Problem(f"cannot load extractor {spec!r}: {exc}")) from None
     path = entry.target if entry is not None else spec
-    module_name, sep, attr = path.partition(":")
-    if not sep or not module_name or not attr:
+    module_name, attr = split_target(path)
+    if ":" not in path or not module_name or not attr:
         names = ", ".join(e.name for e in builtins())
-        raise CorpusError(Problem(f"extractor {spec!r} is neither a built-in name ({names}), "
-                                  "a model adapter (spacy:NAME, hf:PATH, textacy-quotes) nor module.path:callable"))
+        raise CorpusError(Problem(f"extractor {spec!r} is neither a built-in name ({names}), a model adapter "
+                                  "(spacy:NAME, hf:PATH, textacy-quotes), module.path:callable nor "
+                                  "path/to/file.py:callable"))
     try:
-        obj = import_attr(path)[1]
-    except (ImportError, AttributeError) as exc:
-        raise CorpusError(Problem(f"cannot load extractor {spec!r}: {type(exc).__name__}: {exc}")) from None
-    if isinstance(obj, type):
-        obj = obj()
+        obj = import_user(path)[1]
+        if isinstance(obj, type):
+            obj = instantiate(obj, spec)
+    except ExtractorLoadError as exc:
+        raise CorpusError(Problem(f"cannot load extractor {spec!r}: {exc}")) from None
     if not callable(obj) and not hasattr(obj, "predict_batch"):
         raise CorpusError(Problem(f"extractor {spec!r} is not callable and has no predict_batch method"))
     return obj
