@@ -14,7 +14,7 @@ and JSON building) with and without 1,000 bootstrap resamples; seqeval's strict 
 report; nervaluate's evaluate(); the bare exact-match count `len(set(gold) & set(pred))`
 (building the sets from the tuples included). Fast tools: best of 5 runs; slow ones: one run.
 
-Run: /work/venv/bin/python benchmarks/bench_scoring.py [--sentences 20000] [--seed 0]
+Run: .venv/bin/python benchmarks/bench_scoring.py [--sentences 20000] [--seed 0]
 """
 from __future__ import annotations
 

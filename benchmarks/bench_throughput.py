@@ -13,7 +13,7 @@ least disturbed):
   worker loading the extractor, results checked identical to 1 worker (they differ only if the
   extractor's code changes on disk while the benchmark runs: workers import it afresh).
 
-Run: /work/venv/bin/python benchmarks/bench_throughput.py [--documents 400] [--repeats 3]
+Run: .venv/bin/python benchmarks/bench_throughput.py [--documents 400] [--repeats 3]
 """
 from __future__ import annotations
 

@@ -47,7 +47,8 @@ def build(corpus: Path = CorpusOption,
         return
     from ..store import writable_corpus
 
-    result = run_build(reading(corpus), out) if out is not None else run_build(writable_corpus(corpus))
+    source = reading(corpus)
+    result = run_build(source, out) if out is not None else run_build(writable_corpus(source.root))
     typer.echo(f"built {result.out_dir}: {result.documents} documents, {result.spans} spans, "
                f"{result.sentences} sentences")
 
@@ -63,7 +64,7 @@ def add(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A sc
     from ..add import add_source
     from ..store import writable_corpus
 
-    docs = add_source(writable_corpus(corpus), path)
+    docs = add_source(writable_corpus(reading(corpus).root), path)
     for doc in docs:
         typer.echo(f"added {doc.id} ({len(doc.text)} characters) from {doc.source}")
 

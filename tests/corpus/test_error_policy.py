@@ -1,0 +1,191 @@
+"""One error policy for every command of every part, checked on the installed `newsspans` script.
+
+Each case is something a user can cause; each must give its exit code (0 success, 1 a finding,
+2 bad input or environment, 130 Ctrl-C, 141 stdout closed), one clear line on stderr, and no
+Python traceback.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+NEWSSPANS = str(Path(sys.executable).with_name("newsspans"))
+
+
+def run(*args: str, cwd: Path | None = None, stdin: str | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([NEWSSPANS, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=300,
+                          **kwargs)
+
+
+def one_line_error(done: subprocess.CompletedProcess, code: int, *needles: str) -> None:
+    assert done.returncode == code, (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr + done.stdout
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert errors, done.stderr
+    for needle in needles:
+        assert needle in errors[0], errors
+
+
+@pytest.mark.parametrize("command", [["corpus", "validate"], ["corpus", "build"], ["corpus", "summary"],
+                                     ["corpus", "audit"], ["corpus", "add", "/dev/null"],
+                                     ["annotate", "tasks", "--out", "tasks.json"]])
+def test_a_missing_corpus_folder_is_bad_input_in_every_part(command, tmp_path):
+    one_line_error(run(*command, "--corpus", str(tmp_path / "nope")), 2, "nope: does not exist")
+
+
+def test_a_folder_that_is_not_a_corpus(tmp_path):
+    one_line_error(run("corpus", "validate", "--corpus", str(tmp_path)), 2, "is not a corpus folder")
+    one_line_error(run("score", "--gold", str(tmp_path), "--extractor", "baseline"), 2, "not a corpus folder")
+
+
+@pytest.fixture
+def user_modules(tmp_path):
+    (tmp_path / "myner.py").write_text(
+        "def extract(text):\n    return [{'start': 0, 'end': 1, 'label': 'PER'}]\n"
+        "class Needs:\n    def __init__(self, model): pass\n"
+        "class Boom:\n    def __init__(self):\n        raise RuntimeError('no model here')\n")
+    (tmp_path / "broken.py").write_text("def extract(text:\n")
+    (tmp_path / "fails.py").write_text("import json\nraise ValueError('bad config')\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "ner2.py").write_text((tmp_path / "myner.py").read_text())
+    return tmp_path
+
+
+@pytest.mark.parametrize("spec", ["myner:extract", "./myner.py:extract", "pkg/ner2.py:extract"])
+def test_user_extractors_by_module_in_the_working_directory_or_by_file(spec, user_modules):
+    done = run("score", "--extractor", spec, "--bootstrap", "0", "--format", "json", cwd=user_modules)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["layers"]["entity"]["schemes"]["strict"]["micro"]["spurious"] > 0
+
+
+@pytest.mark.parametrize("spec, needles", [
+    ("nothere:extract", ["No module named 'nothere'"]),
+    ("broken.py:extract", ["broken.py:1: syntax error"]),
+    ("fails:extract", ["fails.py:2", "ValueError while importing: bad config"]),
+    ("myner:Needs", ["Needs() raised TypeError", "missing 1 required positional argument"]),
+    ("myner:Boom", ["Boom() raised RuntimeError: no model here", "myner.py:7"]),
+    ("myner:missing", ["has no attribute 'missing'"]),
+])
+def test_a_user_extractor_that_fails_to_load_is_one_line(spec, needles, user_modules):
+    one_line_error(run("score", "--extractor", spec, cwd=user_modules), 2, f"cannot load extractor {spec!r}",
+                   *needles)
+
+
+def test_json_nested_100000_deep_names_the_line(tmp_path):
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"id": "x", "spans": []}\n{"id": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    one_line_error(run("score", "--predictions", str(path)), 2, f"{path}:2: JSON nested too deeply")
+
+
+def test_predictions_from_standard_input(tmp_path):
+    saved = tmp_path / "p.jsonl"
+    assert run("score", "--extractor", "baseline", "--bootstrap", "0", "--save-predictions", str(saved)).returncode == 0
+    done = run("score", "--predictions", "-", "--bootstrap", "0", "--format", "json", stdin=saved.read_text())
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["predictions"] == "-"
+
+
+def test_long_error_lists_are_capped(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join("{not json\n" for _ in range(27)))
+    done = run("score", "--predictions", str(path))
+    one_line_error(done, 2, f"{path}:1: malformed JSON")
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 21 and errors[-1] == "error: ... and 7 more"
+
+
+def test_a_full_disk_on_stdout_is_bad_input():
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([NEWSSPANS, "score", "--extractor", "baseline", "--bootstrap", "0"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "error: standard output: No space left on device" in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_a_closed_stdout_is_quiet_and_exits_141(fmt):
+    # The reader closes the pipe before newsspans writes: every write meets a closed pipe.
+    read, write = os.pipe()
+    os.close(read)
+    done = subprocess.run([NEWSSPANS, "score", "--extractor", "baseline", "--bootstrap", "0", "--errors",
+                           "--no-progress", "--format", fmt], stdout=write, stderr=subprocess.PIPE, text=True, timeout=300)
+    os.close(write)
+    assert done.returncode == 141, done.stderr
+    assert done.stderr == ""
+
+
+def test_ctrl_c_exits_130_with_one_line(tmp_path):
+    (tmp_path / "slow.py").write_text("import time\ndef extract(text):\n    time.sleep(60)\n    return []\n")
+    proc = subprocess.Popen([NEWSSPANS, "score", "--extractor", "slow:extract", "--no-progress"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # well inside the first document
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip() == "interrupted" and "Traceback" not in err
+
+
+def test_memory_error_is_named(tmp_path):
+    resource = pytest.importorskip("resource")
+    path = tmp_path / "big.jsonl"
+    span = '{"start": 0, "end": 1, "label": "PER"}, '
+    doc_id = "russias-lavrov-praises-pyongyangs-unequivocal-support-on"
+    path.write_text(json.dumps({"id": doc_id, "spans": []})[:-2] + span * 2_000_000 + span[:-2] + "]}\n")
+
+    def limit():  # room for the interpreter and numpy, not for 2 million parsed spans
+        resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+
+    done = subprocess.run([NEWSSPANS, "score", "--predictions", str(path), "--bootstrap", "0"], capture_output=True,
+                          text=True, timeout=300, preexec_fn=limit, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    one_line_error(done, 2, "out of memory")
+
+
+def test_fail_under_takes_the_tables_unit_or_a_fraction(tmp_path):
+    for value in ("99.9", "0.999"):
+        done = run("score", "--extractor", "baseline", "--bootstrap", "0", "--fail-under", value)
+        assert done.returncode == 1 and "is below --fail-under 99.9" in done.stderr, done.stderr
+    for value in ("50", "0.5"):
+        assert run("score", "--extractor", "baseline", "--bootstrap", "0", "--fail-under", value).returncode == 0
+    one_line_error(run("score", "--extractor", "baseline", "--fail-under", "850"), 2, "neither a fraction")
+
+
+def test_an_extractor_failing_on_every_document_is_bad_input(tmp_path):
+    (tmp_path / "bad.py").write_text("def extract(text):\n    raise ValueError('model missing')\n")
+    one_line_error(run("score", "--extractor", "bad:extract", "--no-progress", cwd=tmp_path), 2,
+                   "failed on every document")
+    one_line_error(run("leaderboard", "--extractor", "bad:extract", "--no-progress", cwd=tmp_path), 2,
+                   "failed on every document")
+
+
+def test_usage_errors_exit_2_and_version_exits_0():
+    done = run("score", "--scheme", "loose")
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "'loose' is not one of" in done.stderr
+    done = run("--version")
+    assert done.returncode == 0 and done.stdout.startswith("newsspans ")
+
+
+def test_validator_violations_are_a_finding(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "sources").mkdir(parents=True)
+    (corpus / "sources" / "000_a.jsonl").write_text('{"id": "d", "title": "T", "text": "Lavrov spoke."}\n')
+    (corpus / "annotations.jsonl").write_text(
+        '{"doc_id": "d", "id": "T1", "start": 0, "end": 6, "label": "PERSON", "text": "Lavrov", "canonical": "L", '
+        '"num_kind": null, "speaker": null}\n')
+    one_line_error(run("corpus", "validate", "--corpus", str(corpus)), 1, "unknown label 'PERSON'")
+
+
+def test_help_imports_nothing_heavy():
+    code = ("import sys\nfrom newsspans.corpus.cli.app import app, load_plugins\nload_plugins(app)\n"
+            "for args in (['--help'], ['score', '--help'], ['corpus', '--help']):\n"
+            "    try:\n        app(args)\n    except SystemExit:\n        pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'scipy', 'httpx', 'pyarrow', 'datasets', "
+            "'label_studio_sdk'}), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
