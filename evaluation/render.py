@@ -25,6 +25,9 @@ def render_report(report: Report, scheme: str = "strict", console: Console | Non
     """Per layer: per-label P/R/F1 (in %) with the F1 interval and support, then averages."""
     console = console or Console()
     data = report.to_dict()
+    # Say which gold was scored: ./corpus in a checkout and the installed copy can differ.
+    console.print(f"gold: {data['gold']} ({len(data['documents'])} documents); predictions: {data['predictions']}",
+                  markup=False, highlight=False)
     for name, layer in data["layers"].items():
         s = layer["schemes"][scheme]
         table = Table(title=f"{name} layer, {scheme} scheme", title_justify="left")
