@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from importlib.util import find_spec
 from pathlib import Path
 
+from .atomic import _umask
 from .build import BuildResult, build
 from .card import LICENSE_FILE, PUBLISHED_LINKS
 from .errors import CorpusError, Problem
@@ -94,12 +95,6 @@ def _fill(folder: Path, corpus: Corpus) -> BuildResult:
     files = {name: _sha256(folder / name) for name in _files(folder)}
     (folder / MANIFEST).write_text(json.dumps({"files": files}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return result
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def publish(corpus: Corpus, out_dir: Path) -> PublishResult:

@@ -61,8 +61,7 @@ def publish(out: Path = typer.Option(None, "--out", file_okay=False, help="Write
             corpus: Path = CorpusOption) -> None:
     """Validate, then write a clean Hugging Face dataset folder (data, card, guidelines, licence).
 
-    Example: newsspans corpus publish --out dist/newsspans && python -c "import datasets;
-    print(datasets.load_dataset('dist/newsspans', 'tokens'))"
+    Example: newsspans corpus publish --out dist/newsspans --repo-id USER/newsspans
     """
     from ..errors import CorpusError, Problem
     from ..publish import publish as run_publish, upload
