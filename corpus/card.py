@@ -63,10 +63,11 @@ def dataset_info(config: str, num_bytes: int | None = None, num_examples: int | 
 
 def size_category(n: int) -> str:
     """The Hub's size bucket for `n` examples (the largest config counts)."""
-    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
-        if n < limit:
+    names = ("n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B")
+    for power, name in enumerate(names, start=3):
+        if n < 10 ** power:
             return name
-    return "n>1M"
+    return "other"
 
 
 def card_metadata(sizes: dict[str, tuple[int, int]]) -> str:
@@ -254,8 +255,8 @@ gold, a separate session of the same model re-annotated it for the check above),
 The texts are news reports that name real people: {len(people)} distinct persons are annotated
 as PER ({", ".join(people[:6])}{", …" if len(people) > 6 else ""}), mostly politicians, officials and
 commentators, and the QUOTE spans attribute statements to them. Everything was published by the
-outlets; the page's reader comments and other page chrome are dropped, and the texts hold no
-contact details. The annotations record who is named and who said what, not judgements about
+outlets; the page's reader comments and other page chrome are dropped, and the seed page's
+texts hold no contact details. The annotations record who is named and who said what, not judgements about
 anyone; do not use them to profile the people named.
 
 ## Bias, risks and limitations

@@ -104,6 +104,13 @@ def test_the_repository_card_links_the_guidelines_where_they_live():
     assert all((REPO_CORPUS / link).is_file() for link in links), links
 
 
+def test_size_category_follows_the_hub_buckets():
+    from newsspans.corpus.card import size_category
+
+    assert [size_category(n) for n in (0, 999, 1000, 9999, 10_000, 999_999, 1_000_000)] == [
+        "n<1K", "n<1K", "1K<n<10K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M"]
+
+
 def test_package_load_carries_description_and_citation():
     from newsspans.corpus import load
 
