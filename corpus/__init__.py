@@ -26,6 +26,13 @@ def load(config: str = "documents", path: str | Path | None = None):
     """The bundled corpus (or the dataset folder at `path`) as a `datasets.DatasetDict`."""
     from datasets import load_dataset  # imported here: the CLI should not pay for it on every call
 
+    from .card import dataset_info
     from .store import CORPUS_DIR
 
-    return load_dataset(str(path or CORPUS_DIR), config)
+    dataset_dict = load_dataset(str(path or CORPUS_DIR), config)
+    # `datasets` reads only features and split sizes from a card; the description and citation
+    # live in the card's prose, and are filled in here for package users.
+    info = dataset_info(config)
+    for dataset in dataset_dict.values():
+        dataset.info.description, dataset.info.citation, dataset.info.license = info.description, info.citation, info.license
+    return dataset_dict

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 from datasets import Dataset
 
 from .atomic import write_atomic, write_text_atomic
-from .card import data_path, render_card
+from .card import REPOSITORY_LINKS, CardLinks, data_path, render_card
 from .errors import CorpusError
 from .rows import document_rows, token_rows
 from .schema import CONFIG_FEATURES
@@ -23,8 +23,8 @@ class BuildResult:
     sentences: int
 
 
-def build(corpus: Corpus = Corpus(), out_dir: Path | None = None) -> BuildResult:
-    """Validate the gold, then write `<out>/<config>/test-*.parquet` and `<out>/README.md`."""
+def build(corpus: Corpus = Corpus(), out_dir: Path | None = None, links: CardLinks = REPOSITORY_LINKS) -> BuildResult:
+    """Validate the gold, then write `<out>/<config>/test-*.parquet` and `<out>/README.md` (card links: `links`)."""
     out = Path(out_dir) if out_dir is not None else Path(corpus.root)
     documents, spans = corpus.load()
     doc_rows = document_rows(documents, spans)
@@ -38,5 +38,5 @@ def build(corpus: Corpus = Corpus(), out_dir: Path | None = None) -> BuildResult
         write_atomic(out / data_path(name), lambda tmp, ds=dataset: pq.write_table(ds.data.table, tmp),
                      make_parents=True)
         sizes[name] = (dataset.data.nbytes, len(dataset))
-    write_text_atomic(out / "README.md", render_card(documents, spans, doc_rows, sizes), make_parents=True)
+    write_text_atomic(out / "README.md", render_card(documents, spans, doc_rows, sizes, links), make_parents=True)
     return BuildResult(out, len(documents), len(spans), len(tok_rows))

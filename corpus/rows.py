@@ -10,6 +10,13 @@ from .model import ENTITY_LABELS, Document, Span
 from .tokens import iob2, sentences
 
 _SPAN_KEYS = ("id", "start", "end", "label", "text", "canonical", "num_kind", "speaker")
+# Metadata a document may lack: "" in the model, null in the dataset (what `datasets` users test
+# for with `is None`), as the span attributes already are.
+_OPTIONAL_DOC_KEYS = ("outlet", "agency", "dateline", "published")
+
+
+def _null_if_empty(row: dict, keys: Sequence[str]) -> dict:
+    return {**row, **{k: row[k] or None for k in keys}}
 
 
 def spans_by_doc(spans: Sequence[Span]) -> dict[str, list[Span]]:
@@ -24,8 +31,9 @@ def document_rows(documents: Sequence[Document], spans: Sequence[Span]) -> list[
     grouped = spans_by_doc(spans)
     rows = []
     for doc in documents:
-        row = doc.to_dict()
-        row["segments"] = [asdict(s) for s in doc.segments]
+        row = _null_if_empty(doc.to_dict(), _OPTIONAL_DOC_KEYS)
+        # `field` names the JSONL record field a run was copied from; a scraped page has none.
+        row["segments"] = [_null_if_empty(asdict(s), ("field",)) for s in doc.segments]
         ordered = sorted(grouped.get(doc.id, []), key=lambda s: (s.start, -s.end, s.label, s.id))
         row["spans"] = [{k: getattr(s, k) for k in _SPAN_KEYS} for s in ordered]
         rows.append(row)

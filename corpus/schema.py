@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
-from .model import ENTITY_LABELS, LABELS
+from .model import LABELS, NUM_KINDS
 
 SPAN_FEATURE = {
     "id": Value("string"),
@@ -12,7 +12,7 @@ SPAN_FEATURE = {
     "label": ClassLabel(names=list(LABELS)),
     "text": Value("string"),
     "canonical": Value("string"),
-    "num_kind": Value("string"),
+    "num_kind": ClassLabel(names=list(NUM_KINDS)),  # null on spans other than NUM
     "speaker": Value("string"),
 }
 
@@ -37,11 +37,15 @@ DOCUMENT_FEATURES = Features({
 
 
 def iob2_names(labels: tuple[str, ...]) -> list[str]:
-    """IOB2 tag names in conll2003 order: O, then B-/I- per label."""
+    """IOB2 tag names: O, then B-/I- per label, in the order given."""
     return ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
 
 
-NER_TAGS = iob2_names(ENTITY_LABELS)
+# conll2003's ids for the labels it shares with us (O 0, B-PER 1, I-PER 2, B-ORG 3, I-ORG 4,
+# B-LOC 5, I-LOC 6), so an integer from a conll2003 model means the same tag here; NUM, which
+# conll2003 lacks, comes after them (7, 8 are B-MISC, I-MISC there: map MISC out by name).
+NER_TAG_LABELS: tuple[str, ...] = ("PER", "ORG", "LOC", "NUM")
+NER_TAGS = iob2_names(NER_TAG_LABELS)
 QUOTE_TAGS = iob2_names(("QUOTE",))
 
 TOKEN_FEATURES = Features({

@@ -54,6 +54,40 @@ def build(corpus: Path = CorpusOption,
 
 
 @command(corpus_app)
+def publish(out: Path = typer.Option(None, "--out", file_okay=False, help="Write the dataset folder here: a new "
+                                     "or empty folder, or one an earlier publish wrote (it is replaced)."),
+            repo_id: str = typer.Option(None, "--repo-id", help="Also upload the folder to this Hugging Face "
+                                        "dataset repository (created if missing); needs a token in HF_TOKEN."),
+            private: bool = typer.Option(False, "--private", help="Create the repository as private."),
+            corpus: Path = CorpusOption) -> None:
+    """Validate, then write a clean Hugging Face dataset folder (data, card, guidelines, licence).
+
+    Example: newsspans corpus publish --out dist/newsspans --repo-id USER/newsspans
+    """
+    from ..errors import CorpusError, Problem
+    from ..publish import publish as run_publish, upload
+
+    if out is None and repo_id is None:
+        raise CorpusError(Problem("give --out DIR, --repo-id ID, or both"))
+    token = None
+    if repo_id is not None:
+        from huggingface_hub import get_token
+
+        token = get_token()  # HF_TOKEN, else the token saved by `hf auth login`
+        if not token:
+            raise CorpusError(Problem("--repo-id needs a Hugging Face token: set HF_TOKEN (a token with write "
+                                      "access) or log in with `hf auth login`; nothing was written or uploaded"))
+    with tempfile.TemporaryDirectory() as scratch:
+        result = run_publish(reading(corpus), out if out is not None else Path(scratch) / "newsspans")
+        built = result.build
+        where = result.out_dir if out is not None else "a temporary folder (removed after the upload)"
+        typer.echo(f"published {where}: {built.documents} documents, {built.spans} spans, "
+                   f"{built.sentences} sentences; files: {', '.join(result.files)}")
+        if repo_id is not None:
+            typer.echo(f"uploaded to {upload(result.out_dir, repo_id, token, private=private)}")
+
+
+@command(corpus_app)
 def add(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A scraped page (.txt) or a "
                                     "JSONL file of {\"title\", \"text\", ...} records."),
         corpus: Path = CorpusOption) -> None:

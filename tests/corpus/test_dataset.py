@@ -29,6 +29,38 @@ def test_load_dataset_on_the_folder_keeps_classlabel_names():
     assert sum(len(row) for row in docs["spans"]) == len(gold)
 
 
+def test_tag_ids_are_conll2003_ids_for_the_shared_labels():
+    from newsspans.corpus.model import ENTITY_LABELS
+    from newsspans.corpus.schema import NER_TAG_LABELS
+
+    tokens = datasets.load_dataset(str(REPO_CORPUS), "tokens", split="test")
+    tag = tokens.features["ner_tags"].feature
+    # conll2003: O 0, B-PER 1, I-PER 2, B-ORG 3, I-ORG 4, B-LOC 5, I-LOC 6 (7, 8 are MISC there, NUM here).
+    assert [tag.str2int(t) for t in ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-NUM", "I-NUM")] \
+        == list(range(9))
+    assert tokens.features["quote_tags"].feature.names == ["O", "B-QUOTE", "I-QUOTE"]
+    assert sorted(NER_TAG_LABELS) == sorted(ENTITY_LABELS)
+    # The first sentence after the title is the dateline "Moscow": B-LOC, id 5.
+    assert tokens[1]["tokens"] == ["Moscow"] and tokens[1]["ner_tags"] == [5]
+
+
+def test_num_kind_is_a_classlabel_and_missing_values_are_null():
+    docs = datasets.load_dataset(str(REPO_CORPUS), split="test")
+    span = docs.features["spans"].feature
+    assert span["num_kind"].names == ["cardinal", "ordinal", "percent", "money", "quantity", "date", "duration"]
+    main = docs[0]  # the page's main article: no outlet, agency or time line
+    assert (main["outlet"], main["agency"], main["published"], main["dateline"]) == (None, None, None, "Moscow")
+    assert {seg["field"] for seg in main["segments"]} == {None}  # a scraped page has no record fields
+    related = docs[1]
+    assert (related["outlet"], related["agency"]) == ("Qatar Tribune", "DPA")
+    num = span["label"].str2int("NUM")
+    for row in docs:
+        for s in row["spans"]:
+            assert (s["num_kind"] is not None) == (s["label"] == num)
+    two = next(s for s in main["spans"] if s["text"] == "two")
+    assert span["num_kind"].int2str(two["num_kind"]) == "cardinal"
+
+
 def test_no_module_is_named_after_the_folder():
     # datasets refuses a folder holding <folder>.py as a (no longer supported) loading script.
     assert not (REPO_CORPUS / "corpus.py").exists()

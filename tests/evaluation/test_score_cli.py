@@ -259,6 +259,27 @@ def test_score_tokens_matches_seqeval_and_rejects_bad_rows(bundled, tmp_path):
     assert bad.exit_code == 2 and f"tags.jsonl:1, document {rows[0]['id']!r}: ner_tags: 1 tags for" in bad.stderr
 
 
+# conll2003's tag ids (O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC), then NUM where conll2003 has MISC.
+CONLL2003_IDS = {"O": 0, "B-PER": 1, "I-PER": 2, "B-ORG": 3, "I-ORG": 4, "B-LOC": 5, "I-LOC": 6, "B-NUM": 7, "I-NUM": 8}
+
+
+def test_score_tokens_reads_integer_tags_as_conll2003_ids(bundled, tmp_path):
+    from newsspans.corpus.rows import token_rows
+
+    docs, spans = bundled
+    rows, _ = token_rows(docs, spans)
+    path = tmp_path / "ids.jsonl"
+    path.write_text("".join(json.dumps({"id": r["id"], "ner_tags": [CONLL2003_IDS[t] for t in r["ner_tags"]]}) + "\n"
+                            for r in rows))
+    seqeval = report_json(invoke("score-tokens", path, "--format", "json"))["ner_tags"]["seqeval"]
+    # The gold itself, as conll2003 ids: every label is right; ORG (3, 4) and LOC (5, 6) are not swapped.
+    assert {label: seqeval[label]["f1-score"] for label in ("PER", "ORG", "LOC", "NUM")} == \
+        {"PER": 1.0, "ORG": 1.0, "LOC": 1.0, "NUM": 1.0}
+    entity_spans = [s for s in spans if s.label in ("ORG", "LOC")]
+    assert seqeval["ORG"]["support"] + seqeval["LOC"]["support"] == len(entity_spans)
+    assert seqeval["ORG"]["support"] == sum(s.label == "ORG" for s in spans)
+
+
 def test_errors_list_speaker_mistakes_and_unwritable_output_is_a_clean_error(own_gold, tmp_path):
     preds = tmp_path / "p.jsonl"
     preds.write_text(json.dumps({"id": "b", "spans": [
