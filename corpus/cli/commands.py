@@ -31,11 +31,13 @@ def build(corpus: Path = CorpusOption,
     Example: newsspans corpus build && python -c "import datasets; print(datasets.load_dataset('corpus'))"
     """
     from ..build import build as run_build
+    from ..build import recover
     from ..stale import stale_files
 
     if check:
         with tempfile.TemporaryDirectory() as tmp:
             source = reading(corpus)
+            recover(Path(source.root))  # finish a swap an earlier build could not, before comparing
             run_build(source, Path(tmp))
             stale = stale_files(Path(source.root), Path(tmp))
         if stale:
