@@ -7,16 +7,24 @@ from pathlib import Path
 import typer
 
 from .common import FINDING, CorpusOption, command, loaded, new_app, reading
+from ..errors import CorpusError, Problem
 
 corpus_app = new_app("Build, validate, audit and extend the gold corpus.")
 
 
 @command(corpus_app)
-def validate(corpus: Path = CorpusOption) -> None:
+def validate(corpus: Path = CorpusOption,
+             allow_empty: bool = typer.Option(False, "--allow-empty", help="Accept a corpus with no "
+                                              "annotations.jsonl (a new corpus not annotated yet).")) -> None:
     """Check the gold annotations against every rule; list all violations.
 
     Example: newsspans corpus validate
     """
+    gold = reading(corpus).annotations
+    if not allow_empty and not gold.exists():
+        # Most likely a wrong --corpus or a lost file: "ok: 0 spans" would hide it.
+        raise CorpusError(Problem("the gold file does not exist; pass --allow-empty to validate a corpus "
+                                  "with no annotations yet", file=str(gold)))
     docs, spans = loaded(corpus)
     typer.echo(f"ok: {len(spans)} spans in {len(docs)} documents pass the validator")
 
