@@ -79,9 +79,10 @@ def config(out: Path = typer.Option(None, "--out", help="Write the XML here inst
         typer.echo(f"wrote {out}")
 
 
-WithOption = typer.Option("none", "--with", help="Pre-annotate with: none, gold (as annotations, to correct "
-                          "them), predictions:FILE or extractor:NAME (as Label Studio predictions, e.g. "
-                          "extractor:baseline or extractor:my.module:extract).")
+WithOption = typer.Option("none", "--with", help="Pre-annotate with: none, gold (model version newsspans-gold, "
+                          "to correct it), predictions:FILE or extractor:NAME (e.g. extractor:baseline or "
+                          "extractor:my.module:extract); always as Label Studio predictions, so that each "
+                          "annotator's Submit creates their own annotation.")
 ModelVersionOption = typer.Option(None, "--model-version", help="Model version shown for predictions "
                                   "(default: the file stem or extractor name).")
 
@@ -100,9 +101,8 @@ def tasks(out: Path = typer.Option(..., "--out", help="The tasks JSON file to wr
         store = reading(corpus)
         documents = store.documents()
         pre = pre_annotations(with_, store, documents, model_version)
-        built = [build_task(d, pre.gold.get(d.id, []) if pre.gold is not None else None,
-                            pre.predictions.get(d.id) if pre.predictions is not None else None, pre.model_version)
-                 for d in documents]
+        built = [build_task(d, pre.predictions.get(d.id) if pre.predictions is not None else None,
+                            pre.model_version) for d in documents]
         write_text_atomic(out, json.dumps(built, ensure_ascii=False, indent=1) + "\n")
     for note in pre.notes:
         typer.echo(f"note: {note}", err=True)
@@ -126,7 +126,7 @@ def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
         store = reading(corpus)
         documents = store.documents()
         pre = pre_annotations(with_, store, documents, model_version)
-        report = run_push(_client(url, api_key, timeout), project, documents, pre.gold, pre.predictions,
+        report = run_push(_client(url, api_key, timeout), project, documents, pre.predictions,
                           pre.model_version, _track)
     for note in pre.notes + report.notes:
         typer.echo(f"note: {note}", err=True)

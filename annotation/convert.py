@@ -280,7 +280,9 @@ def _task_document(task: object, docs: Mapping[str, Document], source: str) -> t
         return None, ImportProblem("task data has no doc_id, so it cannot be matched to a corpus document", **where)
     doc = docs.get(doc_id)
     if doc is None:
-        return None, ImportProblem("no corpus document has this id", doc_id=doc_id, **where)
+        return None, ImportProblem(f"this document is no longer in the corpus; delete task {task.get('id')} in Label "
+                                   "Studio, or pull with --skip-invalid to leave its annotations out",
+                                   doc_id=doc_id, **where)
     if data.get("text") != doc.text:
         return None, ImportProblem("the task text differs from the corpus document text, so its offsets cannot be "
                                    "trusted; push the document again", doc_id=doc_id, **where)
@@ -297,6 +299,10 @@ def parse_export(tasks: object, documents: Sequence[Document], users: Mapping[in
     docs = {d.id: d for d in documents}
     for task in tasks:
         doc, problem = _task_document(task, docs, source)
+        if problem and isinstance(task, dict) and not task.get("annotations"):
+            # Nothing to lose: a task nobody annotated need not stop the pull.
+            out.skipped.append(f"{problem} (the task has no annotation; skipped)")
+            continue
         if problem:
             out.problems.append(problem)
             continue
