@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from newsspans.corpus.atomic import write_text_atomic
+from newsspans.corpus.atomic import is_stdout, write_text_atomic
 from newsspans.corpus.cli.common import BAD_INPUT, CorpusOption, command, echo_problems, new_app, reading
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import read_utf8
@@ -76,7 +76,7 @@ def config(out: Path = typer.Option(None, "--out", help="Write the XML here inst
     else:
         with _clean_errors():
             write_text_atomic(out, xml)
-        typer.echo(f"wrote {out}")
+        typer.echo(f"wrote {out}", err=is_stdout(out))  # `--out -`: stdout holds the XML only
 
 
 WithOption = typer.Option("none", "--with", help="Pre-annotate with: none, gold (model version newsspans-gold, "
@@ -106,7 +106,7 @@ def tasks(out: Path = typer.Option(..., "--out", help="The tasks JSON file to wr
         write_text_atomic(out, json.dumps(built, ensure_ascii=False, indent=1) + "\n")
     for note in pre.notes:
         typer.echo(f"note: {note}", err=True)
-    typer.echo(f"wrote {len(built)} task(s) to {out}")
+    typer.echo(f"wrote {len(built)} task(s) to {out}", err=is_stdout(out))  # `--out -`: stdout holds the JSON only
 
 
 @command(annotate_app)

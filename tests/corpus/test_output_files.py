@@ -162,3 +162,15 @@ def test_build_out_onto_a_file_is_an_error(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {target}: cannot build the dataset here: this is a file, not a folder"
     assert target.read_text() == "not a folder"
+
+
+def test_dash_on_a_command_writes_only_the_output_to_stdout(tmp_path):
+    """`annotate tasks --out -`: the JSON on stdout, the "wrote" line on stderr."""
+    done = subprocess.run(["newsspans", "annotate", "tasks", "--out", "-", "--corpus", str(REPO_CORPUS)],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    tasks = json.loads(done.stdout)
+    assert len(tasks) == 4 and "wrote 4 task(s) to -" in done.stderr
+    assert not (tmp_path / "-").exists()
