@@ -136,6 +136,8 @@ def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
 def _report_outcome(outcome, store: Corpus, adjudication: Path | None, written: bool) -> None:
     for line in outcome.skipped:
         typer.echo(f"skipped: {line}", err=True)
+    for line in outcome.notes:
+        typer.echo(f"note: {line}", err=True)
     for problem in outcome.problems:
         typer.echo(f"invalid (skipped): {problem}", err=True)
     for item in outcome.adjudication:

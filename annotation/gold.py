@@ -27,6 +27,7 @@ class ImportOutcome:
     adjudication: list[Adjudication] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def keep_unchanged(new: Sequence[Span], current: Sequence[Span]) -> list[Span]:
@@ -64,7 +65,7 @@ def keep_unchanged(new: Sequence[Span], current: Sequence[Span]) -> list[Span]:
 def gold_from_annotations(parsed: ParsedExport, documents: Sequence[Document], current: Sequence[Span],
                           policy: str) -> ImportOutcome:
     """Choose spans per task by `policy` and merge them with the current gold of other documents."""
-    out = ImportOutcome(problems=list(parsed.problems), skipped=list(parsed.skipped))
+    out = ImportOutcome(problems=list(parsed.problems), skipped=list(parsed.skipped), notes=list(parsed.notes))
     tasks_of_doc: dict[str, set] = {}
     for a in parsed.annotations:
         tasks_of_doc.setdefault(a.doc_id, set()).add(a.task_id)

@@ -70,3 +70,20 @@ def test_annotations_a_policy_leaves_out_are_listed(tmp_path):
     outcome = gold_from_annotations(ParsedExport(annotations=[a, b]), docs, gold, "latest")
     assert [line.split(": not used")[0] for line in outcome.skipped] == [
         f"task 1, annotation 1 by a@x (document 'unicode-doc', {len(doc_gold)} spans)"]
+
+
+def test_an_annotation_last_saved_by_someone_else_is_noted(tmp_path):
+    """An older project's pushed-gold annotation edited by an annotator: credited to its author, and said so."""
+    from newsspans.annotation.convert import parse_export
+    from newsspans.annotation.tasks import gold_result
+    from test_annotation_import import export_of
+
+    corpus = small_corpus(tmp_path / "c")
+    docs, gold = corpus.load()
+    result = gold_result(docs[0], [s for s in gold if s.doc_id == docs[0].id])
+    export = export_of(corpus, {docs[0].id: [{"result": result, "updated_by": 2}]})
+    parsed = parse_export(export, docs, {1: "pusher@x", 2: "ann@x"})
+    assert parsed.notes == ["task 1, annotation 101 (document 'unicode-doc'): made by pusher@x, last saved by ann@x; "
+                            "its changed spans are credited to pusher@x (have ann@x submit their own annotation to "
+                            "be credited)"]
+    assert parse_export(export_of(corpus), docs, {1: "pusher@x"}).notes == []
