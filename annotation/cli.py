@@ -115,8 +115,8 @@ def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
          timeout: float = TimeoutOption) -> None:
     """Create or update a project with the labeling config and one task per document.
 
-    Tasks are matched to documents by id, so pushing again never duplicates them, and existing
-    annotations are never changed.
+    Tasks are matched to documents by id, so pushing again never duplicates them; annotations are
+    never created or changed (pre-annotations are predictions, so each annotator's Submit is theirs).
     Example: LABEL_STUDIO_API_KEY=... newsspans annotate push --url http://127.0.0.1:8080 --with gold
     """
     from .preannotate import pre_annotations

@@ -510,7 +510,7 @@ def test_a_task_whose_document_left_the_corpus_is_named(label_studio, client, ha
     hand_corpus.write_gold([s for s in gold if s.doc_id != "plain-doc"])
     before = hand_corpus.annotations.read_bytes()
     result = _cli("pull", *_server_args(label_studio, "left-corpus"), "--corpus", str(hand_corpus.root))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input: the export does not fit the corpus
     assert f"task {task}, document 'plain-doc': this document is no longer in the corpus; delete task {task} " \
            "in Label Studio" in result.output
     assert hand_corpus.annotations.read_bytes() == before
