@@ -96,8 +96,9 @@ def test_process_substitution_dev_fd_is_written_directly():
 
 def test_process_substitution_from_a_shell(tmp_path):
     """What a user types: `--out >(wc -c)` in bash, through the real CLI."""
+    # `wait $!` waits for the process substitution (bash >= 4.4), so wc has written its count.
     script = (f"newsspans annotate config --out >(wc -c > {tmp_path}/count); "
-              f"sleep 0.5; cat {tmp_path}/count")
+              f"wait $!; cat {tmp_path}/count")
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     from newsspans.annotation.config import load_config
