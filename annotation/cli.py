@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from newsspans.corpus.atomic import write_text_atomic
+from newsspans.corpus.atomic import is_stdout, write_text_atomic
 from newsspans.corpus.cli.common import BAD_INPUT, CorpusOption, command, echo_problems, new_app, reading
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import read_utf8
@@ -76,12 +76,13 @@ def config(out: Path = typer.Option(None, "--out", help="Write the XML here inst
     else:
         with _clean_errors():
             write_text_atomic(out, xml)
-        typer.echo(f"wrote {out}")
+        typer.echo(f"wrote {out}", err=is_stdout(out))  # `--out -`: stdout holds the XML only
 
 
-WithOption = typer.Option("none", "--with", help="Pre-annotate with: none, gold (as annotations, to correct "
-                          "them), predictions:FILE or extractor:NAME (as Label Studio predictions, e.g. "
-                          "extractor:baseline or extractor:my.module:extract).")
+WithOption = typer.Option("none", "--with", help="Pre-annotate with: none, gold (model version newsspans-gold, "
+                          "to correct it), predictions:FILE or extractor:NAME (e.g. extractor:baseline or "
+                          "extractor:my.module:extract); always as Label Studio predictions, so that each "
+                          "annotator's Submit creates their own annotation.")
 ModelVersionOption = typer.Option(None, "--model-version", help="Model version shown for predictions "
                                   "(default: the file stem or extractor name).")
 
@@ -100,13 +101,12 @@ def tasks(out: Path = typer.Option(..., "--out", help="The tasks JSON file to wr
         store = reading(corpus)
         documents = store.documents()
         pre = pre_annotations(with_, store, documents, model_version)
-        built = [build_task(d, pre.gold.get(d.id, []) if pre.gold is not None else None,
-                            pre.predictions.get(d.id) if pre.predictions is not None else None, pre.model_version)
-                 for d in documents]
+        built = [build_task(d, pre.predictions.get(d.id) if pre.predictions is not None else None,
+                            pre.model_version) for d in documents]
         write_text_atomic(out, json.dumps(built, ensure_ascii=False, indent=1) + "\n")
     for note in pre.notes:
         typer.echo(f"note: {note}", err=True)
-    typer.echo(f"wrote {len(built)} task(s) to {out}")
+    typer.echo(f"wrote {len(built)} task(s) to {out}", err=is_stdout(out))  # `--out -`: stdout holds the JSON only
 
 
 @command(annotate_app)
@@ -115,8 +115,8 @@ def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
          timeout: float = TimeoutOption) -> None:
     """Create or update a project with the labeling config and one task per document.
 
-    Tasks are matched to documents by id, so pushing again never duplicates them, and existing
-    annotations are never changed.
+    Tasks are matched to documents by id, so pushing again never duplicates them; annotations are
+    never created or changed (pre-annotations are predictions, so each annotator's Submit is theirs).
     Example: LABEL_STUDIO_API_KEY=... newsspans annotate push --url http://127.0.0.1:8080 --with gold
     """
     from .preannotate import pre_annotations
@@ -126,7 +126,7 @@ def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
         store = reading(corpus)
         documents = store.documents()
         pre = pre_annotations(with_, store, documents, model_version)
-        report = run_push(_client(url, api_key, timeout), project, documents, pre.gold, pre.predictions,
+        report = run_push(_client(url, api_key, timeout), project, documents, pre.predictions,
                           pre.model_version, _track)
     for note in pre.notes + report.notes:
         typer.echo(f"note: {note}", err=True)
@@ -136,6 +136,8 @@ def push(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
 def _report_outcome(outcome, store: Corpus, adjudication: Path | None, written: bool) -> None:
     for line in outcome.skipped:
         typer.echo(f"skipped: {line}", err=True)
+    for line in outcome.notes:
+        typer.echo(f"note: {line}", err=True)
     for problem in outcome.problems:
         typer.echo(f"invalid (skipped): {problem}", err=True)
     for item in outcome.adjudication:

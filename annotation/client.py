@@ -162,13 +162,20 @@ class LabelStudioClient:
             return self._sdk.annotations.create(task_id, result=result, ground_truth=ground_truth,
                                                 request_options=self._options, **extra).id
 
-    def replace_predictions(self, task: RemoteTask, result: list[dict], model_version: str) -> None:
-        """Delete the task's predictions of `model_version` and add this one (never annotations)."""
+    def replace_predictions(self, task: RemoteTask, result: list[dict] | None, model_version: str) -> None:
+        """Delete the task's predictions of `model_version` and add this one, if any (never annotations)."""
         with self._errors(f"replace predictions of task {task.id}"):
             for pid in task.predictions.get(model_version, ()):
                 self._sdk.predictions.delete(pid, request_options=self._options)
-            self._sdk.predictions.create(task=task.id, result=result, model_version=model_version,
-                                         request_options=self._options)
+            if result is not None:
+                self._sdk.predictions.create(task=task.id, result=result, model_version=model_version,
+                                             request_options=self._options)
+
+    def set_model_version(self, project_id: int, model_version: str) -> None:
+        """Make `model_version` the project's: the predictions the editor starts annotators from."""
+        with self._errors(f"set the model version of project {project_id}"):
+            if self._sdk.projects.get(project_id, request_options=self._options).model_version != model_version:
+                self._sdk.projects.update(project_id, model_version=model_version, request_options=self._options)
 
     def export(self, project_id: int, task_ids: Sequence[int] | None = None) -> list[dict]:
         """The JSON export of the project (or of these tasks): the same format as the UI's export."""

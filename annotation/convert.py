@@ -76,6 +76,7 @@ class ParsedExport:
     annotations: list[TaskAnnotation] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, changes nothing
 
     def by_task(self) -> dict[int, list[TaskAnnotation]]:
         out: dict[int, list[TaskAnnotation]] = defaultdict(list)
@@ -270,6 +271,24 @@ def _annotation_spans(task: dict, ann: dict, doc: Document, users: Mapping[int, 
                           ground_truth=bool(ann.get("ground_truth")), spans=tuple(spans)), []
 
 
+def _edited_by_another(task: dict, ann: dict, doc: Document, users: Mapping[int, str]) -> list[str]:
+    """A note when someone other than its author last saved an annotation.
+
+    Spans are credited to `completed_by`, the author. `updated_by` cannot say who changed which
+    span (marking an annotation as ground truth sets it too), so it is only reported; the fix is
+    that each person submits their own annotation, which `push` makes the default.
+    """
+    updated_by = ann.get("updated_by")
+    if updated_by is None:
+        return []
+    author, editor = annotator_name(ann.get("completed_by"), users), annotator_name(updated_by, users)
+    if author == editor:
+        return []
+    return [f"task {task.get('id')}, annotation {ann.get('id')} (document {doc.id!r}): made by {author}, last saved "
+            f"by {editor}; its changed spans are credited to {author} (have {editor} submit their own annotation "
+            "to be credited)"]
+
+
 def _task_document(task: object, docs: Mapping[str, Document], source: str) -> tuple[Document | None, ImportProblem | None]:
     if not isinstance(task, dict):
         return None, ImportProblem(f"a task must be an object, got {type(task).__name__}", source)
@@ -280,7 +299,9 @@ def _task_document(task: object, docs: Mapping[str, Document], source: str) -> t
         return None, ImportProblem("task data has no doc_id, so it cannot be matched to a corpus document", **where)
     doc = docs.get(doc_id)
     if doc is None:
-        return None, ImportProblem("no corpus document has this id", doc_id=doc_id, **where)
+        return None, ImportProblem(f"this document is no longer in the corpus; delete task {task.get('id')} in Label "
+                                   "Studio, or pull with --skip-invalid to leave its annotations out",
+                                   doc_id=doc_id, **where)
     if data.get("text") != doc.text:
         return None, ImportProblem("the task text differs from the corpus document text, so its offsets cannot be "
                                    "trusted; push the document again", doc_id=doc_id, **where)
@@ -297,6 +318,10 @@ def parse_export(tasks: object, documents: Sequence[Document], users: Mapping[in
     docs = {d.id: d for d in documents}
     for task in tasks:
         doc, problem = _task_document(task, docs, source)
+        if problem and isinstance(task, dict) and not task.get("annotations"):
+            # Nothing to lose: a task nobody annotated need not stop the pull.
+            out.skipped.append(f"{problem} (the task has no annotation; skipped)")
+            continue
         if problem:
             out.problems.append(problem)
             continue
@@ -310,6 +335,7 @@ def parse_export(tasks: object, documents: Sequence[Document], users: Mapping[in
             else:
                 annotation, problems = _annotation_spans(task, ann, doc, users or {}, source)
                 out.problems += problems
+                out.notes += _edited_by_another(task, ann, doc, users or {})
                 if annotation is not None:
                     out.annotations.append(annotation)
     return out

@@ -62,18 +62,34 @@ class Adjudication:
 
 @dataclass
 class Choice:
-    """The spans chosen for one task, spans left for adjudication, and problems."""
+    """The spans chosen for one task, spans left for adjudication, problems, and annotations not used."""
 
     spans: list[Span] = field(default_factory=list)
     adjudication: list[Adjudication] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # one line per annotation the policy left out
+
+
+def _not_used(annotations: Sequence[TaskAnnotation], used: Sequence[TaskAnnotation], policy: str) -> list[str]:
+    """Say which annotations a policy left out, so that no annotation is dropped silently."""
+    taken = {a.annotation_id for a in used}
+    chose = ", ".join(str(a.annotation_id) for a in used)
+    return [f"task {a.task_id}, annotation {a.annotation_id} by {a.annotator} (document {a.doc_id!r}, "
+            f"{len(a.spans)} spans): not used, policy {policy} took annotation(s) {chose}"
+            for a in annotations if a.annotation_id not in taken]
 
 
 def _ground_truth(annotations: Sequence[TaskAnnotation]) -> Choice:
     marked = [a for a in annotations if a.ground_truth]
-    if len(marked) == 1:
-        return Choice(spans=list(marked[0].spans))
     first = annotations[0]
+    if len(marked) == 1 and not marked[0].spans and any(a.spans for a in annotations):
+        drawn = ", ".join(str(a.annotation_id) for a in annotations if a.spans)
+        return Choice(problems=[ImportProblem(
+            f"the ground-truth annotation {marked[0].annotation_id} is empty while annotation(s) {drawn} have spans; "
+            "mark the right one as ground truth in Label Studio or use --policy latest/agreement",
+            task_id=first.task_id, doc_id=first.doc_id)])
+    if len(marked) == 1:
+        return Choice(spans=list(marked[0].spans), unused=_not_used(annotations, marked, "ground-truth"))
     ids = ", ".join(str(a.annotation_id) for a in (marked or annotations))
     what = "none is" if not marked else f"{len(marked)} are"
     return Choice(problems=[ImportProblem(
@@ -98,6 +114,7 @@ def _agreement(annotations: Sequence[TaskAnnotation]) -> Choice:
         else:
             out.adjudication.append(Adjudication(annotation.task_id, annotation.doc_id, span, names, len(voters)))
     out.spans = _relink(kept, out, voters[0].task_id, len(voters))
+    out.unused = _not_used(annotations, voters, "agreement (each annotator's latest)")
     return out
 
 
@@ -135,5 +152,6 @@ def choose(annotations: Sequence[TaskAnnotation], policy: str) -> Choice:
     if policy == "ground-truth":
         return _ground_truth(annotations)
     if policy == "latest":
-        return Choice(spans=list(max(annotations, key=_updated).spans))
+        latest = max(annotations, key=_updated)
+        return Choice(spans=list(latest.spans), unused=_not_used(annotations, [latest], "latest"))
     return _agreement(annotations)

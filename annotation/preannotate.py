@@ -1,8 +1,13 @@
 """What `--with` pre-annotates tasks with: nothing, the gold, or an extractor's predictions.
 
-Gold becomes Label Studio annotations (to correct); predictions, read from a predictions file
-or computed by an extractor, become Label Studio predictions of a model version (to accept or
-fix). Whatever cannot be shown is listed in `notes`, never dropped silently.
+All of them become Label Studio *predictions* of a model version, never annotations: an
+annotator who opens the task gets the prediction as a starting point, and Submit creates the
+annotator's own annotation (`completed_by` = the annotator, `parent_prediction` = the gold).
+So every span pulled back is credited to the person who drew or kept it; pushing the gold as an
+annotation made every later edit an edit of the pusher's annotation, credited to the pusher.
+The gold is the model version `newsspans-gold`; a document without gold gets no prediction
+(so annotators start from an empty task, not from an empty annotation that would vote).
+Whatever cannot be shown is listed in `notes`, never dropped silently.
 """
 from __future__ import annotations
 
@@ -13,14 +18,14 @@ from pathlib import Path
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.store import Corpus
 
-from .tasks import prediction_result
+from .tasks import gold_result, prediction_result
 
 WITH_CHOICES = "none, gold, predictions:FILE or extractor:NAME"
+GOLD_MODEL_VERSION = "newsspans-gold"
 
 
 @dataclass
 class PreAnnotations:
-    gold: dict[str, list[Span]] | None = None          # doc id -> gold spans
     predictions: dict[str, list[dict]] | None = None   # doc id -> Label Studio result
     model_version: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -48,10 +53,11 @@ def pre_annotations(spec: str, corpus: Corpus, documents: list[Document],
         return PreAnnotations()
     if spec == "gold":
         _, spans = corpus.load()
-        gold: dict[str, list[Span]] = {d.id: [] for d in documents}
+        gold: dict[str, list[Span]] = {}
         for s in spans:
-            gold[s.doc_id].append(s)
-        return PreAnnotations(gold=gold)
+            gold.setdefault(s.doc_id, []).append(s)
+        return PreAnnotations(predictions={d.id: gold_result(d, gold[d.id]) for d in documents if d.id in gold},
+                              model_version=model_version or GOLD_MODEL_VERSION)
     if kind not in ("predictions", "extractor") or not arg:
         raise ValueError(f"--with {spec!r}: expected {WITH_CHOICES}")
     predicted = _predicted(kind, arg, documents)

@@ -1,19 +1,22 @@
 """Push the corpus to a Label Studio project and pull its annotations back.
 
 Push matches documents to tasks by `data.doc_id`, so re-running it never duplicates a task, and
-it never changes or deletes an annotation: gold is added only to tasks with no annotation yet.
-Predictions (not annotations) of the same model version are replaced on every push.
+it never creates, changes or deletes an annotation: pre-annotations (the gold, or an extractor's
+output) are Label Studio predictions of one model version, replaced on every push, and the
+project's model version is set to it so that the editor and "Label all tasks" start every
+annotator from it. Annotations are only ever made by people, so each one's `completed_by` is
+the person who drew its spans.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from newsspans.corpus.model import Document, Span
+from newsspans.corpus.model import Document
 
 from .client import LabelStudioClient, RemoteTask
 from .config import load_config
-from .tasks import build_task, gold_result, task_data
+from .tasks import build_task, task_data
 
 # `track(items, label)` wraps an iterable in a progress bar; the default shows nothing.
 Track = Callable[[Sequence, str], Iterable]
@@ -33,14 +36,17 @@ class PushReport:
     project_created: bool = False
     created: list[str] = field(default_factory=list)
     data_updated: list[str] = field(default_factory=list)
-    annotated: list[str] = field(default_factory=list)
     predicted: list[str] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)  # stale predictions removed (e.g. the gold became empty)
+    model_version: str | None = None
     notes: list[str] = field(default_factory=list)  # things left alone, and why
 
     def summary(self) -> str:
+        version = f" of {self.model_version}" if self.model_version else ""
         return (f"project {self.project_id} ({'created' if self.project_created else 'existing'}): "
                 f"{len(self.created)} task(s) created, {len(self.data_updated)} task text(s) updated, "
-                f"{len(self.annotated)} gold annotation(s) added, {len(self.predicted)} prediction(s) set")
+                f"{len(self.predicted)} prediction(s){version} set"
+                + (f", {len(self.cleared)} removed" if self.cleared else ""))
 
 
 def _batches(items: Sequence, size: int) -> list[Sequence]:
@@ -48,14 +54,15 @@ def _batches(items: Sequence, size: int) -> list[Sequence]:
 
 
 def push(client: LabelStudioClient, project: str, documents: Sequence[Document],
-         gold: Mapping[str, Sequence[Span]] | None = None, predictions: Mapping[str, list[dict]] | None = None,
-         model_version: str | None = None, track: Track = no_progress) -> PushReport:
+         predictions: Mapping[str, list[dict]] | None = None, model_version: str | None = None,
+         track: Track = no_progress) -> PushReport:
     """Create or update `project` so it holds one task per document, pre-annotated as asked.
 
-    `gold` (doc id -> spans) becomes a ground-truth annotation on tasks that have none;
-    `predictions` (doc id -> Label Studio result) becomes a prediction of `model_version`.
+    `predictions` (doc id -> Label Studio result) becomes a prediction of `model_version`; a
+    document missing from it gets none (an earlier prediction of that version is removed).
     """
-    report = PushReport()
+    report = PushReport(model_version=model_version if predictions is not None else None)
+    version = model_version or "predictions"
     report.project_id, report.project_created = client.ensure_project(project, load_config().xml)
     remote: dict[str, RemoteTask] = {}
     for task in client.tasks(report.project_id):
@@ -66,23 +73,25 @@ def push(client: LabelStudioClient, project: str, documents: Sequence[Document],
             remote.setdefault(task.doc_id, task)
     new_tasks = []
     for doc in track(documents, "push"):
-        doc_gold = gold.get(doc.id, []) if gold is not None else None
         doc_prediction = predictions.get(doc.id) if predictions is not None else None
         task = remote.get(doc.id)
         if task is None:
-            new_tasks.append(build_task(doc, doc_gold, doc_prediction, model_version))
+            new_tasks.append(build_task(doc, doc_prediction, version))
             report.created.append(doc.id)
+            if doc_prediction is not None:
+                report.predicted.append(doc.id)
             continue
-        _update_task(client, task, doc, doc_gold, doc_prediction, model_version, report)
+        _update_task(client, task, doc, predictions is not None, doc_prediction, version, report)
     for batch in _batches(new_tasks, IMPORT_BATCH):
         client.import_tasks(report.project_id, batch)
-    report.annotated += [d for d in report.created if gold is not None]
-    report.predicted += [d for d in report.created if predictions is not None and d in predictions]
+    if report.predicted:
+        # The editor and the labeling stream start annotators from predictions of this version.
+        client.set_model_version(report.project_id, version)
     return report
 
 
-def _update_task(client: LabelStudioClient, task: RemoteTask, doc: Document, doc_gold: Sequence[Span] | None,
-                 doc_prediction: list[dict] | None, model_version: str | None, report: PushReport) -> None:
+def _update_task(client: LabelStudioClient, task: RemoteTask, doc: Document, predicting: bool,
+                 doc_prediction: list[dict] | None, version: str, report: PushReport) -> None:
     """Bring an existing task up to date without touching its annotations."""
     if task.data.get("text") != doc.text:
         if task.annotation_ids:
@@ -91,16 +100,12 @@ def _update_task(client: LabelStudioClient, task: RemoteTask, doc: Document, doc
             return
         client.update_task_data(task.id, task_data(doc))
         report.data_updated.append(doc.id)
-    if doc_gold is not None:
-        if task.annotation_ids:
-            report.notes.append(f"document {doc.id!r}: task {task.id} already has {len(task.annotation_ids)} "
-                                "annotation(s); gold not added (annotations are never overwritten)")
-        else:
-            client.add_annotation(task.id, gold_result(doc, doc_gold), ground_truth=True)
-            report.annotated.append(doc.id)
     if doc_prediction is not None:
-        client.replace_predictions(task, doc_prediction, model_version or "predictions")
+        client.replace_predictions(task, doc_prediction, version)
         report.predicted.append(doc.id)
+    elif predicting and task.predictions.get(version):
+        client.replace_predictions(task, None, version)
+        report.cleared.append(doc.id)
 
 
 def pull_export(client: LabelStudioClient, project: str, track: Track = no_progress) -> tuple[list[dict], dict[int, str]]:

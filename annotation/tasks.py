@@ -1,8 +1,9 @@
 """Corpus documents and spans -> Label Studio tasks (JSON import format).
 
 One region per span. The region id is the span id, so a span keeps its id through a push and
-pull; a region drawn in the browser gets Label Studio's random id, which becomes the new span's
-id. Attributes ride on the same region id: `num_kind` as a per-region Choices result,
+pull (Label Studio's editor keeps a prediction's region ids when it turns the prediction into an
+annotator's annotation); a region drawn in the browser gets Label Studio's random id, which
+becomes the new span's id. Attributes ride on the same region id: `num_kind` as a per-region Choices result,
 `canonical` as a per-region TextArea result, the speaker as a relation QUOTE -> PER/ORG.
 """
 from __future__ import annotations
@@ -95,12 +96,9 @@ def task_data(doc: Document) -> dict:
     return {"text": doc.text, "doc_id": doc.id, "title": doc.title}
 
 
-def build_task(doc: Document, gold: Iterable[Span] | None = None, prediction: list[dict] | None = None,
-               model_version: str | None = None) -> dict:
-    """One import task: data, plus the gold as an annotation and/or a prediction result."""
+def build_task(doc: Document, prediction: list[dict] | None = None, model_version: str | None = None) -> dict:
+    """One import task: data, plus a prediction result (the gold or an extractor's) when given."""
     task: dict = {"data": task_data(doc)}
-    if gold is not None:
-        task["annotations"] = [{"result": gold_result(doc, gold), "ground_truth": True}]
     if prediction is not None:
         task["predictions"] = [{"result": prediction, "model_version": model_version or "predictions"}]
     return task

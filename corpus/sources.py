@@ -55,7 +55,53 @@ def read_text_file(path: Path) -> str:
         line = text.count("\n", 0, text.index("\r")) + 1
         raise CorpusError(Problem("carriage return (CRLF or CR line ending); convert the file to LF "
                                   "line endings, offsets are counted on LF text", file=str(path), line=line))
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise CorpusError(Problem(f"{_describe(bad.group())} at column {column}; remove it (only line breaks "
+                                  "and tabs may appear in a source)", file=str(path), line=line))
     return text
+
+
+# Control characters (Unicode category Cc) other than line feed and tab; \r is reported on its own.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NAMES = {"\x00": "NUL character", "\r": "carriage return", "\n": "line break", "\t": "tab"}
+# An explicit document id: letters, digits, '.', '_' and '-', starting and ending with a letter or
+# digit; so no '/', no '..' and no spaces: ids name files and URLs downstream.
+_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def _describe(char: str) -> str:
+    name = _NAMES.get(char) or unicodedata.name(char, "control character")
+    return f"{name.lower() if name.isupper() else name} (U+{ord(char):04X})"
+
+
+def _field_problem(key: str, value: object) -> str | None:
+    """What is wrong with one field of a JSONL record, or None."""
+    if key == "id":
+        if not isinstance(value, str):
+            return f"'id' must be a string, got {value!r}"
+        if not _ID.fullmatch(value) or ".." in value:
+            return (f"'id' {value!r} is not a valid document id: use letters, digits, '.', '_' and '-' "
+                    "(no '/', no '..', no spaces)")
+        return None
+    if not isinstance(value, str):
+        return f"{key!r} must be a string, got {value!r}"
+    surrogate = _LONE_SURROGATE.search(value)
+    if surrogate:
+        return (f"{key!r} has a lone surrogate (U+{ord(surrogate.group()):04X}) at character {surrogate.start()}: "
+                "a JSON \\u escape without its pair is not text; fix the writer of this file")
+    if "\r" in value:
+        return (f"{key!r} has a carriage return at character {value.index(chr(13))}; use \\n line breaks "
+                "(offsets are counted on LF text)")
+    allowed = "\n\t" if key == "text" else ""
+    bad = next((i for i, c in enumerate(value) if unicodedata.category(c) == "Cc" and c not in allowed), None)
+    if bad is not None:
+        where = "" if key == "text" else " (it must be a single line)"
+        return f"{key!r} has a {_describe(value[bad])} at character {bad}{where}"
+    return None
 
 
 def slugify(title: str, max_len: int = 60) -> str:
@@ -180,13 +226,14 @@ def parse_jsonl(path: Path) -> list[Document]:
             continue
         missing = [k for k in ("title", "text") if not isinstance(record.get(k), str) or not record[k].strip()]
         unknown = sorted(set(record) - _RECORD_FIELDS)
-        if missing or unknown:
+        wrong = [w for k in sorted(set(record) & _RECORD_FIELDS) if (w := _field_problem(k, record[k]))]
+        if missing or unknown or wrong:
             what = []
             if missing:
                 what.append("missing or empty " + ", ".join(repr(k) for k in missing))
             if unknown:
                 what.append("unknown field " + ", ".join(repr(k) for k in unknown))
-            problems.append(Problem("; ".join(what), file=str(path), line=number))
+            problems.append(Problem("; ".join(what + wrong), file=str(path), line=number))
             continue
         title, body = record["title"], record["text"]
         doc = _DocumentBuilder(_Line(number, title), field="title")
@@ -202,9 +249,18 @@ def parse_jsonl(path: Path) -> list[Document]:
     return docs
 
 
+PAGE_SUFFIXES = (".txt", "")
+
+
 def parse_source(path: Path) -> list[Document]:
-    """Documents of one source file, by its kind: `.jsonl` records or a scraped page."""
-    return parse_jsonl(path) if Path(path).suffix == ".jsonl" else parse_page(path)
+    """Documents of one source file, by its kind: `.jsonl` records or a scraped page (`.txt`)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".jsonl":
+        return parse_jsonl(path)
+    if suffix in PAGE_SUFFIXES:
+        return parse_page(path)
+    raise CorpusError(Problem(f"unsupported source type {suffix!r}: expected a scraped page (.txt) or JSON Lines "
+                              "records (.jsonl); convert other formats to JSONL records first", file=str(path)))
 
 
 def source_files(sources_dir: Path) -> list[Path]:

@@ -2,9 +2,13 @@
 
 Tokens (first matching alternative wins, whitespace separates nothing else):
   1. a number with separators or decimals: ``21,692``, ``0.7``;
-  2. a run of letters, digits and underscores: ``Lavrov``, ``3bn``, ``18th``, ``G7``;
+  2. a run of letters, digits and underscores, each with its combining marks: ``Lavrov``, ``3bn``,
+     ``G7``, ``Zu\u0308rich``;
   3. a possessive clitic after a word: ``'s`` / ``’s`` (so "Russia's" -> "Russia", "'s");
-  4. any other single non-space character: punctuation, quotation marks, ``$``, ``–``.
+  4. any other single user-perceived character (grapheme cluster) that is not space: punctuation,
+     quotation marks, ``$``, ``–``, a flag, an emoji ZWJ sequence such as a family.
+No token boundary falls inside a grapheme cluster (see graphemes.py), so none splits an accent
+from its letter or cuts a ZWJ sequence.
 Sentences: the title is one sentence; a new sentence starts after every line break and after
 ``.``, ``!``, ``?`` or ``…`` (plus any closing quotes/brackets) followed by whitespace, unless
 that position is inside an annotated span: no span is ever cut by a sentence boundary. A span
@@ -16,10 +20,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex
+
 from .errors import Problem
 from .model import Span
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+|(?<=\w)['\u2019]s\b|\S")
+# `regex`, not `re`: \p{M} (combining marks) and \X (a grapheme cluster) are needed; a word's
+# letters may carry marks and joiners, and a lone symbol is taken as its whole cluster.
+_TOKEN = regex.compile(r"\d+(?:[.,]\d+)+|(?:\w[\p{M}\u200d]*)+|(?<=\w)['\u2019]s\b|(?=\S)\X")
 _SENTENCE_END = re.compile(r"[.!?\u2026]['\"\u2018\u2019\u201c\u201d)\]]*(?=\s)|\n+")
 
 

@@ -5,12 +5,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from .errors import Problem
+from .graphemes import cluster_at, describe_cluster, grapheme_bounds
 from .model import CANONICAL_LABELS, LABELS, NUM_KINDS, SPEAKER_LABELS, Document
 from .standoff import LocatedSpan
 
 
 def _where(ls: LocatedSpan) -> dict:
     return dict(file=ls.file, line=ls.line, doc_id=ls.span.doc_id, span_id=ls.span.id)
+
+
+def _cluster_problems(ls: LocatedSpan, text: str, bounds: frozenset[int]) -> list[str]:
+    """A span boundary must fall between user-perceived characters (grapheme clusters), never inside one."""
+    out = []
+    for side, offset in (("start", ls.span.start), ("end", ls.span.end)):
+        if offset not in bounds:
+            a, b = cluster_at(text, offset)
+            out.append(f"span {side} {offset} splits the character {describe_cluster(text[a:b])} at [{a}, {b}); "
+                       f"move it to {a} or {b}")
+    return out
 
 
 def _span_problems(ls: LocatedSpan, text: str) -> list[str]:
@@ -60,13 +72,20 @@ def validate(documents: Sequence[Document], spans: Sequence[LocatedSpan],
     it is off for partial annotation work in progress.
     """
     texts = {d.id: d.text for d in documents}
+    bounds: dict[str, frozenset[int]] = {}
     problems: list[Problem] = []
     by_doc: dict[str, list[LocatedSpan]] = defaultdict(list)
     for ls in spans:
         if ls.span.doc_id not in texts:
             problems.append(Problem("span refers to a document that does not exist", **_where(ls)))
             continue
-        problems += [Problem(m, **_where(ls)) for m in _span_problems(ls, texts[ls.span.doc_id])]
+        text = texts[ls.span.doc_id]
+        own = _span_problems(ls, text)
+        if 0 <= ls.span.start < ls.span.end <= len(text):  # offsets inside the text: check the clusters
+            if ls.span.doc_id not in bounds:
+                bounds[ls.span.doc_id] = grapheme_bounds(text)
+            own += _cluster_problems(ls, text, bounds[ls.span.doc_id])
+        problems += [Problem(m, **_where(ls)) for m in own]
         if require_canonical and ls.span.label in CANONICAL_LABELS and ls.span.canonical is None:
             problems.append(Problem(f"{ls.span.label} span needs a canonical name", **_where(ls)))
         by_doc[ls.span.doc_id].append(ls)

@@ -6,7 +6,7 @@ from importlib.metadata import PackageNotFoundError, entry_points, version
 
 import typer
 
-from .common import STDOUT_CLOSED, _quiet_stdout, new_app
+from .common import INTERRUPTED, STDOUT_CLOSED, _quiet_stdout, new_app
 
 app = new_app("newsspans: a gold-annotated news span corpus and an honest extractor scorer.")
 
@@ -32,7 +32,11 @@ def load_plugins(root_app: typer.Typer) -> None:
 
 
 def main() -> None:
-    load_plugins(app)
+    try:
+        load_plugins(app)
+    except KeyboardInterrupt:
+        # Ctrl-C while the commands load (the policy handles it once a command runs): no traceback.
+        sys.exit(INTERRUPTED)
     try:
         app()
         code = 0

@@ -7,16 +7,24 @@ from pathlib import Path
 import typer
 
 from .common import FINDING, CorpusOption, command, loaded, new_app, reading
+from ..errors import CorpusError, Problem
 
 corpus_app = new_app("Build, validate, audit and extend the gold corpus.")
 
 
 @command(corpus_app)
-def validate(corpus: Path = CorpusOption) -> None:
+def validate(corpus: Path = CorpusOption,
+             allow_empty: bool = typer.Option(False, "--allow-empty", help="Accept a corpus with no "
+                                              "annotations.jsonl (a new corpus not annotated yet).")) -> None:
     """Check the gold annotations against every rule; list all violations.
 
     Example: newsspans corpus validate
     """
+    gold = reading(corpus).annotations
+    if not allow_empty and not gold.exists():
+        # Most likely a wrong --corpus or a lost file: "ok: 0 spans" would hide it.
+        raise CorpusError(Problem("the gold file does not exist; pass --allow-empty to validate a corpus "
+                                  "with no annotations yet", file=str(gold)))
     docs, spans = loaded(corpus)
     typer.echo(f"ok: {len(spans)} spans in {len(docs)} documents pass the validator")
 
@@ -31,11 +39,13 @@ def build(corpus: Path = CorpusOption,
     Example: newsspans corpus build && python -c "import datasets; print(datasets.load_dataset('corpus'))"
     """
     from ..build import build as run_build
+    from ..build import recover
     from ..stale import stale_files
 
     if check:
         with tempfile.TemporaryDirectory() as tmp:
             source = reading(corpus)
+            recover(Path(source.root))  # finish a swap an earlier build could not, before comparing
             run_build(source, Path(tmp))
             stale = stale_files(Path(source.root), Path(tmp))
         if stale:

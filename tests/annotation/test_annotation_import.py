@@ -71,13 +71,13 @@ def corpus(tmp_path: Path) -> Corpus:
 
 
 def export_of(corpus: Corpus, annotations_per_doc: dict | None = None) -> list[dict]:
-    """What Label Studio exports after importing `build_task(doc, gold)` for every document."""
+    """What Label Studio exports after an annotator submitted the gold unchanged for every document."""
     docs, spans = corpus.load()
     out = []
     for n, doc in enumerate(docs, start=1):
-        task = build_task(doc, [s for s in spans if s.doc_id == doc.id])
+        task = build_task(doc)
         anns = (annotations_per_doc or {}).get(doc.id) or [
-            {"result": task["annotations"][0]["result"], "ground_truth": True}]
+            {"result": gold_result(doc, [s for s in spans if s.doc_id == doc.id]), "ground_truth": True}]
         out.append({"id": n, "data": task["data"], "drafts": [], "predictions": [], "annotations": [
             {"id": 100 * n + k, "completed_by": 1, "was_cancelled": False, "created_at": f"2025-01-0{k}T00:00:00Z",
              "updated_at": f"2025-01-0{k}T00:00:00Z", "prediction": {}, **copy.deepcopy(a)}
@@ -203,7 +203,14 @@ def test_task_text_or_document_mismatch_is_reported(corpus):
     problems = [str(p) for p in parse_export(export, docs).problems]
     assert problems == ["task 1, document 'unicode-doc': the task text differs from the corpus document text, "
                         "so its offsets cannot be trusted; push the document again",
-                        "task 2, document 'missing-doc': no corpus document has this id"]
+                        "task 2, document 'missing-doc': this document is no longer in the corpus; delete task 2 "
+                        "in Label Studio, or pull with --skip-invalid to leave its annotations out"]
+    # A task of a removed document that nobody annotated is skipped (said so), not an error.
+    export[1]["annotations"] = []
+    parsed = parse_export(export, docs)
+    assert len(parsed.problems) == 1 and parsed.skipped == [
+        "task 2, document 'missing-doc': this document is no longer in the corpus; delete task 2 in Label Studio, "
+        "or pull with --skip-invalid to leave its annotations out (the task has no annotation; skipped)"]
 
 
 def _annotation(spans, annotator, n, ground_truth=False, task_id=1, doc_id="unicode-doc"):
@@ -366,8 +373,12 @@ def test_tasks_and_config_commands(corpus, tmp_path):
     assert result.exit_code == 0, result.output
     tasks = json.loads(out.read_text(encoding="utf-8"))
     assert [t["data"]["doc_id"] for t in tasks] == ["unicode-doc", "plain-doc"]
+    # The gold is a prediction (the annotator's Submit makes the annotation), never an annotation.
+    assert all("annotations" not in t and [p["model_version"] for p in t["predictions"]] == ["newsspans-gold"]
+               for t in tasks)
     docs, gold = corpus.load()
-    export = [{"id": i, "data": t["data"], "annotations": [{"id": i, "completed_by": 1, **t["annotations"][0]}]}
+    export = [{"id": i, "data": t["data"], "annotations": [{"id": i, "completed_by": 1,
+                                                            "result": t["predictions"][0]["result"]}]}
               for i, t in enumerate(tasks, start=1)]
     assert _fields(s for a in parse_export(export, docs).annotations for s in a.spans) == _fields(gold)
     result = _cli("config")

@@ -63,6 +63,11 @@ def _export(client: LabelStudioClient, project: str) -> list[dict]:
     return client.export(client.project_id(project))
 
 
+def _predictions(client: LabelStudioClient, exported: list[dict]) -> dict[int, list]:
+    """Task id -> its predictions, as the server stores them (the export lists only their ids)."""
+    return {t["id"]: list(client._sdk.predictions.list(task=t["id"])) for t in exported}
+
+
 def _push(server, corpus: Corpus, project: str, *extra: str):
     result = _cli("push", *_server_args(server, project), "--corpus", str(corpus.root), *extra)
     assert result.exit_code == 0, result.output
@@ -82,16 +87,22 @@ def test_push_gold_then_pull_gives_back_the_gold(label_studio, client, which, re
     docs, gold = corpus.load()
     project = f"roundtrip-{which}"
     result = _push(label_studio, corpus, project, "--with", "gold")
-    assert f"{len(docs)} task(s) created" in result.output and f"{len(docs)} gold annotation(s) added" in result.output
+    assert f"{len(docs)} task(s) created" in result.output
+    assert f"{len(docs)} prediction(s) of newsspans-gold set" in result.output
     exported = _export(client, project)
-    assert [len(t["annotations"]) for t in exported] == [1] * len(docs)
-    assert all(t["predictions"] == [] for t in exported)
+    # The gold is a prediction, never an annotation: annotations are made by annotators only.
+    assert all(t["annotations"] == [] for t in exported)
+    assert client._sdk.projects.get(client.project_id(project)).model_version == "newsspans-gold"
     # What the server stored converts back to exactly the gold: every span, attribute and link.
-    parsed = parse_export(exported, docs)
+    stored = _predictions(client, exported)
+    assert all([p.model_version for p in stored[t["id"]]] == ["newsspans-gold"] for t in exported)
+    as_annotations = [{**t, "annotations": [{"id": p.id, "completed_by": 1, "result": p.result}
+                                            for p in stored[t["id"]]]} for t in exported]
+    parsed = parse_export(as_annotations, docs)
     assert parsed.problems == []
     assert _fields(s for a in parsed.annotations for s in a.spans) == _fields(gold)
     result = _pull(label_studio, corpus, project)
-    assert f"{len(docs)} document(s) from Label Studio, 0 kept" in result.output
+    assert f"0 document(s) from Label Studio, {len(docs)} kept" in result.output
     assert corpus.annotations.read_bytes() == committed
     assert any(s.speaker for s in gold) and any(s.num_kind for s in gold) and any(s.canonical for s in gold)
 
@@ -103,7 +114,8 @@ def test_unicode_regions_survive_the_server(label_studio, client, hand_corpus):
     task = next(t for t in exported if t["data"]["doc_id"] == "unicode-doc")
     text = task["data"]["text"]
     assert text == hand_corpus.documents()[0].text
-    regions = {r["id"]: r["value"] for r in task["annotations"][0]["result"] if r.get("from_name") == "label"}
+    [prediction] = _predictions(client, [task])[task["id"]]
+    regions = {r["id"]: r["value"] for r in prediction.result if r.get("from_name") == "label"}
     assert regions["T5"]["text"] == "We will pay 5% more 😀." == text[regions["T5"]["start"]:regions["T5"]["end"]]
     assert regions["T4"]["text"] == "Zu\u0308rich" and regions["T7"]["text"] == "Kafe 😀 Co"
 
@@ -117,7 +129,7 @@ def test_push_with_predictions_shows_predictions_not_annotations(label_studio, c
     before = hand_corpus.annotations.read_bytes()
     for _ in range(2):  # pushing again replaces the model's predictions, it does not add more
         result = _push(label_studio, hand_corpus, "predicted", "--with", f"predictions:{path}")
-        assert f"{len(docs)} prediction(s) set" in result.output
+        assert f"{len(docs)} prediction(s) of model-x set" in result.output
     remote = client.tasks(client.project_id("predicted"))
     assert [(t.annotation_ids, list(t.predictions)) for t in remote] == [((), ["model-x"])] * len(docs)
     assert all(len(t.predictions["model-x"]) == 1 for t in remote)
@@ -186,9 +198,9 @@ def test_annotator_changes_come_back_with_provenance(label_studio, client, hand_
     result = _cli("import", str(export_file), "--corpus", str(copy.root), "--policy", "latest")
     assert result.exit_code == 0, result.output
     assert _fields(copy.load()[1]) == _fields(pulled)
-    # Under the default policy the pushed gold is the ground-truth annotation.
+    # The pushed gold is no annotation: under ground-truth the annotator's single annotation is used too.
     result = _cli("pull", *_server_args(label_studio, "edited"), "--corpus", str(copy.root), "--policy", "ground-truth")
-    assert result.exit_code == 0 and _fields(copy.load()[1]) == _fields(gold)
+    assert result.exit_code == 0 and _fields(copy.load()[1]) == _fields(pulled)
 
 
 def test_two_annotators_agreement_and_policies(label_studio, client, hand_corpus, tmp_path):
@@ -252,11 +264,11 @@ def test_repeated_push_creates_no_duplicates(label_studio, client, hand_corpus):
     for _ in range(2):
         _push(label_studio, hand_corpus, "repeat", "--with", "gold")
     result = _push(label_studio, hand_corpus, "repeat", "--with", "gold")
-    assert "0 task(s) created" in result.output and "0 gold annotation(s) added" in result.output
-    assert "annotations are never overwritten" in result.output
+    assert "0 task(s) created" in result.output and "2 prediction(s) of newsspans-gold set" in result.output
     remote = client.tasks(client.project_id("repeat"))
     assert sorted(t.doc_id for t in remote) == ["plain-doc", "unicode-doc"]
-    assert [len(t.annotation_ids) for t in remote] == [1, 1]
+    assert [(len(t.annotation_ids), {k: len(v) for k, v in t.predictions.items()}) for t in remote] == [
+        (0, {"newsspans-gold": 1})] * 2
     assert [p.title for p in client._sdk.projects.list()].count("repeat") == 1
 
 
@@ -291,7 +303,7 @@ def test_personal_access_token_works(label_studio, client, hand_corpus):
     result = _cli("pull", "--url", label_studio.url, "--project", "jwt-key", "--corpus", str(hand_corpus.root),
                   env={"LABEL_STUDIO_API_KEY": token})
     assert result.exit_code == 0, result.output
-    assert "2 document(s) from Label Studio" in result.output and token not in result.output
+    assert "0 document(s) from Label Studio, 2 kept" in result.output and token not in result.output
 
 
 def test_missing_project_is_a_clear_error(label_studio, hand_corpus):
@@ -394,8 +406,9 @@ def test_label_studio_editor_uses_code_point_offsets(label_studio, client, hand_
             assert page.evaluate(_SELECT_WORD, word), word
             page.wait_for_function("w => Array.from(document.querySelectorAll('.htx-highlight'))"
                                    ".some(e => e.textContent === w)", arg=word, timeout=10_000)
-        with page.expect_response(lambda r: "/api/annotations/" in r.url and r.request.method in ("PATCH", "PUT")):
-            page.locator("button", has_text="Update").first.click()
+        # The gold was a prediction: Submit creates the annotation.
+        with page.expect_response(lambda r: "/annotations" in r.url and r.request.method == "POST"):
+            page.locator("button", has_text="Submit").first.click()
     finally:
         page.close()
     assert not [u for u in foreign if not u.startswith(("data:", "blob:"))], foreign
@@ -411,3 +424,93 @@ def test_label_studio_editor_uses_code_point_offsets(label_studio, client, hand_
     # The new regions pass every offset check; only their missing canonical names are reported.
     problems = parse_export([next(t for t in _export(client, "browser-offsets") if t["id"] == task)], docs).problems
     assert [p.message for p in problems] == ["ORG span needs a canonical name"] * 2, [str(p) for p in problems]
+
+
+def _sign_up(browser, url: str, email: str, password: str):
+    """A fresh browser context signed up (and so logged in) as a new Label Studio user."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{url}/user/signup/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/user/signup" not in page.url and "/user/login" not in page.url, page.url
+    return context, page
+
+
+def test_editor_changes_are_credited_to_the_annotator_who_made_them(label_studio, client, hand_corpus, browser):
+    """The normal workflow, in Label Studio's own editor: push the gold, a second user opens the task,
+    relabels one region and submits; pull credits that span to them and leaves every other span,
+    provenance included, as it was."""
+    docs, gold = hand_corpus.load()
+    doc = docs[0]
+    earlier = [Span(**{**s.to_dict(), "annotator": "first@newsspans.test", "annotation_id": 1,
+                       "annotated_at": "2025-01-01T00:00:00Z"}) for s in gold]
+    hand_corpus.write_gold(earlier)  # the gold as an earlier pull left it
+    _push(label_studio, hand_corpus, "provenance", "--with", "gold")
+    project = client.project_id("provenance")
+    task = _task_id(client, "provenance", doc.id)
+    email = "second.annotator@newsspans.test"
+    context, page = _sign_up(browser, label_studio.url, email, "second-annotator-pass-1")
+    try:
+        page.goto(f"{label_studio.url}/projects/{project}/data?task={task}")
+        page.wait_for_selector(".htx-highlight", timeout=90_000)
+        # The editor starts the annotator from the gold prediction: every gold region is shown.
+        shown = page.eval_on_selector_all(".htx-highlight", "els => els.map(e => e.textContent)")
+        assert sorted(shown) == sorted(s.text for s in gold if s.doc_id == doc.id)
+        page.locator(".htx-highlight", has_text="Zu\u0308rich").first.click()  # select the LOC region ...
+        page.locator(".lsf-label", has_text="ORG").first.click()              # ... and relabel it ORG
+        with page.expect_response(lambda r: "/annotations" in r.url and r.request.method == "POST") as posted:
+            page.locator("button", has_text="Submit").first.click()
+        assert posted.value.status == 201, posted.value.text()
+    finally:
+        context.close()
+    [annotation] = next(t for t in _export(client, "provenance") if t["id"] == task)["annotations"]
+    annotator_id = next(u for u, e in client.users().items() if e == email)
+    assert annotation["completed_by"] == annotator_id and annotation["parent_prediction"] is not None
+
+    _pull(label_studio, hand_corpus, "provenance", "--policy", "latest")
+    pulled = {(s.doc_id, s.id): s for s in hand_corpus.load()[1]}
+    changed = pulled[(doc.id, "T4")]
+    assert (changed.label, changed.annotator, changed.annotation_id) == ("ORG", email, annotation["id"])
+    assert changed.annotated_at and changed.annotated_at.startswith("20")
+    # Every other span is exactly the earlier line: same id, same provenance.
+    assert {k: v for k, v in pulled.items() if k != (doc.id, "T4")} == {
+        (s.doc_id, s.id): s for s in earlier if (s.doc_id, s.id) != (doc.id, "T4")}
+
+
+def test_a_document_without_gold_gets_no_empty_pre_annotation(label_studio, client, hand_corpus):
+    docs, gold = hand_corpus.load()
+    hand_corpus.write_gold([s for s in gold if s.doc_id != "plain-doc"])
+    result = _push(label_studio, hand_corpus, "partly-gold", "--with", "gold")
+    assert "1 prediction(s) of newsspans-gold set" in result.output
+    remote = {t.doc_id: t for t in client.tasks(client.project_id("partly-gold"))}
+    assert (remote["plain-doc"].annotation_ids, remote["plain-doc"].predictions) == ((), {})
+    assert remote["unicode-doc"].annotation_ids == () and list(remote["unicode-doc"].predictions) == ["newsspans-gold"]
+    # An annotator's work on that document is what ground-truth pulls (it is the only annotation).
+    doc = next(d for d in docs if d.id == "plain-doc")
+    mine = [s for s in gold if s.doc_id == "plain-doc"]
+    client.add_annotation(remote["plain-doc"].id, gold_result(doc, mine),
+                          completed_by=_annotator(client, "ann.plain@newsspans.test"))
+    _pull(label_studio, hand_corpus, "partly-gold", "--policy", "ground-truth")
+    assert _fields(s for s in hand_corpus.load()[1] if s.doc_id == "plain-doc") == _fields(mine)
+
+
+def test_a_task_whose_document_left_the_corpus_is_named(label_studio, client, hand_corpus, tmp_path):
+    docs, gold = hand_corpus.load()
+    _push(label_studio, hand_corpus, "left-corpus")
+    task = _task_id(client, "left-corpus", "plain-doc")
+    doc = next(d for d in docs if d.id == "plain-doc")
+    client.add_annotation(task, gold_result(doc, [s for s in gold if s.doc_id == "plain-doc"]),
+                          completed_by=_annotator(client, "ann.left@newsspans.test"))
+    # The document leaves the corpus (its source record and gold removed).
+    source = hand_corpus.sources / "000_small.jsonl"
+    source.write_text(source.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    hand_corpus.write_gold([s for s in gold if s.doc_id != "plain-doc"])
+    before = hand_corpus.annotations.read_bytes()
+    result = _cli("pull", *_server_args(label_studio, "left-corpus"), "--corpus", str(hand_corpus.root))
+    assert result.exit_code == 2  # bad input: the export does not fit the corpus
+    assert f"task {task}, document 'plain-doc': this document is no longer in the corpus; delete task {task} " \
+           "in Label Studio" in result.output
+    assert hand_corpus.annotations.read_bytes() == before
