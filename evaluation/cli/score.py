@@ -31,7 +31,8 @@ def score_command(
                                                     "predictions (labels as predicted) to this JSONL file, to "
                                                     "re-score later."),
     fmt: Format = typer.Option(Format.table, "--format", help="table (rich) or json (the full report) on stdout."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Also write the full JSON report to this file."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Also write the full JSON report to this file "
+                                          "(- for standard output)."),
     html: Optional[Path] = HtmlOption,
     errors: bool = typer.Option(False, "--errors", help="List every error under --scheme (and every speaker "
                                 "error) with its text context."),
@@ -45,7 +46,7 @@ def score_command(
 
     Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 85`; `newsspans score --extractor baseline --workers 2 --cache ~/.cache/newsspans`
     """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
-    from newsspans.corpus.atomic import write_text_atomic
+    from newsspans.corpus.atomic import is_stdout, write_text_atomic
 
     from .. import run_extractor
     from ..predictions import write_predictions
@@ -68,7 +69,8 @@ def score_command(
         write_report_html(html, report.to_dict(), data.documents, scoring.scheme.value)
         note(f"wrote {html}", run.quiet)
     if fmt is Format.json:
-        typer.echo(payload)
+        if not is_stdout(output):  # `--output -` has already printed it
+            typer.echo(payload)
     else:
         out = console()
         render_report(report, scoring.scheme.value, out)

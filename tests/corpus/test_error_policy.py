@@ -189,3 +189,10 @@ def test_help_imports_nothing_heavy():
             "'label_studio_sdk'}), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_output_dash_is_standard_output_once():
+    done = run("score", "--extractor", "baseline", "--bootstrap", "0", "--format", "json", "--output", "-",
+               "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["predictions"] == "extractor: baseline"  # one JSON document, not two
