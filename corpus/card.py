@@ -213,6 +213,14 @@ from newsspans.corpus import load
 dataset_dict = load("documents")
 ```
 
+## Scoring an extractor against it
+
+The `newsspans` toolkit scores any extractor on this gold (span-level P/R/F1 under four schemes
+with bootstrap intervals, quote speakers, a seqeval cross-check on the `tokens` config):
+`newsspans score --extractor baseline` on the command line, or from Python the same pipeline,
+`newsspans.evaluation.pipeline` (`load_gold`, `run_extractor`, `score_run`, also importable from
+`newsspans.evaluation`); the scoring core is `newsspans.evaluation.scoring`.
+
 ## Annotation process
 
 The initial gold was authored as a readable specification in `annotation/seed_gold.py` of the
