@@ -18,6 +18,7 @@ from newsspans.corpus.model import Document
 from ..gold import BUNDLED
 from ..scoring.report import SCHEMA_VERSION
 from .page import render_compare_html, render_html
+from .schema import validate_report
 
 
 def texts_of(documents: Sequence[Document]) -> dict[str, str]:
@@ -57,4 +58,5 @@ def read_report(path: Path) -> dict:
             or not isinstance(data.get("layers"), dict) or not isinstance(data.get("documents"), list):
         raise CorpusError(Problem(f"not a newsspans score report (schema_version {SCHEMA_VERSION} with documents "
                                   "and layers)", file=str(path)))
+    validate_report(data, str(path))
     return data

@@ -1,10 +1,14 @@
 """Self-contained HTML evaluation reports: summary, legend, and every document with its spans.
 
-`render_html(report, texts)` draws one system's report (the JSON of `Report.to_dict()`);
-`render_compare_html(report_a, report_b, texts, names)` draws two systems side by side, the
-documents where they differ most first. Both are pure: they return the page as a string.
+`render_html(report, texts)` draws one system's report (the JSON of `Report.to_dict()`), the
+documents with most errors first; `render_compare_html(report_a, report_b, texts, names)` draws
+two systems side by side, the documents where they differ most first. Both are pure: they return
+the page as a string.
 
-All report data (document text, labels, names, speakers, messages) is escaped; the page
+The summary is markup; the documents are data (`page_data`, layout in data.py) that the page's
+script (report.js) draws when a document comes into view, so that a page of 10,000 documents
+stays small and opens at once. All report data (document text, labels, names, speakers,
+messages) is escaped or written with textContent, every name is direction-isolated; the page
 loads nothing (inline CSS and script, and a Content-Security-Policy that allows only that
 script and no requests), so it can be opened offline, mailed or archived as it is.
 """
@@ -16,41 +20,60 @@ from html import escape
 from newsspans.corpus.errors import CorpusError, Problem
 
 from .assets import CSS, JS, script_hash
-from .marks import (OUTCOME_NAMES, DocLayer, check_report, display_outcome, document_marks, gold_speaker,
-                         index_report, layered_html, predicted_speaker, speaker_verdict)
-from .summary import ci_text, pct, summary_html, table_html
+from .data import OUTCOMES, doc_spans, doc_title, embed_json, errors_of, mark_differences, safe_name, safe_text
+from .marks import OUTCOME_NAMES, check_report, index_report
+from .sections import sections_html
+from .summary import diff_interval_text, pct, summary_html, table_html
 
-QUOTE_PREVIEW = 90  # characters of a quote shown in the speakers table
+
+def name_html(name: object) -> str:
+    """A name, id or file name as page markup: escaped, controls made visible, direction isolated."""
+    return f'<bdi dir="auto">{escape(safe_name(name))}</bdi>'
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, data: object) -> str:
     csp = (f"default-src 'none'; style-src 'unsafe-inline'; script-src '{script_hash(JS)}'; "
            "img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>{body}"
-            f'<div id="tip" role="tooltip" hidden></div><script>{JS}</script></body></html>\n')
+            f"<title>{escape(safe_name(title))}</title><style>{CSS}</style></head><body>{body}"
+            f'<div id="tip" role="tooltip" hidden></div>'
+            f'<script type="application/json" id="report-data">{embed_json(data)}</script>'
+            f"<script>{JS}</script></body></html>\n")
 
 
-def _labels(report: Mapping) -> list[str]:
+def _labels(*reports: Mapping) -> list[str]:
     seen: dict[str, None] = {}
-    for layer in report["layers"].values():
-        seen.update((label, None) for label in layer["labels"])
-        seen.update((e["label"], None) for e in layer["predicted"])
+    for report in reports:
+        for layer in report["layers"].values():
+            seen.update((label, None) for label in layer["labels"])
+            seen.update((e["label"], None) for e in layer["gold"])
+            seen.update((e["label"], None) for e in layer["predicted"])
     return list(seen)
 
 
-def _controls(labels: Sequence[str]) -> str:
-    """Filters; hidden until the script runs, since without it they would do nothing."""
+COMPARE_FILTERS = {"a-right": "only {a} right, {b} wrong", "b-right": "only {b} right, {a} wrong"}
+
+
+def _controls(labels: Sequence[str], names: Sequence[str] = ()) -> str:
+    """Filters and next/previous error; hidden until the script runs, since without it they do nothing."""
     outcomes = "".join(f'<option value="{o}">only {escape(n)}</option>' for o, n in OUTCOME_NAMES.items()
                        if o != "correct")
-    label_options = "".join(f'<option value="{escape(lb)}">{escape(lb)}</option>' for lb in labels)
+    outcomes += '<option value="speaker-wrong">only quotes with a wrong speaker</option>'
+    if names:
+        outcomes += "".join(f'<option value="{k}">{escape(t.format(a=safe_name(names[0]), b=safe_name(names[1])))}'
+                            "</option>" for k, t in COMPARE_FILTERS.items())
+    label_options = "".join(f'<option value="{i}">{escape(safe_name(lb))}</option>' for i, lb in enumerate(labels))
+    what = "difference" if names else "error"
     return ('<div class="controls" id="controls" role="search" aria-label="span filters" hidden>'
             '<label>Show <select id="f-outcome"><option value="all">all spans</option>'
             f'<option value="errors">only errors</option>{outcomes}</select></label>'
             f'<label>Label <select id="f-label"><option value="all">all labels</option>{label_options}'
-            '</select></label><span class="status" id="f-status" aria-live="polite"></span></div>')
+            f'</select></label><button type="button" id="f-prev" aria-keyshortcuts="p k">◀ previous {what}</button>'
+            f'<button type="button" id="f-next" aria-keyshortcuts="n j">next {what} ▶</button>'
+            '<span class="keys">keys n / p</span><span class="status" id="f-pos" aria-live="polite"></span>'
+            '<span class="status" id="f-status" aria-live="polite"></span></div>')
 
 
 LEGEND_SIDES = {"missed": ("gold",), "spurious": ("pred",)}  # other outcomes have both sides
@@ -64,7 +87,8 @@ def _demo(outcome: str, word: str, layer: str = "entity") -> str:
 
 
 def _legend() -> str:
-    items = "".join(f"<li>{_demo(o, 'Lavrov')} {escape(name)}</li>" for o, name in OUTCOME_NAMES.items())
+    items = "".join(f"<li>{_demo(o, 'Lavrov', 'quote' if o == 'speaker' else 'entity')} {escape(name)}</li>"
+                    for o, name in OUTCOME_NAMES.items())
     tracks = (f'<span class="demo t-quote-gold o-boundary"><span class="demo t-quote-pred o-boundary">'
               f'‘{_demo("correct", "Lavrov")} said so’</span></span>')
     return ('<section id="legend" aria-labelledby="legend-h"><h2 id="legend-h">Legend</h2>'
@@ -72,92 +96,93 @@ def _legend() -> str:
             '<p class="meta">Entity lines run below the text, quote lines above it (quotes contain entities, '
             'and are tinted blue): the grey line nearer the text is the gold span (dashed when missed), the '
             'farther line the prediction. The prediction\'s line style tells its boundaries: solid right, '
-            'double wrong, dotted spurious; hatching marks a wrong label; colours repeat this.</p>'
+            'double wrong, dotted spurious; hatching marks a wrong label; colours repeat this. '
+            'Each span ends in a small tag: the gold label in grey, then the predicted label in the colour of '
+            'its outcome when it differs from gold (a wrong label shows both); "✗ speaker" marks a quote '
+            'attributed to the wrong speaker, which is an error even when its span is right.</p>'
             f'<p class="tracks">Example, a quote predicted with wrong boundaries around a correct entity: {tracks}</p>'
-            '<p class="meta">Hover over or tab to a span to see its label, offsets, outcome and, for quotes, '
-            "the gold and predicted speaker; Esc hides it.</p></section>")
-
-
-def _doc_title(text: str) -> str:
-    return text.split("\n", 1)[0].strip() or "(untitled)"
+            '<p class="meta">Hover over or tab to a span to see its label, offsets, text, outcome and, for quotes, '
+            "the gold and predicted speaker; Esc hides it. Keys n and p (or the buttons in the filter bar) go to "
+            "the next and previous error. Control characters in a text are drawn as visible symbols "
+            "(↵ carriage return, ∅ NUL, ⇄ a bidirectional control, � any other), one per character, so offsets hold."
+            "</p></section>")
 
 
 def _doc_counts(report: Mapping, doc_id: str, scheme: str) -> str:
+    """One line of per-layer scores of a document; a layer with nothing in either column is left out."""
     parts = []
     for name, layer in report["layers"].items():
         c = layer["documents"].get(doc_id, {}).get(scheme)
-        if c:
-            parts.append(f"{escape(name)}: P {pct(c['precision'])} R {pct(c['recall'])} F1 {pct(c['f1'])} "
-                         f"({c['missed']} missed, {c['spurious']} spurious)")
-    return " · ".join(parts)
+        if c and (c["possible"] or c["actual"]):
+            parts.append(f"{safe_name(name)}: P {pct(c['precision'])} R {pct(c['recall'])} F1 {pct(c['f1'])} "
+                         f"({c['correct']} correct, {c['incorrect']} incorrect, {c['partial']} partial, "
+                         f"{c['missed']} missed, {c['spurious']} spurious)")
+    return " · ".join(parts) or "no spans in gold or predictions"
 
 
-def _preview(s: str) -> str:
-    flat = " ".join(s.split())
-    return escape(flat if len(flat) <= QUOTE_PREVIEW else flat[:QUOTE_PREVIEW - 1] + "…")
+def _intervals_text(report: Mapping, paired: Mapping | None) -> str:
+    if paired:
+        t = next(iter(paired.values()))
+        return (f"paired bootstrap test of micro F1 over documents: {int(t['n_resamples'])} paired resamples, "
+                f"{100 * float(t['confidence']):g}% interval of A − B")
+    boot = report.get("settings", {}).get("bootstrap", {})
+    if boot.get("resamples"):
+        return (f"{100 * float(boot.get('confidence', 0)):g}% bootstrap intervals over documents "
+                f"({int(boot['resamples'])} resamples, seed {boot.get('seed')})")
+    return "no intervals (bootstrap off)"
 
 
-def _verdict(right: bool | None) -> str:
-    cls = {True: "ok", False: "bad", None: ""}[right]
-    sign = {True: "✓ ", False: "✗ ", None: ""}[right]
-    return f'<span class="{cls}">{sign}{escape(speaker_verdict(right))}</span>'
-
-
-def _quote_row(text: str, quote: Mapping, outcome: str, labels: list[str], gold: Mapping | None,
-               pred: Mapping | None) -> str:
-    """A speakers-table row; it carries the filter attributes of its quote, so filters hide it too."""
-    return (f'<tr class="frow" data-outcome="{outcome}" data-labels="{escape(" ".join(labels))}">'
-            f'<td class="q">{_preview(text[quote["start"]:quote["end"]])} '
-            f'<span class="docid">[{quote["start"]}, {quote["end"]})</span></td><td>{escape(outcome)}</td>'
-            f"<td>{escape(gold_speaker(gold)) if gold else '–'}</td>"
-            f"<td>{escape(predicted_speaker(pred, text)) if pred else '–'}</td>"
-            f"<td>{_verdict(pred.get('speaker_correct')) if pred and gold else '–'}</td></tr>")
-
-
-def _quotes_table(doc: Mapping[str, DocLayer], text: str) -> str:
-    """Each gold quote with its matched prediction, then each spurious predicted quote, with speakers."""
-    quotes = doc.get("quote")
-    if quotes is None:
-        return ""
-    rows = [_quote_row(text, g, display_outcome(g["outcomes"]), [g["label"]] + ([p["label"]] if p else []), g, p)
-            for _, g, p in quotes.gold]
-    rows += [_quote_row(text, p, "spurious", [p["label"]], None, p) for p, g in quotes.predicted if g is None]
-    if not rows:
-        return ""
-    columns = ("quote", "outcome", "gold speaker", "predicted speaker", "speaker")
-    head = "".join(f'<th scope="col">{h}</th>' for h in columns)
-    return table_html("quotes", "Quotes and their speakers", head, rows)
-
-
-def _system_view(doc: Mapping[str, DocLayer], doc_id: str, text: str, prefix: str) -> str:
-    """One system's drawing of a document: the text with its marks, then the speakers table."""
-    return (f'<p class="text" data-doc="{escape(doc_id)}">{layered_html(text, document_marks(doc, text, prefix))}'
-            f"</p>{_quotes_table(doc, text)}")
-
-
-def _article(i: int, doc_id: str, text: str, counts: str, inner: str, extra: str = "") -> str:
-    return (f'<article class="doc" id="doc-{i}" data-doc="{escape(doc_id)}"{extra}>'
-            f'<h3>{escape(_doc_title(text))} <span class="docid">{escape(doc_id)}</span></h3>'
-            f'<p class="counts">{counts} <span class="shown"></span></p>{inner}</article>')
-
-
-def _header(title: str, report: Mapping, scheme: str, systems: str) -> str:
+def _header(title: str, report: Mapping, scheme: str, systems: str, paired: Mapping | None = None) -> str:
     settings = report.get("settings", {})
-    boot = settings.get("bootstrap", {})
-    intervals = (f"{100 * boot.get('confidence', 0):g}% bootstrap intervals over documents "
-                 f"({boot.get('resamples')} resamples, seed {boot.get('seed')})" if boot.get("resamples")
-                 else "no intervals (bootstrap off)")
-    return (f"<header><h1>{escape(title)}</h1>{systems}"
-            f'<p class="meta"><b>gold</b> {escape(str(report.get("gold", "")))} · <b>scheme</b> {escape(scheme)} · '
-            f'{len(report["documents"])} documents · min overlap {escape(str(settings.get("min_overlap", 0)))} · '
-            f"{escape(intervals)}</p>"
+    return (f"<header><h1>{name_html(title)}</h1>{systems}"
+            f'<p class="meta"><b>gold</b> {name_html(report.get("gold", ""))} · <b>scheme</b> {escape(scheme)} · '
+            f'{len(report["documents"])} documents · min overlap {float(settings.get("min_overlap", 0)):g} · '
+            f"{escape(_intervals_text(report, paired))}</p>"
             '<nav class="toc" aria-label="sections"><a href="#summary">Summary</a><a href="#legend">Legend</a>'
             '<a href="#documents">Documents</a></nav></header>')
 
 
-def _doc_nav(doc_ids: Sequence[str], texts: Mapping[str, str]) -> str:
-    links = "".join(f'<li><a href="#doc-{i}">{escape(_doc_title(texts[d]))}</a></li>' for i, d in enumerate(doc_ids))
-    return f'<ol class="doclist">{links}</ol>'
+def _documents_section(n_docs: int, labels: Sequence[str], order_note: str, names: Sequence[str] = ()) -> str:
+    open_attr = " open" if n_docs <= 200 else ""
+    return ('<section id="documents" aria-labelledby="documents-h"><h2 id="documents-h">Documents</h2>'
+            f'<details class="doclist-box"{open_attr}><summary>{n_docs} documents, {escape(order_note)}</summary>'
+            '<ol class="doclist" id="doclist"></ol></details>' + _controls(labels, names)
+            + '<div id="docs"></div><noscript><p class="meta">The documents are drawn by the page\'s script; '
+            "enable JavaScript to see them.</p></noscript></section>")
+
+
+def _system_data(report: Mapping, texts: Mapping[str, str], label_index: Mapping[str, int],
+                 id_lists: list[dict[str, int]]) -> tuple[list[list[int]], list[dict]]:
+    index = index_report(report)
+    spans, speakers = [], []
+    for d, doc_id in enumerate(report["documents"]):
+        flat, sp = doc_spans(index[doc_id], texts[doc_id], label_index, id_lists[d])
+        spans.append(flat)
+        speakers.append(sp)
+    return spans, speakers
+
+
+def page_data(reports: Sequence[Mapping], texts: Mapping[str, str], names: Sequence[str], scheme: str) -> dict:
+    """The JSON the page's script draws documents from (layout in data.py), documents in report order,
+    `order` the order to show them in: most errors (or differences) first, report order among ties."""
+    doc_ids = list(reports[0]["documents"])
+    labels = _labels(*reports)
+    label_index = {lb: i for i, lb in enumerate(labels)}
+    id_lists: list[dict[str, int]] = [{} for _ in doc_ids]
+    systems = [_system_data(r, texts, label_index, id_lists) for r in reports]
+    if len(reports) == 2:
+        counts = [mark_differences(systems[0][0][d], systems[1][0][d], list(id_lists[d])) for d in range(len(doc_ids))]
+    else:
+        counts = [errors_of(flat) for flat in systems[0][0]]
+    docs = [{"id": safe_name(doc_id), "title": doc_title(texts[doc_id]), "text": safe_text(texts[doc_id]),
+             "ids": [safe_name(i) for i in id_lists[d]], "n": counts[d],
+             "c": [_doc_counts(r, doc_id, scheme) for r in reports],
+             "s": [spans[d] for spans, _ in systems], "sp": [sp[d] for _, sp in systems]}
+            for d, doc_id in enumerate(doc_ids)]
+    order = sorted(range(len(doc_ids)), key=lambda d: -counts[d])  # stable: report order among ties
+    return {"outcomes": list(OUTCOMES), "outcome_names": [OUTCOME_NAMES[o] for o in OUTCOMES],
+            "labels": [safe_name(lb) for lb in labels], "systems": [safe_name(n) for n in names],
+            "docs": docs, "order": order}
 
 
 def render_html(report: Mapping, texts: Mapping[str, str], *, scheme: str = "strict",
@@ -167,48 +192,34 @@ def render_html(report: Mapping, texts: Mapping[str, str], *, scheme: str = "str
     Raises CorpusError when a text is missing or does not match the report's spans.
     """
     check_report(report, texts)
-    index = index_report(report)
-    docs = [_article(i, doc_id, texts[doc_id], _doc_counts(report, doc_id, scheme),
-                     _system_view(index[doc_id], doc_id, texts[doc_id], f"d{i}-"))
-            for i, doc_id in enumerate(report["documents"])]
-    systems = f'<p class="meta"><b>predictions</b> {escape(str(report.get("predictions", "")))}</p>'
+    data = page_data([report], texts, [str(report.get("predictions", ""))], scheme)
+    systems = f'<p class="meta"><b>predictions</b> {name_html(report.get("predictions", ""))}</p>'
     body = (_header(title, report, scheme, systems)
             + f'<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
-            f"{summary_html(report, scheme)}</section>{_legend()}"
-            + '<section id="documents" aria-labelledby="documents-h"><h2 id="documents-h">Documents</h2>'
-            + _doc_nav(report["documents"], texts) + _controls(_labels(report)) + "".join(docs) + "</section>")
-    return _page(title, body)
+            f"{summary_html(report, scheme)}{sections_html(report)}</section>{_legend()}"
+            + _documents_section(len(report["documents"]), data["labels"], "most errors first"))
+    return _page(title, body, data)
 
 
-def _outcome_keys(doc: Mapping[str, DocLayer]) -> tuple[dict, set]:
-    """Per gold span its outcome, and the set of spurious predictions, of one document."""
-    gold = {(name, e["id"]): display_outcome(e["outcomes"]) for name, d in doc.items() for _, e, _ in d.gold}
-    spurious = {(name, e["start"], e["end"], e["label"]) for name, d in doc.items() for e, g in d.predicted
-                if g is None}
-    return gold, spurious
-
-
-def document_differences(report_a: Mapping, report_b: Mapping) -> dict[str, int]:
+def document_differences(report_a: Mapping, report_b: Mapping, texts: Mapping[str, str]) -> dict[str, int]:
     """Per document, how many spans the two systems draw differently: gold spans with another
     outcome plus spurious predictions only one of them makes."""
-    index_a, index_b = index_report(report_a), index_report(report_b)
-    out = {}
-    for doc_id in report_a["documents"]:
-        gold_a, spu_a = _outcome_keys(index_a[doc_id])
-        gold_b, spu_b = _outcome_keys(index_b[doc_id])
-        out[doc_id] = sum(gold_a.get(k) != gold_b.get(k) for k in gold_a.keys() | gold_b.keys()) + len(spu_a ^ spu_b)
-    return out
+    data = page_data([report_a, report_b], texts, ["A", "B"], "strict")
+    return {doc_id: data["docs"][d]["n"] for d, doc_id in enumerate(report_a["documents"])}
 
 
 def _paired_table(paired: Mapping[str, Mapping], names: Sequence[str]) -> str:
     rows = []
     for layer, t in paired.items():
-        rows.append(f'<tr><th scope="row">{escape(layer)}</th><td>{pct(t["f1_a"])}</td><td>{pct(t["f1_b"])}</td>'
-                    f'<td>{100 * t["difference"]:+.1f}</td><td>{ci_text(t["interval"])}</td>'
-                    f'<td>{t["p_value"]:.3g}</td><td>{int(t["n_resamples"])}</td></tr>')
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in
-                   ("layer", f"F1 {names[0]}", f"F1 {names[1]}", "A − B", "interval", "p", "resamples"))
-    caption = f"Paired bootstrap test of micro F1 (A = {escape(names[0])}, B = {escape(names[1])})"
+        rows.append(f'<tr><th scope="row">{name_html(layer)}</th><td>{pct(t["f1_a"])}</td><td>{pct(t["f1_b"])}</td>'
+                    f'<td>{100 * float(t["difference"]):+.1f}</td><td>{diff_interval_text(t["interval"])}</td>'
+                    f'<td>{float(t["p_value"]):.3g}</td><td>{int(t["n_resamples"])}</td></tr>')
+    conf = next(iter(paired.values()), {}).get("confidence", 0.95)
+    head = "".join(f'<th scope="col">{h}</th>' for h in
+                   ("layer", "F1 A", "F1 B", "A − B", f"{100 * float(conf):g}% interval of A − B", "p-value",
+                    "paired resamples"))
+    caption = (f"Paired bootstrap test of micro F1 in points (A = {name_html(names[0])}, B = {name_html(names[1])}): "
+               "the interval of the difference and the two-sided p-value")
     return table_html("paired", caption, head, rows)
 
 
@@ -225,30 +236,16 @@ def render_compare_html(report_a: Mapping, report_b: Mapping, texts: Mapping[str
         raise CorpusError(Problem("the two reports are not on the same documents; compare needs the same gold"))
     check_report(report_a, texts)
     check_report(report_b, texts)
-    diff = document_differences(report_a, report_b)
-    order = sorted(report_a["documents"], key=lambda d: -diff[d])  # stable: gold order among ties
-    name_a, name_b = (escape(n) for n in names)
-    systems = [(key, report, index_report(report), name)
-               for key, report, name in (("a", report_a, name_a), ("b", report_b, name_b))]
-    docs = []
-    for i, doc_id in enumerate(order):
-        text = texts[doc_id]
-        cols = "".join(f'<div class="col" data-system="{key}"><p class="colhead">{name}</p>'
-                       f'<p class="counts">{_doc_counts(report, doc_id, scheme)}</p>'
-                       f"{_system_view(index[doc_id], doc_id, text, f'd{i}{key}-')}</div>"
-                       for key, report, index, name in systems)
-        docs.append(_article(i, doc_id, text, f"{diff[doc_id]} spans drawn differently",
-                             f'<div class="two">{cols}</div>', f' data-diff="{diff[doc_id]}"'))
-    sources = (f'<p class="meta"><b>A</b> {name_a} ({escape(str(report_a.get("predictions", "")))}) · '
-               f'<b>B</b> {name_b} ({escape(str(report_b.get("predictions", "")))})</p>')
-    summaries = "".join(f'<div><h3 class="colhead">{n}</h3>{summary_html(r, scheme)}</div>'
-                        for r, n in ((report_a, name_a), (report_b, name_b)))
-    labels = _labels(report_a) + [lb for lb in _labels(report_b) if lb not in _labels(report_a)]
-    body = (_header(title, report_a, scheme, sources)
+    data = page_data([report_a, report_b], texts, names, scheme)
+    sources = (f'<p class="meta"><b>A</b> {name_html(names[0])} ({name_html(report_a.get("predictions", ""))}) · '
+               f'<b>B</b> {name_html(names[1])} ({name_html(report_b.get("predictions", ""))})</p>')
+    summaries = "".join(f'<div class="system"><h3 class="colhead">{k} = {name_html(n)}</h3>{summary_html(r, scheme)}'
+                        f"{sections_html(r)}</div>"
+                        for k, r, n in (("A", report_a, names[0]), ("B", report_b, names[1])))
+    body = (_header(title, report_a, scheme, sources, paired)
             + '<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
-            + (_paired_table(paired, names) if paired else "") + f'<div class="two">{summaries}</div></section>'
+            + (_paired_table(paired, names) if paired else "") + summaries + "</section>"
             + _legend()
-            + '<section id="documents" aria-labelledby="documents-h"><h2 id="documents-h">Documents</h2>'
-            '<p class="meta">Ordered by how many spans the two systems draw differently, most first.</p>'
-            + _doc_nav(order, texts) + _controls(labels) + "".join(docs) + "</section>")
-    return _page(title, body)
+            + _documents_section(len(report_a["documents"]), data["labels"],
+                                 "most spans drawn differently first", names))
+    return _page(title, body, data)

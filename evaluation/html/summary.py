@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import Mapping
 from html import escape
 
+from .data import safe_name
+
 NONE = "none"  # row/column of the confusion table for "no matched span"
 
 SCHEME_NOTES = {
@@ -23,7 +25,12 @@ def pct(x: float) -> str:
 
 
 def ci_text(ci: list[float] | None) -> str:
-    return "–" if ci is None else f"{pct(ci[0])}–{pct(ci[1])}"
+    return "–" if ci is None else f"[{pct(ci[0])}, {pct(ci[1])}]"
+
+
+def diff_interval_text(ci: list[float] | None) -> str:
+    """The interval of a difference in points, signed: "[-41.7, +13.3]"."""
+    return "–" if ci is None else f"[{100 * float(ci[0]):+.1f}, {100 * float(ci[1]):+.1f}]"
 
 
 def table_html(cls: str, caption: str, head: str, rows: list[str]) -> str:
@@ -36,34 +43,48 @@ def table_html(cls: str, caption: str, head: str, rows: list[str]) -> str:
             "</div></figure>")
 
 
+def _name(name: object) -> str:
+    return f'<bdi dir="auto">{escape(safe_name(name))}</bdi>'
+
+
 def _row(cells: list[str], head: str, cls: str = "") -> str:
     attr = f' class="{cls}"' if cls else ""
-    return f'<tr{attr}><th scope="row">{escape(head)}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    return f'<tr{attr}><th scope="row">{_name(head)}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious")
+
+
+def _counts(c: Mapping) -> list[str]:
+    return [str(int(c[k])) for k in ("possible", "actual", *COUNT_COLUMNS)]
 
 
 def scores_table(name: str, layer: Mapping, scheme: str) -> str:
-    """Per-label and average precision, recall, F1 (in %) with the F1 interval and counts."""
+    """Per-label and average precision, recall, F1 (in %) with the F1 interval, and the counts of
+    gold, predicted, correct, incorrect, partial, missed and spurious spans (nervaluate's five)."""
     s = layer["schemes"][scheme]
-    head = ("label", "precision", "recall", "F1", "F1 interval", "gold", "predicted", "missed", "spurious")
+    head = ("label", "P", "R", "F1", "F1 interval", "gold", "pred", *COUNT_COLUMNS)
     rows = []
     for label, c in s["labels"].items():
-        rows.append(_row([pct(c["precision"]), pct(c["recall"]), pct(c["f1"]), ci_text(c["f1_ci"]),
-                          str(c["possible"]), str(c["actual"]), str(c["missed"]), str(c["spurious"])], label))
+        rows.append(_row([pct(c["precision"]), pct(c["recall"]), pct(c["f1"]), ci_text(c["f1_ci"]), *_counts(c)],
+                         label))
     m = s["micro"]
-    rows.append(_row([pct(m["precision"]), pct(m["recall"]), pct(m["f1"]), ci_text(m["f1_ci"]),
-                      str(m["possible"]), str(m["actual"]), str(m["missed"]), str(m["spurious"])], "micro", "avg"))
+    rows.append(_row([pct(m["precision"]), pct(m["recall"]), pct(m["f1"]), ci_text(m["f1_ci"]), *_counts(m)],
+                     "micro", "avg"))
     for avg in ("macro", "weighted"):
         a = s[avg]
-        rows.append(_row([pct(a["precision"]), pct(a["recall"]), pct(a["f1"]), ci_text(a["f1_ci"]),
-                          "", "", "", ""], avg, "avg"))
-    header = "".join(f'<th scope="col">{h}</th>' for h in head)
+        rows.append(_row([pct(a["precision"]), pct(a["recall"]), pct(a["f1"]), ci_text(a["f1_ci"])]
+                         + [""] * (2 + len(COUNT_COLUMNS)), avg, "avg"))
+    titles = {"P": "precision", "R": "recall", "pred": "predicted"}
+    header = "".join(f'<th scope="col"{f" title={chr(34)}{titles[h]}{chr(34)}" if h in titles else ""}>{h}</th>'
+                     for h in head)
     caption = f"{escape(name)} layer, {escape(scheme)} scheme ({SCHEME_NOTES.get(scheme, '')}), scores in %"
     return table_html("scores", caption, header, rows)
 
 
 def schemes_line(layer: Mapping) -> str:
     """Micro F1 under every scheme, one line."""
-    parts = [f"{escape(s)} {pct(v['micro']['f1'])}" for s, v in layer["schemes"].items()]
+    parts = [f"{_name(s)} {pct(v['micro']['f1'])}" for s, v in layer["schemes"].items()]
     return f'<p class="schemes">micro F1 by scheme: {" · ".join(parts)}</p>'
 
 
@@ -72,9 +93,9 @@ def speakers_line(layer: Mapping, scheme: str) -> str:
     if not sp:
         return ""
     att = sp["attribution"][scheme]
-    return (f'<p class="speakers">speakers: {sp["speaker_correct"]} of {sp["matched"]} matched quotes right '
+    return (f'<p class="speakers">speakers: {int(sp["speaker_correct"])} of {int(sp["matched"])} matched quotes right '
             f'({pct(sp["accuracy"])}%); attribution ({escape(scheme)}): precision {pct(att["precision"])}, '
-            f'recall {pct(att["recall"])}, F1 {pct(att["f1"])} [{ci_text(att["f1_ci"])}]</p>')
+            f'recall {pct(att["recall"])}, F1 {pct(att["f1"])} {ci_text(att["f1_ci"])}</p>')
 
 
 def f1_chart(name: str, layer: Mapping, scheme: str) -> str:
@@ -94,9 +115,9 @@ def f1_chart(name: str, layer: Mapping, scheme: str) -> str:
     for i, (label, f1, ci) in enumerate(rows):
         y = top + i * row_h
         cls = "bar avg" if label == "micro" else "bar"
-        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'
+        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(safe_name(label))}</text>'
                      f'<rect class="{cls}" x="{left}" y="{y + 4}" width="{f1 * width:.1f}" height="14">'
-                     f"<title>{escape(label)}: F1 {pct(f1)}, interval {ci_text(ci)}</title></rect>"
+                     f"<title>{escape(safe_name(label))}: F1 {pct(f1)}, interval {ci_text(ci)}</title></rect>"
                      f'<text x="{left + width + 6}" y="{y + 15}">{pct(f1)}</text>')
         if ci is not None:
             x0, x1 = left + ci[0] * width, left + ci[1] * width
@@ -124,7 +145,7 @@ def confusion_table(name: str, layer: Mapping) -> str:
     labels = list(layer["labels"])
     extra = sorted({p for _, p in counts if p not in labels and p != NONE})  # foreign labels, if any
     cols, rows = labels + extra + [NONE], labels + [NONE]
-    header = "".join(f'<th scope="col">{escape(c)}</th>' for c in cols)
+    header = "".join(f'<th scope="col">{_name(c)}</th>' for c in cols)
     body = []
     for g in rows:
         cells = []
@@ -132,14 +153,14 @@ def confusion_table(name: str, layer: Mapping) -> str:
             n = counts.get((g, p), 0)
             cls = "diag" if g == p else ("err" if n else "zero")
             cells.append(f'<td class="{cls}">{n}</td>' if (g, p) != (NONE, NONE) else '<td class="zero">·</td>')
-        body.append(f'<tr><th scope="row">{escape(g)}</th>{"".join(cells)}</tr>')
+        body.append(f'<tr><th scope="row">{_name(g)}</th>{"".join(cells)}</tr>')
     caption = (f"{escape(name)} layer: gold label (rows) predicted as (columns); "
                f"column {NONE} = missed, row {NONE} = spurious; pairs matched at any overlap")
     return table_html("confusion", caption, f'<th scope="col">gold \\ predicted</th>{header}', body)
 
 
 def layer_summary(name: str, layer: Mapping, scheme: str) -> str:
-    return (f'<section class="layer" aria-label="{escape(name)} layer"><h3>{escape(name.capitalize())} layer</h3>'
+    return (f'<section class="layer" aria-label="{escape(safe_name(name))} layer"><h3>{_name(name.capitalize())} layer</h3>'
             f'{scores_table(name, layer, scheme)}{schemes_line(layer)}{speakers_line(layer, scheme)}'
             f'<div class="charts">{f1_chart(name, layer, scheme)}{confusion_table(name, layer)}</div></section>')
 
@@ -149,12 +170,12 @@ def summary_html(report: Mapping, scheme: str) -> str:
     parts = [layer_summary(name, layer, scheme) for name, layer in report["layers"].items()]
     notes = []
     if report.get("dropped"):
-        notes.append("dropped predictions: " + ", ".join(f"{escape(str(k))} {int(v)}"
+        notes.append("dropped predictions: " + ", ".join(f"{_name(k)} {int(v)}"
                                                          for k, v in report["dropped"].items()))
     for doc_id, message in report.get("extractor_errors", {}).items():
-        notes.append(f"extractor failed on {escape(doc_id)}: {escape(str(message))} (scored as no predictions)")
+        notes.append(f"extractor failed on {_name(doc_id)}: {_name(message)} (scored as no predictions)")
     if report.get("missing_predictions"):
-        notes.append("no predictions (scored as empty): " + ", ".join(escape(d) for d in report["missing_predictions"]))
+        notes.append("no predictions (scored as empty): " + ", ".join(_name(d) for d in report["missing_predictions"]))
     if notes:
         parts.append('<ul class="notes">' + "".join(f"<li>{n}</li>" for n in notes) + "</ul>")
     return "".join(parts)

@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
+import re
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import typer
 
 import html_example as ex
 from newsspans.corpus.errors import CorpusError
-from newsspans.evaluation.html.marks import Mark, assign_lanes, display_outcome, layered_html
 from newsspans.evaluation.cli import register
+from newsspans.evaluation.html.data import STRIDE, safe_name, safe_text
+from newsspans.evaluation.html.marks import display_outcome
+from newsspans.evaluation.html.sections import sections_html
+from newsspans.evaluation.html.summary import diff_interval_text
+from newsspans.evaluation.scoring.report import ScoreOptions
+from newsspans.evaluation.scoring.scorer import score
 from newsspans.evaluation.html.page import document_differences, render_compare_html, render_html
 from newsspans.evaluation.html.summary import NONE, confusion
 
@@ -30,98 +33,6 @@ def _app() -> typer.Typer:
 app = _app()
 
 
-class MarkCollector(HTMLParser):
-    """Rebuild the plain text and, per `data-sid`, the pieces and attributes of every mark."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.stack: list[str | None] = []
-        self.pieces: dict[str, list[tuple[int, str]]] = {}
-        self.focusable: dict[str, int] = {}
-        self.attrs: dict[str, dict] = {}
-        self.doc_starts: dict[str, int] = {}
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if "text" in (a.get("class") or "").split() and "data-doc" in a:
-            self.doc_starts.setdefault(a["data-doc"], len("".join(self.text)))
-        if tag != "span":  # marks are spans; other elements (some void, like meta) do not nest them
-            return
-        sid = a.get("data-sid")
-        self.stack.append(sid)
-        if sid is not None:
-            self.pieces.setdefault(sid, []).append((len("".join(self.text)), ""))
-            self.attrs.setdefault(sid, a)
-            if a.get("tabindex") == "0":
-                self.focusable[sid] = self.focusable.get(sid, 0) + 1
-
-    def text_start(self, doc_id: str) -> int:
-        """Offset in the page text where the drawn text of `doc_id` begins."""
-        return self.doc_starts[doc_id]
-
-    def handle_endtag(self, tag):
-        if tag == "span":
-            self.stack.pop()
-
-    def handle_data(self, data):
-        self.text.append(data)
-        for sid in self.stack:
-            if sid is not None:
-                start, piece = self.pieces[sid][-1]
-                self.pieces[sid][-1] = (start, piece + data)
-
-
-def collect(html: str) -> MarkCollector:
-    c = MarkCollector()
-    c.feed(html)
-    c.close()
-    assert not c.stack, "every opened element is closed"
-    return c
-
-
-def mark(sid, start, end, layer="entity", side="gold", label="PER", outcome="correct") -> Mark:
-    return Mark(sid, layer, side, start, end, label, outcome, (label,), f"tip {sid}")
-
-
-def test_crossing_marks_are_split_into_pieces_that_cover_exactly_their_text():
-    text = "abcdefghij"
-    marks = [mark("q", 2, 8, "quote"), mark("a", 0, 4), mark("b", 3, 10, side="pred"), mark("c", 5, 6)]
-    c = collect(layered_html(text, marks))
-    assert "".join(c.text) == text
-    for m in marks:
-        pieces = c.pieces[m.sid]
-        assert "".join(p for _, p in pieces) == text[m.start:m.end]
-        assert pieces[0][0] == m.start  # the first piece starts where the span starts
-        assert c.focusable[m.sid] == 1  # one tab stop per span, on its first piece
-    # The entity "a" crosses the quote's start, so it is cut there: [0, 2) outside, [2, 4) inside.
-    assert [p for _, p in c.pieces["a"]] == ["ab", "cd"]
-
-
-spans = st.tuples(st.integers(0, 30), st.integers(1, 12), st.sampled_from(["entity", "quote"]),
-                  st.sampled_from(["gold", "pred"]))
-
-
-@settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet="ab<>&\"' \n€😀", min_size=1, max_size=40), raw=st.lists(spans, max_size=12))
-def test_layering_keeps_the_text_and_every_span_whatever_the_overlaps(text, raw):
-    marks = [mark(f"s{i}", min(s, len(text) - 1), min(s + n, len(text)), layer, side)
-             for i, (s, n, layer, side) in enumerate(raw)]
-    c = collect(layered_html(text, assign_lanes(marks)))
-    assert "".join(c.text) == text  # escaped, and nothing lost or added
-    for m in marks:
-        assert "".join(p for _, p in c.pieces[m.sid]) == text[m.start:m.end]
-        assert c.pieces[m.sid][0][0] == m.start
-        assert c.focusable[m.sid] == 1
-
-
-def test_lanes_separate_overlapping_marks_of_one_track_only():
-    marks = [mark("a", 0, 5, side="pred"), mark("b", 3, 8, side="pred"), mark("c", 6, 9, side="pred"),
-             mark("g", 0, 9)]
-    laned = {m.sid: m.lane for m in assign_lanes(marks)}
-    assert laned == {"a": 0, "b": 1, "c": 0, "g": 0}
-
-
 @pytest.mark.parametrize("outcomes, expected", [
     ({"strict": "correct", "exact": "correct", "partial": "correct", "type": "correct"}, "correct"),
     ({"strict": "missed", "exact": "missed", "partial": "missed", "type": "missed"}, "missed"),
@@ -134,14 +45,69 @@ def test_display_outcome_reads_boundaries_from_exact_and_labels_from_type(outcom
     assert display_outcome(outcomes) == expected
 
 
-def test_example_spans_get_the_outcomes_the_scorer_implies():
-    c = collect(render_html(ex.report(), ex.texts()))
-    drawn = sorted((a["data-side"], "".join(p for _, p in c.pieces[sid]), a["data-label"], a["data-outcome"],
-                    c.pieces[sid][0][0] - c.text_start("d1"), int(a["data-start"]))
-                   for sid, a in c.attrs.items() if sid.startswith("d0-"))
-    expected = sorted((side, text, label, outcome, start, start)
-                      for side, text, label, outcome, start in ex.EXPECTED_D1)
-    assert drawn == expected
+def _data(page: str) -> dict:
+    start = page.index('id="report-data">') + len('id="report-data">')
+    return json.loads(page[start:page.index("</script>", start)])
+
+
+def test_example_spans_are_embedded_with_their_outcomes_partners_and_speakers():
+    data = _data(render_html(ex.report(), ex.texts()))
+    d1 = data["docs"][0]
+    assert d1["id"] == "d1" and d1["text"] == ex.D1 and d1["n"] == 6  # 5 gold errors + 1 spurious
+    rows = [d1["s"][0][i:i + STRIDE] for i in range(0, len(d1["s"][0]), STRIDE)]
+    drawn = sorted((("gold", "pred")[r[0] % 2], ex.D1[r[1]:r[2]], data["labels"][r[3]], data["outcomes"][r[4]], r[1])
+                   for r in rows)
+    assert drawn == sorted(ex.EXPECTED_D1)
+    for n, r in enumerate(rows):  # partners point at each other
+        if r[5] >= 0:
+            assert rows[r[5]][5] == n
+    quote_gold = next(r for r in rows if r[0] == 2)
+    assert quote_gold[6] == 1 and d1["sp"][0][str(rows.index(quote_gold))] == "Angela Merkel (T5)"
+    assert data["order"] == [0, 1]  # d1 has 6 errors, d2 none
+
+
+def test_a_quote_with_the_right_span_and_the_wrong_speaker_is_an_error():
+    docs = ex.documents()
+    gold = ex.gold()
+    preds = ex.predictions_a()
+    s, e = ex.at(ex.D1, '"We will win,"')
+    preds["d1"][2] = ex.Prediction("d1", s, e, "QUOTE", '"We will win,"', speaker=ex.at(ex.D1, "Paris"))
+    report = score(docs, gold, preds, ScoreOptions(n_resamples=0)).to_dict()
+    data = _data(render_html(report, ex.texts()))
+    rows = [data["docs"][0]["s"][0][i:i + STRIDE] for i in range(0, len(data["docs"][0]["s"][0]), STRIDE)]
+    quotes = [r for r in rows if r[0] >= 2]
+    assert [(data["outcomes"][r[4]], r[6]) for r in quotes] == [("speaker", 2), ("speaker", 2)]
+    assert data["docs"][0]["n"] == 6  # T4 is now an error for its speaker (it was one for its boundary)
+
+
+def test_documents_are_ordered_by_errors_and_a_layer_without_spans_is_left_out_of_the_line():
+    a = ex.report(ex.predictions_a())
+    b = ex.report(ex.predictions_b())
+    data = _data(render_html(b, ex.texts()))
+    assert [d["n"] for d in data["docs"]] == [6, 2]
+    d2_line = data["docs"][1]["c"][0]
+    assert d2_line.startswith("entity: P 0.0 R 0.0 F1 0.0 (0 correct, 0 incorrect, 0 partial, 1 missed, 1 spurious)")
+    assert "quote" not in d2_line  # d2 has no quotes in gold or predictions
+    assert "quote:" in data["docs"][0]["c"][0]
+    assert _data(render_html(a, ex.texts()))["order"] == [0, 1]
+
+
+def test_summary_counts_correct_incorrect_partial_missed_spurious():
+    page = render_html(ex.report(), ex.texts())
+    head = page[page.index('<table class="scores">'):page.index("</thead>", page.index('<table class="scores">'))]
+    for column in ("correct", "incorrect", "partial", "missed", "spurious"):
+        assert f">{column}</th>" in head
+    # micro row of the entity layer, strict: 2 correct, 3 incorrect, 0 partial, 1 missed, 1 spurious
+    micro = page[page.index('<tr class="avg"><th scope="row"><bdi dir="auto">micro'):]
+    micro = micro[:micro.index("</tr>")]
+    assert micro.endswith("<td>6</td><td>6</td><td>2</td><td>3</td><td>0</td><td>1</td><td>1</td>")
+
+
+def test_control_characters_keep_their_offsets_and_names_show_bidi_controls():
+    assert safe_text("a\rb\x00c\u202ed\ne\tf") == "a\u21b5b\u2205c\u21c4d\ne\tf"
+    assert len(safe_text("x\r\x00\u2066")) == 4
+    assert safe_name("model-\u202elnosj.B-ledom") == "model-[U+202E]lnosj.B-ledom"
+    assert safe_name("plain") == "plain"
 
 
 def test_confusion_counts_matched_pairs_and_missed_and_spurious():
@@ -149,7 +115,7 @@ def test_confusion_counts_matched_pairs_and_missed_and_spurious():
     assert counts == {("PER", "PER"): 3, ("LOC", "ORG"): 2, ("NUM", NONE): 1, (NONE, "ORG"): 1}
 
 
-def test_everything_from_the_data_is_escaped():
+def test_everything_from_the_data_is_escaped_or_inert_json():
     evil = '<script>window.__xss=1</script>"><img src=x onerror=alert(1)>'
     docs = [ex.Document("d1", "t", f"{evil} Angela Merkel")]
     start = len(evil) + 1
@@ -158,8 +124,11 @@ def test_everything_from_the_data_is_escaped():
     report = score(docs, gold, {"d1": [ex.Prediction("d1", start, start + 6, "PER")]},
                    predictions_source=evil, gold_source=evil).to_dict()
     html = render_html(report, {"d1": docs[0].text}, title=evil)
-    assert html.count("<script") == 1  # ours, at the end
-    assert "<img" not in html and "onerror=alert(1)>" not in html
+    assert html.count("<script") == 2  # the data block and ours, at the end
+    block = html[html.index('id="report-data">'):html.index("</script>", html.index('id="report-data">'))]
+    assert "<" not in block[len('id="report-data">'):]  # inert JSON, "<" written \u003c
+    markup = html.replace(block, "")
+    assert "<img" not in markup and "onerror=alert(1)>" not in markup
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;&quot;&gt;&lt;img" in html
 
 
@@ -176,9 +145,14 @@ def test_texts_that_are_not_the_scored_ones_are_refused_naming_document_and_span
 
 def test_compare_orders_documents_by_how_differently_the_systems_draw_them():
     a, b = ex.report(ex.predictions_a()), ex.report(ex.predictions_b())
-    assert document_differences(a, b) == {"d1": 0, "d2": 2}  # T1 correct vs missed, one spurious only in B
+    assert document_differences(a, b, ex.texts()) == {"d1": 0, "d2": 2}  # T1 correct vs missed, a spurious in B only
     html = render_compare_html(a, b, ex.texts(), ["system A", "system B"])
-    assert html.index('data-doc="d2"') < html.index('data-doc="d1"')
+    data = _data(html)
+    assert data["order"] == [1, 0]
+    d2a, d2b = (data["docs"][1]["s"][k] for k in (0, 1))
+    # A: gold T1 correct, its prediction: both "only A right" (1). B: T1 missed (1), spurious "town" (1).
+    assert [d2a[i + 8] for i in range(0, len(d2a), STRIDE)] == [1, 1]
+    assert [d2b[i + 8] for i in range(0, len(d2b), STRIDE)] == [1, 1]
     with pytest.raises(CorpusError, match="same documents"):
         render_compare_html(a, {**b, "documents": ["d1"]}, ex.texts(), ["a", "b"])
 
@@ -207,7 +181,8 @@ def test_cli_score_html_and_report_html_write_the_same_page(tmp_path):
     assert out.exit_code == 0, out.output
     page = (tmp_path / "a.html").read_text(encoding="utf-8")
     assert page == (tmp_path / "b.html").read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and 'data-outcome="boundary-label"' in page
+    assert page.startswith("<!DOCTYPE html>") and '"boundary-label"' in page
+    assert f"wrote {tmp_path / 'b.html'}" in out.output  # the path written is named
 
 
 def test_cli_report_refuses_other_texts_and_bad_files(tmp_path):
@@ -235,7 +210,10 @@ def test_cli_compare_html(tmp_path):
                                    "--html", str(tmp_path / "c.html")])
     assert out.exit_code == 0, out.output
     page = (tmp_path / "c.html").read_text(encoding="utf-8")
-    assert "Paired bootstrap test" in page and page.index('data-doc="d2"') < page.index('data-doc="d1"')
+    assert "Paired bootstrap test" in page and _data(page)["order"] == [1, 0]
+    assert "no intervals" not in page and "50 paired resamples" in page
+    interval = page[page.index('<table class="paired">'):]
+    assert re.search(r"<td>\[[+-]\d+\.\d, [+-]\d+\.\d\]</td>", interval)
 
 
 def test_without_chromium_the_browser_tests_skip_naming_the_package(monkeypatch, tmp_path):
@@ -251,3 +229,83 @@ def test_without_chromium_the_browser_tests_skip_naming_the_package(monkeypatch,
     monkeypatch.setenv("CI", "true")  # under CI the same situation fails the run instead
     with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
         browser.chromium_path()
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda r: r["layers"]["entity"]["schemes"]["strict"]["micro"].update(precision="high"),
+     "layers.entity.schemes.strict.micro.precision: expected a number, got 'high'"),
+    (lambda r: r["layers"]["entity"]["schemes"]["strict"]["micro"].update(missed="1<script>alert(1)</script>"),
+     "layers.entity.schemes.strict.micro.missed: expected an integer"),
+    (lambda r: r["layers"]["entity"]["gold"][0].update(start="0\"><img src=x>"),
+     "layers.entity.gold[0].start: expected an integer"),
+    (lambda r: r["layers"]["entity"]["predicted"][0].update(index=[1]),
+     "layers.entity.predicted[0].index: expected an integer"),
+    (lambda r: r["layers"]["entity"]["gold"][0].update(match=99), "layers.entity.gold[0].match: no prediction"),
+    (lambda r: r["layers"]["entity"]["gold"][0]["outcomes"].update(strict="<b>"),
+     "layers.entity.gold[0].outcomes.strict: expected one of"),
+    (lambda r: r.update(documents=["d1", {"x": 1}]), "documents[1]: expected a string"),
+    (lambda r: r.update(entities=["not", "an", "object"]), "entities: expected an object"),
+])
+def test_cli_report_refuses_a_damaged_or_crafted_report_in_one_line(tmp_path, damage, message):
+    gold, preds = _example_files(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["score", "--gold", str(gold), "--predictions", str(preds), "--no-progress",
+                               "--output", str(tmp_path / "r.json")]).exit_code == 0
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    damage(report)
+    (tmp_path / "r.json").write_text(json.dumps(report), encoding="utf-8")
+    out = runner.invoke(app, ["report", str(tmp_path / "r.json"), "--gold", str(gold), "--html",
+                              str(tmp_path / "x.html")])
+    assert out.exit_code == 2, out.output
+    assert message in out.output and "r.json" in out.output
+    assert "Traceback" not in out.output and len(out.output.strip().splitlines()) == 1
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_paired_interval_is_written_as_a_signed_interval():
+    assert diff_interval_text([-0.417, 0.133]) == "[-41.7, +13.3]"
+
+
+# Hand-made optional sections in the shapes of docs/report-schema.md ("HTML rendering of optional sections").
+SECTIONS = {
+    "alignment": {"entity": {"exact": 40, "fuzzy": 3, "unaligned": [{"doc_id": "d1", "text": "Merkle"}]}},
+    "thresholds": {"entity": {"micro": {
+        "curve": [{"threshold": 0.9, "precision": 1.0, "recall": 0.2}, {"threshold": 0.5, "precision": 0.8,
+                                                                         "recall": 0.6},
+                  {"threshold": 0.1, "precision": 0.5, "recall": 0.9}],
+        "average_precision": 0.74, "best": {"threshold": 0.5, "precision": 0.8, "recall": 0.6, "f1": 0.6857},
+        "calibration": [{"low": 0.0, "high": 0.5, "mean_score": 0.3, "accuracy": 0.25, "count": 8}]}}},
+    "entities": {"micro": {"precision": 0.75, "recall": 0.6, "f1": 0.6667, "possible": 10, "actual": 8, "correct": 6},
+                 "labels": {"PER": {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "possible": 4, "actual": 2,
+                                    "correct": 2}}},
+    "coreference": {"muc": {"precision": 0.5, "recall": 0.25, "f1": 0.3333}, "conll": {"f1": 0.41}},
+    "num_kinds": {"accuracy": 0.8, "matched": 5, "confusion": {"date": {"date": 3, "cardinal": 1},
+                                                               "cardinal": {"cardinal": 1}},
+                  "strict_with_kind": {"precision": 0.5, "recall": 0.4, "f1": 0.4444}},
+    "breakdowns": {"length": {"short": {"precision": 0.9, "recall": 0.8, "f1": 0.847, "possible": 5},
+                              "long": {"precision": 0.6, "recall": 0.5, "f1": 0.545, "possible": 12}}},
+}
+
+
+def test_optional_sections_are_drawn_when_present():
+    report = {**ex.report(), **SECTIONS}
+    report["layers"]["quote"]["speakers"]["mention"] = {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    report["layers"]["quote"]["speakers"]["entity"] = {"precision": 0.5, "recall": 0.5, "f1": 0.5}
+    page = render_html(report, ex.texts())
+    for section in ("alignment", "thresholds", "entities", "coreference", "num-kinds", "breakdowns",
+                    "speaker-levels"):
+        assert f'id="s-{section}"' in page, section
+    # The precision-recall curve: recall on x (34 + 200 r), precision on y (8 + 200 (1 - p)), sorted by recall.
+    assert '<path class="line" d="M74.0 8.0 L154.0 48.0 L214.0 108.0"/>' in page
+    assert '<circle class="best" cx="154.0" cy="48.0"' in page
+    assert "average precision 74.0" in page and "best threshold 0.5" in page
+    assert "<td>66.7</td>" in page and "Merkle" in page and "B³" not in page  # coreference names muc, conll only
+    assert "MUC" in page and "CoNLL (mean F1)" in page
+    assert sections_html(ex.report()) == ""  # nothing when absent
+
+
+def test_optional_sections_of_unexpected_shape_show_text_and_never_markup():
+    page = sections_html({"breakdowns": {"<b>f</b>": {"<i>x</i>": {"precision": "<script>", "f1": None}}},
+                          "coreference": {"muc": "<img src=x>"}})
+    assert "<b>f</b>" not in page and "<i>x</i>" not in page and "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page
