@@ -4,6 +4,7 @@
   // layout), each one when it comes near the viewport, and drops it again when it leaves, so a
   // page of 10,000 documents holds only a few of them in its DOM. Writes text with textContent only.
   var D = JSON.parse(document.getElementById("report-data").textContent);
+  var SMALL = 200000;  // characters of text drawn at once, without waiting for scrolling
   var STRIDE = 9, OUT = D.outcomes, NAMES = D.outcome_names, LABELS = D.labels, SYS = D.systems;
   var DOCS = D.docs, ORDER = D.order, COMPARE = SYS.length === 2;
   var LAYER = ["entity", "entity", "quote", "quote"], SIDE = ["gold", "pred", "gold", "pred"];
@@ -312,8 +313,13 @@
   list.appendChild(items);
 
   var printing = window.matchMedia ? window.matchMedia("print") : null;
-  var observer = null;
-  if ("IntersectionObserver" in window) {
+  var observer = null, size = 0;
+  DOCS.forEach(function (doc) { size += doc.text.length; });
+  // A small report is drawn at once (and stays drawn, so find-in-page sees all of it); a large
+  // one document by document as they come near the viewport.
+  if (size <= SMALL && "IntersectionObserver" in window) {
+    ORDER.forEach(renderBody);
+  } else if ("IntersectionObserver" in window) {
     observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (e) {
         var d = Number(e.target.id.slice(4));

@@ -39,9 +39,19 @@ def assert_clean(opened) -> None:
     assert opened.problems() == []
 
 
+def draw_all(page) -> None:
+    """Documents are drawn as they come into view; scroll through them all so each is drawn."""
+    page.wait_for_selector("body[data-ready]", state="attached")
+    page.evaluate("""() => document.querySelectorAll('article.doc').forEach(a => a.scrollIntoView())""")
+    page.wait_for_function("""() => [...document.querySelectorAll('article.doc:not(.collapsed) .body')]
+        .slice(-1).every(b => b.querySelector('.text'))""")
+
+
 @pytest.fixture
 def example_page(browser, tmp_path):
     with open_html(browser, render_html(ex.report(), ex.texts()), tmp_path / "example.html") as opened:
+        opened.page.wait_for_selector("body[data-ready]", state="attached")
+        opened.page.wait_for_selector('article.doc[data-doc="d2"] .text', state="attached")
         yield opened
         assert_clean(opened)
 
@@ -89,7 +99,11 @@ def test_filters_show_only_errors_or_one_label(example_page):
     assert shown and all(o != "correct" for _, _, o in shown) and len(shown) == 10
     hidden = page.evaluate("() => getComputedStyle(document.querySelector('.m.o-correct')).borderBottomColor")
     assert hidden == "rgba(0, 0, 0, 0)"
-    assert page.inner_text("#f-status") == "10 of 14 spans shown"
+    # d2 has no errors: collapsed, in the article list and in the document list
+    assert page.inner_text("#f-status") == "10 of 14 spans shown · 1 documents without such spans collapsed"
+    assert not page.locator('article.doc[data-doc="d2"]').is_visible()
+    assert page.evaluate("() => [...document.querySelectorAll('#doclist li')].map(l => l.offsetParent !== null)") \
+        == [True, False]
     page.select_option("#f-outcome", "all")
     page.select_option("#f-label", "LOC")
     # LOC spans and the spans they are paired with (the ORG predictions for LOC gold).
@@ -114,6 +128,7 @@ def test_keyboard_focus_shows_the_tooltip_and_escape_hides_it(example_page):
     tip = page.locator("#tip")
     assert tip.is_visible()
     assert tip.inner_text().startswith("gold PER [0, 13) · span T1\noutcome: correct")
+    assert "text: “Angela Merkel”" in tip.inner_text()  # the span's own text
     page.keyboard.press("Tab")
     assert "predicted PER [0, 13)" in tip.inner_text()
     page.keyboard.press("Escape")
@@ -155,11 +170,12 @@ def test_hostile_text_labels_names_and_speakers_are_shown_literally_and_never_ru
     html = render_compare_html(report, report, {doc.id: text}, [EVIL[0], EVIL[2]])
     with open_html(browser, html, tmp_path / "evil.html") as opened:
         page = opened.page
+        page.wait_for_selector(".text", state="attached")
         page.focus('.m[data-side="pred"][data-layer="entity"]')
         page.wait_for_timeout(100)
         assert page.evaluate("() => window.__xss") is None
         assert opened.dialogs == []
-        assert page.evaluate("() => document.querySelectorAll('img, iframe, script').length") == 1  # our script
+        assert page.evaluate("() => document.querySelectorAll('img, iframe, script').length") == 2  # data + script
         assert page.evaluate("() => document.querySelectorAll('svg:not(.chart)').length") == 0
         body = page.inner_text("body")
         for payload in EVIL:  # in the text, the names, the label and the speaker string: shown as text
@@ -186,9 +202,14 @@ def test_real_report_is_readable_wide_and_narrow(browser, tmp_path, baseline_rep
         page = opened.page
         overflow = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert overflow[0] <= overflow[1], f"horizontal overflow at {width}px: {overflow}"
+        page.wait_for_selector("body[data-ready]", state="attached")
         n_spans = sum(len(layer[side]) for layer in report["layers"].values() for side in ("gold", "predicted"))
-        assert page.evaluate("() => document.querySelectorAll('.m[tabindex]').length") == n_spans
+        assert page.inner_text("#f-status") == f"{n_spans} of {n_spans} spans shown"
         assert page.evaluate("() => document.querySelectorAll('article.doc').length") == len(report["documents"])
+        if width >= 1280:  # at 400px the widest tables scroll inside their own box (the page does not)
+            tables = page.evaluate("""() => [...document.querySelectorAll('#summary .scroll')]
+                .map(s => s.scrollWidth - s.clientWidth)""")
+            assert max(tables) <= 0, f"a summary table is cropped at {width}px: {tables}"
         font = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.text')).fontSize)")
         assert font >= 13
         shot = save_screenshot(page, f"baseline-{width}.png")
@@ -204,6 +225,9 @@ def test_print_hides_the_controls_and_keeps_every_document(browser, tmp_path, ba
         assert page.evaluate("() => getComputedStyle(document.querySelector('nav.toc')).display") == "none"
         assert page.evaluate("() => getComputedStyle(document.querySelector('.m.o-correct.t-entity-pred'))"
                              ".borderBottomStyle") == "solid"
+        # Under print every document is drawn, not only those scrolled into view.
+        n_spans = sum(len(layer[side]) for layer in report["layers"].values() for side in ("gold", "predicted"))
+        assert page.evaluate("() => document.querySelectorAll('.m[tabindex]').length") == n_spans
         pdf = page.pdf(format="A4")
         (ARTIFACTS / "baseline-report.pdf").write_bytes(pdf)
         assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
@@ -215,6 +239,7 @@ def test_compare_view_puts_the_most_different_document_first(browser, tmp_path):
                                ["system A", "system B"])
     with open_html(browser, html, tmp_path / "compare.html") as opened:
         page = opened.page
+        page.wait_for_selector('article.doc[data-doc="d1"] .text', state="attached")
         order = page.evaluate("() => [...document.querySelectorAll('article.doc')].map(a => a.dataset.doc)")
         assert order == ["d2", "d1"]
         columns = page.evaluate("""() => [...document.querySelectorAll('article.doc[data-doc="d2"] .col')]
@@ -228,6 +253,7 @@ def test_compare_view_puts_the_most_different_document_first(browser, tmp_path):
         save_screenshot(page, "compare.png", full_page=True)
         assert_clean(opened)
     with open_html(browser, html, tmp_path / "compare.html", width=400) as opened:
+        opened.page.wait_for_selector('article.doc[data-doc="d2"] .text', state="attached")
         a, b = opened.page.evaluate("""() => [...document.querySelectorAll('article.doc[data-doc="d2"] .col')]
             .map(c => c.getBoundingClientRect().toJSON())""")
         assert b["top"] >= a["bottom"]  # stacked on a narrow window
@@ -239,3 +265,150 @@ def test_the_page_is_one_file_that_loads_nothing(tmp_path):
     for needle in ("http://", "https://", "src=", "<link", "@import", "url("):
         assert needle not in html, needle
     assert "default-src 'none'" in html  # and its Content-Security-Policy forbids loading anything
+
+
+def test_labels_are_tags_in_the_text_and_a_label_error_shows_both(example_page):
+    page = example_page.page
+    tags = page.evaluate("""() => [...document.querySelectorAll('article.doc[data-doc="d1"] .tag')]
+        .map(t => [t.dataset.sid, getComputedStyle(t, '::after').content])""")
+    by_text = {}
+    for sid, content in tags:
+        start = page.evaluate("(sid) => document.getElementById(sid).dataset.start", sid)
+        by_text.setdefault(int(start), []).append(content.strip('"'))
+    paris = ex.at(ex.D1, "Paris")[0]
+    assert by_text[paris] == ["LOC", "ORG"]  # gold then predicted, both shown
+    assert by_text[0] == ["PER"]  # a correct prediction adds no second tag
+    # Tags have no text of their own: the text and every offset measured in the page are unchanged.
+    assert page.evaluate("() => document.querySelector('article.doc[data-doc=\"d1\"] .text').textContent") == ex.D1
+    box = page.evaluate("""() => getComputedStyle(document.querySelector('.tag'), '::after').display""")
+    assert box == "inline-block"
+
+
+def test_next_and_previous_error_with_keys_and_buttons_land_below_the_filter_bar(example_page):
+    page = example_page.page
+    starts = [ex.at(ex.D1, w)[0] for w in ("Paris", "3", '"We', "We will", "said Merkel")]
+
+    def focused():
+        return page.evaluate("() => [document.activeElement.dataset.start, document.activeElement.dataset.outcome]")
+
+    page.keyboard.press("n")
+    assert focused() == [str(starts[0]), "label"]
+    assert "text: “Paris”" in page.inner_text("#tip")
+    page.keyboard.press("n")
+    assert focused() == [str(starts[1]), "missed"]
+    page.keyboard.press("p")
+    assert focused()[0] == str(starts[0])
+    page.click("#f-next")
+    assert focused()[0] == str(starts[1])
+    assert page.inner_text("#f-pos") == "error 2 of 6"
+    bar = page.evaluate("() => document.getElementById('controls').getBoundingClientRect().bottom")
+    top = page.evaluate("() => document.activeElement.getBoundingClientRect().top")
+    assert top > bar
+    # Only errors in the document list and in each document's error list.
+    items = page.evaluate("""() => [...document.querySelectorAll('article.doc[data-doc="d1"] details.errors li')]
+        .map(li => li.textContent)""")
+    assert len(items) == 6 and any("missed" in i and "NUM “3”" in i for i in items)
+    assert any("spurious" in i and "ORG “We”" in i for i in items)
+    assert page.inner_text("#doclist").split("\n")[0].endswith("6 errors")
+    page.click('article.doc[data-doc="d1"] details.errors li:nth-child(2) a')
+    assert focused() == [str(starts[1]), "missed"]
+
+
+def test_a_jump_to_a_document_lands_below_the_sticky_filter_bar(example_page):
+    page = example_page.page
+    page.click('#doclist a[href="#doc-1"]')
+    page.wait_for_timeout(100)
+    heading = page.evaluate("() => document.querySelector('#doc-1 h3').getBoundingClientRect().top")
+    bar = page.evaluate("() => document.getElementById('controls').getBoundingClientRect().bottom")
+    assert page.evaluate("() => getComputedStyle(document.getElementById('controls')).position") == "sticky"
+    assert heading >= bar
+
+
+def test_short_spans_stay_visible_and_a_document_without_quotes_has_no_quote_line(example_page):
+    page = example_page.page
+    three = page.evaluate("""(s) => document.querySelector(`.m[data-start="${s}"][data-side="gold"]`)
+        .getBoundingClientRect().width""", ex.at(ex.D1, "3")[0])
+    assert three >= 14  # one character, drawn wide enough to see its line
+    counts = page.inner_text('article.doc[data-doc="d2"] .counts')
+    assert "entity:" in counts and "quote" not in counts
+
+
+def test_a_quote_with_the_wrong_speaker_is_not_green_and_can_be_filtered(browser, tmp_path):
+    preds = ex.predictions_a()
+    s, e = ex.at(ex.D1, '"We will win,"')
+    preds["d1"][2] = ex.Prediction("d1", s, e, "QUOTE", '"We will win,"', speaker=ex.at(ex.D1, "Paris"))
+    with open_html(browser, render_html(ex.report(preds), ex.texts()), tmp_path / "speaker.html") as opened:
+        page = opened.page
+        page.wait_for_selector('article.doc[data-doc="d1"] .text', state="attached")
+        quote = page.locator('.m[data-layer="quote"][data-side="pred"]')
+        assert quote.get_attribute("data-outcome") == "speaker"
+        assert page.evaluate("""() => getComputedStyle(document.querySelector('.m[data-layer="quote"][data-side="pred"]'))
+            .borderTopColor""") != "rgb(0, 158, 115)"  # not the green of correct
+        page.select_option("#f-outcome", "speaker-wrong")
+        assert _visible(page) == [("gold", "QUOTE", "speaker"), ("pred", "QUOTE", "speaker")]
+        assert page.locator("table.quotes tr.frow").is_visible()
+        quote.focus()
+        assert "right quote, wrong speaker" in page.inner_text("#tip") and "· wrong" in page.inner_text("#tip")
+        assert_clean(opened)
+
+
+def test_compare_says_which_system_got_each_span_right(browser, tmp_path):
+    a, b = ex.report(ex.predictions_a()), ex.report(ex.predictions_b())
+    paired = {"entity": {"f1_a": 0.5, "f1_b": 0.3, "difference": 0.2, "interval": [-0.417, 0.133],
+                         "p_value": 0.32, "n_resamples": 1000, "confidence": 0.95}}
+    html = render_compare_html(a, b, ex.texts(), ["system A", "system B"], paired=paired)
+    for width in (1280, 400):
+        with open_html(browser, html, tmp_path / "compare.html", width=width) as opened:
+            page = opened.page
+            page.wait_for_selector('article.doc[data-doc="d2"] .text', state="attached")
+            header = page.inner_text("header")
+            assert "no intervals" not in header and "1000 paired resamples" in header
+            assert "[-41.7, +13.3]" in page.inner_text("table.paired")
+            diffs = page.inner_text('article.doc[data-doc="d2"] details.errors')
+            assert diffs.startswith("2 spans drawn differently")
+            assert "system A correct; system B missed" in diffs and "Olaf Scholz" in diffs and "town" in diffs
+            page.select_option("#f-outcome", "a-right")
+            shown = page.evaluate("""() => [...document.querySelectorAll('.m[tabindex]:not(.off)')]
+                .map(m => m.closest('.col').dataset.system + ' ' + m.dataset.side + ' ' + m.dataset.outcome)""")
+            assert sorted(shown) == ["a gold correct", "a pred correct", "b gold missed", "b pred spurious"]
+            page.select_option("#f-outcome", "b-right")
+            assert page.inner_text("#f-status").startswith("0 of 28 spans shown")
+            if width >= 1280:  # stacked, not side by side: every table fits; at 400px the widest scroll in place
+                tables = page.evaluate("""() => [...document.querySelectorAll('#summary .scroll')]
+                    .map(s => s.scrollWidth - s.clientWidth)""")
+                assert max(tables) <= 0, f"a compare table is cropped at {width}px: {tables}"
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0
+            save_screenshot(page, f"compare-{width}.png", full_page=True)
+            assert_clean(opened)
+
+
+def test_file_names_titles_and_texts_with_bidi_and_control_characters_cannot_reorder_or_shift(browser, tmp_path):
+    title = "Report \u202edoc-42\u202c on Merkel"
+    text = f"{title}\n\nA\rB\x00C Angela Merkel \u2067spoke\u2069."
+    doc = ex.Document("doc-\u202e24", "t", text)
+    per = ex.at(text, "Angela Merkel")
+    gold = [ex.Span(doc.id, "T1", *per, "PER", "Angela Merkel")]
+    after = ex.at(text, "spoke")
+    preds = {doc.id: [ex.Prediction(doc.id, *per, "PER"), ex.Prediction(doc.id, *after, "PER")]}
+    name_b = "model-\u202elnosj.B-ledom"
+    report = score([doc], gold, preds, ScoreOptions(n_resamples=0), predictions_source=name_b,
+                   gold_source="gold-\u2066x").to_dict()
+    html = render_compare_html(report, report, {doc.id: text}, ["model-A.jsonl", name_b])
+    with open_html(browser, html, tmp_path / "bidi.html") as opened:
+        page = opened.page
+        page.wait_for_selector(".text", state="attached")
+        body = page.evaluate("() => document.body.innerText")
+        controls = [c for c in body if c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\r\x00"]
+        assert controls == []  # none left to reorder or be dropped
+        assert "model-[U+202E]lnosj.B-ledom" in page.inner_text("header")
+        assert "Report [U+202E]doc-42[U+202C] on Merkel" in page.inner_text("article.doc h3")
+        assert "doc-[U+202E]24" in page.inner_text("article.doc h3")
+        assert page.evaluate("() => [...document.querySelectorAll('header bdi')].length") >= 4
+        # CR, NUL and the isolates are one placeholder each, so spans after them are where they are.
+        marks = page.evaluate(MARKS_JS, "doc-[U+202E]24")
+        assert marks and all(m["start"] == m["dataStart"] for m in marks)
+        assert {m["text"] for m in marks} == {"Angela Merkel", "spoke"}
+        assert "A\u21b5B\u2205C" in page.inner_text(".text")
+        save_screenshot(page, "bidi.png")
+        assert_clean(opened)
