@@ -1,6 +1,6 @@
 """Take docs/report.png, the README's screenshot of a real HTML report: the built-in baseline
 on the bundled corpus, drawn by `newsspans score --extractor baseline --html`, in headless
-Chromium at 1280x800, scrolled to the first document with an error, its first error focused.
+Chromium at 1280x800, after pressing n: the first error focused, its tooltip shown.
 
 Run from the repository root:  python benchmarks/screenshot_report.py [--out docs/report.png]
 (Chromium comes from Debian's `chromium` package, installed by the test setup when missing.)
@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 from browser import LAUNCH_ARGS, find_chromium  # noqa: E402 - the test setup's browser helper
 
 MIN_BYTES = 20_000
@@ -51,12 +51,9 @@ def main() -> None:
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(page_path.as_uri())
-            page.evaluate("""() => {
-                const mark = document.querySelector('article.doc .m[tabindex]:not([data-outcome="correct"])');
-                const top = mark.closest('article.doc').getBoundingClientRect().top + window.scrollY;
-                window.scrollTo(0, top - 70);  // below the sticky filter bar
-                mark.focus({preventScroll: true});  // shows its tooltip
-            }""")
+            page.wait_for_selector("body[data-ready]", state="attached")
+            page.keyboard.press("n")  # the first error: drawn, scrolled to below the filter bar, focused
+            page.wait_for_timeout(200)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.out))
             browser.close()

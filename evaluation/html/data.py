@@ -2,7 +2,8 @@
 
 A page of 10,000 documents cannot hold every span as markup (the old page spent 350 bytes of
 markup per span and took minutes to load), so the page holds one JSON blob: the documents'
-texts and, per system, one flat integer array per document with STRIDE numbers per span:
+texts and, per system, one flat integer array per document. Python builds it with STRIDE
+numbers per span:
 
     kind      0 entity-gold, 1 entity-pred, 2 quote-gold, 3 quote-pred
     start     offset in code points (Python's, as in the report)
@@ -14,6 +15,10 @@ texts and, per system, one flat integer array per document with STRIDE numbers p
     ref       gold: index into the document's `ids`; predicted: the prediction's index in its layer
     compare   0 both systems alike, 1 only A right, 2 only B right, 3 drawn differently, neither
               right (always 0 on a one-system page)
+
+and the page gets it `encode`d, smaller: start as the difference to the previous span's start,
+end as the length, no ref (gold refs count up in order, prediction indices are not shown), no
+compare field on a one-system page. The script decodes a document when it draws it.
 
 Everything shown as text is made safe here, once: names, ids, titles and labels get visible
 markers for bidirectional and other control characters (`safe_name`), and document texts get
@@ -106,14 +111,14 @@ def doc_spans(doc: Mapping[str, DocLayer], text: str, label_index: Mapping[str, 
             ref = ids.setdefault(e["id"], len(ids))
             rows.append([kind_base, e["start"], e["end"], label_index[e["label"]], OUTCOMES.index(outcome_of(e, right)),
                          -1 if p is None else pred_pos[p["index"]], _speaker_code(right), ref, 0])
-            if name == "quote":
+            if name == "quote" and e.get("speaker") is not None:  # the page shows "none" for a missing one
                 speakers[str(len(rows) - 1)] = safe_name(gold_speaker(e))
         for e, g in entries.predicted:
             right = e.get("speaker_correct") if g is not None and name == "quote" else None
             rows.append([kind_base + 1, e["start"], e["end"], label_index[e["label"]],
                          OUTCOMES.index(outcome_of(e, right)), -1 if g is None else gold_pos[g["id"]],
                          _speaker_code(right), int(e["index"]), 0])
-            if name == "quote":
+            if name == "quote" and e.get("speaker") is not None:
                 speakers[str(len(rows) - 1)] = safe_name(predicted_speaker(e, text))
     return [x for row in rows for x in row], speakers
 
@@ -164,6 +169,36 @@ def errors_of(flat: Sequence[int]) -> int:
     """Error units of one system in one document: gold spans not correct, spurious predictions."""
     return sum(1 for i in range(0, len(flat), STRIDE)
                if (flat[i] % 2 == 0 and flat[i + 4] != 0) or (flat[i] % 2 == 1 and flat[i + 5] < 0))
+
+
+ENCODED = (0, 1, 2, 3, 4, 5, 6)  # fields kept, in order (+ compare on a two-system page)
+
+
+def encode(flat: Sequence[int], compare: bool) -> list[int]:
+    """The page's form of a span array (see the module doc)."""
+    out: list[int] = []
+    previous = 0
+    for i in range(0, len(flat), STRIDE):
+        kind, start, end, label, outcome, partner, speaker = flat[i:i + 7]
+        out += [kind, start - previous, end - start, label, outcome, partner, speaker]
+        if compare:
+            out.append(flat[i + 8])
+        previous = start
+    return out
+
+
+def decode(encoded: Sequence[int], compare: bool) -> list[int]:
+    """Back to STRIDE numbers per span (what report.js does when it draws a document)."""
+    width = 8 if compare else 7
+    out: list[int] = []
+    start, gold_ref = 0, 0
+    for i in range(0, len(encoded), width):
+        kind, delta, length, label, outcome, partner, speaker = encoded[i:i + 7]
+        start += delta
+        ref = gold_ref if kind % 2 == 0 else -1
+        gold_ref += kind % 2 == 0
+        out += [kind, start, start + length, label, outcome, partner, speaker, ref, encoded[i + 7] if compare else 0]
+    return out
 
 
 def embed_json(data: object) -> str:

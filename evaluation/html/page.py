@@ -20,8 +20,9 @@ from html import escape
 from newsspans.corpus.errors import CorpusError, Problem
 
 from .assets import CSS, JS, script_hash
-from .data import OUTCOMES, doc_spans, doc_title, embed_json, errors_of, mark_differences, safe_name, safe_text
-from .marks import OUTCOME_NAMES, check_report, index_report
+from .data import (OUTCOMES, doc_spans, doc_title, embed_json, encode, errors_of, mark_differences, safe_name,
+                   safe_text)
+from .marks import LAYER_NAMES, OUTCOME_NAMES, check_report, index_report
 from .sections import sections_html
 from .summary import diff_interval_text, pct, summary_html, table_html
 
@@ -108,16 +109,20 @@ def _legend() -> str:
             "</p></section>")
 
 
-def _doc_counts(report: Mapping, doc_id: str, scheme: str) -> str:
-    """One line of per-layer scores of a document; a layer with nothing in either column is left out."""
-    parts = []
+DOC_COUNTS = ("correct", "incorrect", "partial", "missed", "spurious")
+
+
+def doc_counts(report: Mapping, doc_id: str, scheme: str) -> list[list[int]]:
+    """Per layer with spans in gold or predictions (a layer with none is left out of the line):
+    [layer number, correct, incorrect, partial, missed, spurious, P, R, F1 in tenths of a percent];
+    the page writes it "entity: P 84.6 R 88.0 F1 86.3 (22 correct, 3 incorrect, ...)"."""
+    out = []
     for name, layer in report["layers"].items():
         c = layer["documents"].get(doc_id, {}).get(scheme)
         if c and (c["possible"] or c["actual"]):
-            parts.append(f"{safe_name(name)}: P {pct(c['precision'])} R {pct(c['recall'])} F1 {pct(c['f1'])} "
-                         f"({c['correct']} correct, {c['incorrect']} incorrect, {c['partial']} partial, "
-                         f"{c['missed']} missed, {c['spurious']} spurious)")
-    return " · ".join(parts) or "no spans in gold or predictions"
+            out.append([LAYER_NAMES.index(name), *(int(c[k]) for k in DOC_COUNTS),
+                        *(round(1000 * float(c[k])) for k in ("precision", "recall", "f1"))])
+    return out
 
 
 def _intervals_text(report: Mapping, paired: Mapping | None) -> str:
@@ -174,13 +179,20 @@ def page_data(reports: Sequence[Mapping], texts: Mapping[str, str], names: Seque
         counts = [mark_differences(systems[0][0][d], systems[1][0][d], list(id_lists[d])) for d in range(len(doc_ids))]
     else:
         counts = [errors_of(flat) for flat in systems[0][0]]
-    docs = [{"id": safe_name(doc_id), "title": doc_title(texts[doc_id]), "text": safe_text(texts[doc_id]),
-             "ids": [safe_name(i) for i in id_lists[d]], "n": counts[d],
-             "c": [_doc_counts(r, doc_id, scheme) for r in reports],
-             "s": [spans[d] for spans, _ in systems], "sp": [sp[d] for _, sp in systems]}
-            for d, doc_id in enumerate(doc_ids)]
+    compare = len(reports) == 2
+    docs = []
+    for d, doc_id in enumerate(doc_ids):
+        text = safe_text(texts[doc_id])
+        doc = {"id": safe_name(doc_id), "text": text, "ids": [safe_name(i) for i in id_lists[d]], "n": counts[d],
+               "c": [doc_counts(r, doc_id, scheme) for r in reports],
+               "s": [encode(spans[d], compare) for spans, _ in systems], "sp": [sp[d] for _, sp in systems]}
+        title = doc_title(texts[doc_id])
+        if title != (text.split("\n", 1)[0].strip() or "(untitled)"):  # else the page takes the first line
+            doc["title"] = title
+        docs.append(doc)
     order = sorted(range(len(doc_ids)), key=lambda d: -counts[d])  # stable: report order among ties
     return {"outcomes": list(OUTCOMES), "outcome_names": [OUTCOME_NAMES[o] for o in OUTCOMES],
+            "layers": list(LAYER_NAMES), "count_names": list(DOC_COUNTS),
             "labels": [safe_name(lb) for lb in labels], "systems": [safe_name(n) for n in names],
             "docs": docs, "order": order}
 

@@ -7,6 +7,7 @@
   var SMALL = 200000;  // characters of text drawn at once, without waiting for scrolling
   var STRIDE = 9, OUT = D.outcomes, NAMES = D.outcome_names, LABELS = D.labels, SYS = D.systems;
   var DOCS = D.docs, ORDER = D.order, COMPARE = SYS.length === 2;
+  var E = COMPARE ? 8 : 7;  // numbers per span in the page's encoded arrays (data.py, `encode`)
   var LAYER = ["entity", "entity", "quote", "quote"], SIDE = ["gold", "pred", "gold", "pred"];
   var RANK = [2, 3, 0, 1];  // tracks outermost first: quote-gold, quote-pred, entity-gold, entity-pred
   var SPEAKER = ["", "right", "wrong"];
@@ -15,7 +16,8 @@
   var list = document.getElementById("doclist");
   var holder = document.getElementById("docs");
   var status = document.getElementById("f-status");
-  var articles = [], rendered = {}, shownCount = [], targets = null, cursor = -1;
+  var articles = [], shownEls = [], collapsed = [], rendered = {}, targets = null, cursor = -1;
+  if (window.performance && performance.mark) { performance.mark("newsspans:parsed"); }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -36,28 +38,47 @@
   }
 
   // ---- filters -------------------------------------------------------------------------------
-  function wanted(s, i) {
+  // Decoded arrays (STRIDE numbers per span, as data.py builds them) and encoded ones (E) keep
+  // kind, label, outcome, partner and speaker at the same places; `st` says which one `s` is.
+  function cmpOf(s, i, st) { return COMPARE ? s[i + (st === E ? 7 : 8)] : 0; }
+  function wanted(s, i, st) {
+    st = st || STRIDE;
     var o = state.outcome, oc = OUT[s[i + 4]], ok;
     if (o === "all") { ok = true; }
     else if (o === "errors") { ok = oc !== "correct"; }
     else if (o === "speaker-wrong") { ok = s[i + 6] === 2; }
-    else if (o === "a-right") { ok = s[i + 8] === 1; }
-    else if (o === "b-right") { ok = s[i + 8] === 2; }
+    else if (o === "a-right") { ok = cmpOf(s, i, st) === 1; }
+    else if (o === "b-right") { ok = cmpOf(s, i, st) === 2; }
     else { ok = oc === o; }
     if (!ok || state.label < 0) { return ok; }
-    return s[i + 3] === state.label || (s[i + 5] >= 0 && s[s[i + 5] * STRIDE + 3] === state.label);
+    return s[i + 3] === state.label || (s[i + 5] >= 0 && s[s[i + 5] * st + 3] === state.label);
   }
   function isUnit(s, i) { return s[i] % 2 === 0 || s[i + 5] < 0; }  // gold spans and spurious predictions
-  function isTarget(s, i, k) {  // what next/previous error visits
-    if (!isUnit(s, i) || !wanted(s, i)) { return false; }
-    if (COMPARE) { return s[i + 8] !== 0 && (k === 0 || s[i] % 2 === 1); }  // a gold difference once, in A
+  function isTarget(s, i, k, st) {  // what next/previous error visits
+    if (!isUnit(s, i) || !wanted(s, i, st)) { return false; }
+    if (COMPARE) { return cmpOf(s, i, st) !== 0 && (k === 0 || s[i] % 2 === 1); }  // a gold difference once, in A
     return s[i] % 2 === 0 ? OUT[s[i + 4]] !== "correct" : true;
+  }
+  function S(d, k) {  // the decoded span array of document d, system k (see data.py, `decode`)
+    var doc = DOCS[d];
+    if (!doc.ds) { doc.ds = []; }
+    if (!doc.ds[k]) {
+      var e = doc.s[k], out = [], start = 0, ref = 0;
+      for (var i = 0; i < e.length; i += E) {
+        start += e[i + 1];
+        out.push(e[i], start, start + e[i + 2], e[i + 3], e[i + 4], e[i + 5], e[i + 6],
+                 e[i] % 2 === 0 ? ref : -1, COMPARE ? e[i + 7] : 0);
+        if (e[i] % 2 === 0) { ref += 1; }
+      }
+      doc.ds[k] = out;
+    }
+    return doc.ds[k];
   }
   function filtering() { return state.outcome !== "all" || state.label >= 0; }
 
   // ---- one span: marks, tags, tooltip ------------------------------------------------------------
   function marksOf(d, k) {
-    var s = DOCS[d].s[k], out = [];
+    var s = S(d, k), out = [];
     for (var i = 0; i < s.length; i += STRIDE) {
       out.push({n: i / STRIDE, i: i, kind: s[i], start: s[i + 1], end: s[i + 2], lane: 0,
                 sid: "d" + d + (COMPARE ? "abc"[k] : "") + "-" + (i / STRIDE)});
@@ -86,7 +107,7 @@
     return t;
   }
   function openMark(d, k, m, first) {
-    var s = DOCS[d].s[k], i = m.i, oc = OUT[s[i + 4]];
+    var s = S(d, k), i = m.i, oc = OUT[s[i + 4]];
     var span = el("span", "m t-" + LAYER[m.kind] + "-" + SIDE[m.kind] + " o-" + oc + " lane" + m.lane +
                   (first ? "" : " cont") + (m.end - m.start <= 2 ? " short" : "") +
                   (s[i + 6] === 2 ? " spk-bad" : "") + (wanted(s, i) ? "" : " off"));
@@ -103,9 +124,10 @@
     }
     return span;
   }
+  function speakerOf(d, k, i) { return DOCS[d].sp[k][String(i / STRIDE)] || "none"; }
   function where(s, i) { return LABELS[s[i + 3]] + " [" + s[i + 1] + ", " + s[i + 2] + ")"; }
   function tipText(d, k, i) {
-    var doc = DOCS[d], s = doc.s[k], gold = s[i] % 2 === 0, p = s[i + 5];
+    var doc = DOCS[d], s = S(d, k), gold = s[i] % 2 === 0, p = s[i + 5];
     var lines = [(gold ? "gold " : "predicted ") + where(s, i) + (gold ? " \u00b7 span " + doc.ids[s[i + 7]] : ""),
                  "outcome: " + NAMES[s[i + 4]]];
     var other = gold ? "predicted" : "gold";
@@ -114,9 +136,9 @@
     lines.push("text: " + quoted(d, s[i + 1], s[i + 2]));
     if (s[i] >= 2) {
       var g = gold ? i : (p >= 0 ? p * STRIDE : -1), q = gold ? (p >= 0 ? p * STRIDE : -1) : i;
-      if (g >= 0) { lines.push("gold speaker: " + doc.sp[k][String(g / STRIDE)]); }
+      if (g >= 0) { lines.push("gold speaker: " + speakerOf(d, k, g)); }
       if (q >= 0) {
-        lines.push("predicted speaker: " + doc.sp[k][String(q / STRIDE)] + " \u00b7 " +
+        lines.push("predicted speaker: " + speakerOf(d, k, q) + " \u00b7 " +
                    (s[q + 6] ? SPEAKER[s[q + 6]] : "not scored (quote unmatched)"));
       }
     }
@@ -126,7 +148,7 @@
     return lines.join("\n");
   }
   function verdictIn(d, k, s, i) {  // what system k did with the unit at s[i] of another column
-    var t = DOCS[d].s[k];
+    var t = S(d, k);
     for (var j = 0; j < t.length; j += STRIDE) {
       if (s[i] % 2 === 0 ? (t[j] === s[i] && t[j + 7] === s[i + 7])
           : (t[j] === s[i] && t[j + 1] === s[i + 1] && t[j + 2] === s[i + 2] && t[j + 3] === s[i + 3])) {
@@ -138,7 +160,7 @@
 
   // ---- one document's text: marks may cross, so the text is cut at every boundary -------------
   function layered(d, k) {
-    var box = el("p", "text"), marks = marksOf(d, k), s = DOCS[d].s[k], n = cps(d).length;
+    var box = el("p", "text"), marks = marksOf(d, k), s = S(d, k), n = cps(d).length;
     box.dataset.doc = DOCS[d].id;
     var order = marks.slice().sort(function (a, b) {
       return RANK[a.kind] - RANK[b.kind] || a.start - b.start || b.end - a.end || a.n - b.n;
@@ -190,7 +212,7 @@
   function errorList(d, ks) {
     var items = [];
     ks.forEach(function (k) {
-      var s = DOCS[d].s[k];
+      var s = S(d, k);
       for (var i = 0; i < s.length; i += STRIDE) {
         if (!isUnit(s, i)) { continue; }
         if (COMPARE ? !s[i + 8] || (k === 1 && s[i] % 2 === 0) : (s[i] % 2 === 0 && OUT[s[i + 4]] === "correct")) {
@@ -225,7 +247,7 @@
   }
 
   function quotesTable(d, k) {  // each gold quote with its prediction, then spurious quotes, with speakers
-    var doc = DOCS[d], s = doc.s[k], rows = [];
+    var doc = DOCS[d], s = S(d, k), rows = [];
     for (var i = 0; i < s.length; i += STRIDE) {
       if (s[i] < 2 || !isUnit(s, i)) { continue; }
       var gold = s[i] === 2, p = s[i + 5], q = gold ? (p >= 0 ? p * STRIDE : -1) : i;
@@ -235,8 +257,8 @@
       cell.appendChild(el("span", "docid", "[" + s[i + 1] + ", " + s[i + 2] + ")"));
       tr.appendChild(cell);
       tr.appendChild(el("td", null, OUT[s[i + 4]]));
-      tr.appendChild(el("td", null, gold ? doc.sp[k][String(i / STRIDE)] : "\u2013"));
-      tr.appendChild(el("td", null, q >= 0 ? doc.sp[k][String(q / STRIDE)] : "\u2013"));
+      tr.appendChild(el("td", null, gold ? speakerOf(d, k, i) : "\u2013"));
+      tr.appendChild(el("td", null, q >= 0 ? speakerOf(d, k, q) : "\u2013"));
       var v = q >= 0 && gold ? s[q + 6] : 0;
       tr.appendChild(el("td", v === 1 ? "ok" : (v === 2 ? "bad" : ""), v ? (v === 1 ? "\u2713 right" : "\u2717 wrong")
                                                                            : "\u2013"));
@@ -255,6 +277,19 @@
     return fig;
   }
 
+  function countsLine(rows) {  // [layer, correct, incorrect, partial, missed, spurious, P, R, F1 in 0.1%]
+    if (!rows.length) { return "no spans in gold or predictions"; }
+    return rows.map(function (r) {
+      function p(x) { return (x / 10).toFixed(1); }
+      return D.layers[r[0]] + ": P " + p(r[6]) + " R " + p(r[7]) + " F1 " + p(r[8]) + " (" +
+        D.count_names.map(function (n, j) { return r[1 + j] + " " + n; }).join(", ") + ")";
+    }).join(" \u00b7 ");
+  }
+  function title(d) {
+    var doc = DOCS[d];
+    return doc.title || doc.text.split("\n", 1)[0].trim() || "(untitled)";
+  }
+
   function renderBody(d) {
     if (rendered[d]) { return; }
     var body = articles[d].querySelector(".body"), view = el("div", COMPARE ? "two" : "one");
@@ -262,7 +297,7 @@
       var col = el("div", "col");
       col.dataset.system = "abc"[k];
       if (COMPARE) { col.appendChild(el("p", "colhead")).appendChild(bdi(SYS[k])); }
-      col.appendChild(el("p", "counts", DOCS[d].c[k]));
+      col.appendChild(el("p", "counts", countsLine(DOCS[d].c[k])));
       col.appendChild(layered(d, k));
       [COMPARE ? null : errorList(d, [k]), quotesTable(d, k)].forEach(function (x) { if (x) { col.appendChild(x); } });
       view.appendChild(col);
@@ -288,13 +323,13 @@
   ORDER.forEach(function (d) {
     var doc = DOCS[d], art = el("article", "doc"), h = el("h3");
     art.id = "doc-" + d; art.dataset.doc = doc.id;
-    h.appendChild(bdi(doc.title));
+    h.appendChild(bdi(title(d)));
     h.appendChild(document.createTextNode(" "));
     h.appendChild(el("span", "docid")).appendChild(bdi(doc.id));
     h.appendChild(document.createTextNode(" "));
     h.appendChild(el("span", "nerr" + (doc.n ? " has" : ""), countText(doc.n)));
     art.appendChild(h);
-    art.appendChild(el("p", "shown"));
+    shownEls[d] = art.appendChild(el("p", "shown"));
     var body = el("div", "body");
     body.style.minHeight = Math.round(40 + doc.text.length / 95 * 44 * (COMPARE ? 2 : 1)) + "px";
     art.appendChild(body);
@@ -302,7 +337,7 @@
     frag.appendChild(art);
     var li = el("li"), a = el("a");
     a.href = "#doc-" + d;
-    a.appendChild(bdi(doc.title));
+    a.appendChild(bdi(title(d)));
     li.appendChild(a);
     li.appendChild(document.createTextNode(" "));
     li.appendChild(el("span", "nerr" + (doc.n ? " has" : ""), countText(doc.n)));
@@ -320,6 +355,7 @@
   if (size <= SMALL && "IntersectionObserver" in window) {
     ORDER.forEach(renderBody);
   } else if ("IntersectionObserver" in window) {
+    document.body.classList.add("lazy");
     observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (e) {
         var d = Number(e.target.id.slice(4));
@@ -345,14 +381,17 @@
       var shown = 0, total = 0;
       for (var k = 0; k < SYS.length; k += 1) {
         var s = DOCS[d].s[k];
-        for (var i = 0; i < s.length; i += STRIDE) { total += 1; if (wanted(s, i)) { shown += 1; } }
+        for (var i = 0; i < s.length; i += E) { total += 1; if (wanted(s, i, E)) { shown += 1; } }
       }
-      on += shown; all += total; shownCount[d] = shown;
-      var collapse = f && shown === 0;
+      on += shown; all += total;
+      var collapse = f && shown === 0, note = f ? shown + " of " + total + " spans shown" : "";
       if (collapse) { hiddenDocs += 1; }
-      articles[d].classList.toggle("collapsed", collapse);
-      lis[d].classList.toggle("off", collapse);
-      articles[d].querySelector(".shown").textContent = f ? shown + " of " + total + " spans shown" : "";
+      if (collapse !== !!collapsed[d]) {  // touch the DOM only where something changes
+        articles[d].classList.toggle("collapsed", collapse);
+        lis[d].classList.toggle("off", collapse);
+        collapsed[d] = collapse;
+      }
+      if (shownEls[d].textContent !== note) { shownEls[d].textContent = note; }
       if (rendered[d]) { restyle(d); }
     }
     targets = null; cursor = -1;
@@ -370,7 +409,7 @@
       } else {
         var m = document.getElementById(sid); k = Number(m.dataset.k); i = Number(m.dataset.i);
       }
-      var ok = wanted(DOCS[d].s[k], i);
+      var ok = wanted(S(d, k), i);
       x.classList.toggle("off", !ok);
       if (x.classList.contains("m") && x.id) { x.tabIndex = ok ? 0 : -1; }
     });
@@ -380,12 +419,15 @@
   function buildTargets() {
     targets = [];
     ORDER.forEach(function (d) {
-      if (articles[d].classList.contains("collapsed")) { return; }
+      if (collapsed[d]) { return; }
       for (var k = 0; k < SYS.length; k += 1) {
-        var s = DOCS[d].s[k], here = [];
-        for (var i = 0; i < s.length; i += STRIDE) { if (isTarget(s, i, k)) { here.push([d, k, i]); } }
-        here.sort(function (x, y) { return s[x[2] + 1] - s[y[2] + 1] || x[2] - y[2]; });
-        targets = targets.concat(here);
+        var s = DOCS[d].s[k], here = [], start = 0;
+        for (var i = 0; i < s.length; i += E) {  // encoded: starts are differences
+          start += s[i + 1];
+          if (isTarget(s, i, k, E)) { here.push([d, k, (i / E) * STRIDE, start]); }
+        }
+        here.sort(function (x, y) { return x[3] - y[3] || x[2] - y[2]; });
+        for (var h = 0; h < here.length; h += 1) { targets.push(here[h]); }
       }
     });
   }
@@ -472,6 +514,7 @@
   barHeight();
   apply();
   document.body.dataset.ready = "1";
+  if (window.performance && performance.mark) { performance.mark("newsspans:ready"); }
   if (location.hash) {  // a link to a document or span: draw it, then go there
     var target = location.hash.slice(1), dm = /^d(\d+)/.exec(target) || /^doc-(\d+)$/.exec(target);
     if (dm && DOCS[Number(dm[1])]) {

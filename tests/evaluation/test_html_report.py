@@ -12,7 +12,7 @@ import typer
 import html_example as ex
 from newsspans.corpus.errors import CorpusError
 from newsspans.evaluation.cli import register
-from newsspans.evaluation.html.data import STRIDE, safe_name, safe_text
+from newsspans.evaluation.html.data import STRIDE, decode, encode, safe_name, safe_text
 from newsspans.evaluation.html.marks import display_outcome
 from newsspans.evaluation.html.sections import sections_html
 from newsspans.evaluation.html.summary import diff_interval_text
@@ -54,7 +54,8 @@ def test_example_spans_are_embedded_with_their_outcomes_partners_and_speakers():
     data = _data(render_html(ex.report(), ex.texts()))
     d1 = data["docs"][0]
     assert d1["id"] == "d1" and d1["text"] == ex.D1 and d1["n"] == 6  # 5 gold errors + 1 spurious
-    rows = [d1["s"][0][i:i + STRIDE] for i in range(0, len(d1["s"][0]), STRIDE)]
+    flat = decode(d1["s"][0], compare=False)
+    rows = [flat[i:i + STRIDE] for i in range(0, len(flat), STRIDE)]
     drawn = sorted((("gold", "pred")[r[0] % 2], ex.D1[r[1]:r[2]], data["labels"][r[3]], data["outcomes"][r[4]], r[1])
                    for r in rows)
     assert drawn == sorted(ex.EXPECTED_D1)
@@ -74,7 +75,8 @@ def test_a_quote_with_the_right_span_and_the_wrong_speaker_is_an_error():
     preds["d1"][2] = ex.Prediction("d1", s, e, "QUOTE", '"We will win,"', speaker=ex.at(ex.D1, "Paris"))
     report = score(docs, gold, preds, ScoreOptions(n_resamples=0)).to_dict()
     data = _data(render_html(report, ex.texts()))
-    rows = [data["docs"][0]["s"][0][i:i + STRIDE] for i in range(0, len(data["docs"][0]["s"][0]), STRIDE)]
+    flat = decode(data["docs"][0]["s"][0], compare=False)
+    rows = [flat[i:i + STRIDE] for i in range(0, len(flat), STRIDE)]
     quotes = [r for r in rows if r[0] >= 2]
     assert [(data["outcomes"][r[4]], r[6]) for r in quotes] == [("speaker", 2), ("speaker", 2)]
     assert data["docs"][0]["n"] == 6  # T4 is now an error for its speaker (it was one for its boundary)
@@ -85,10 +87,10 @@ def test_documents_are_ordered_by_errors_and_a_layer_without_spans_is_left_out_o
     b = ex.report(ex.predictions_b())
     data = _data(render_html(b, ex.texts()))
     assert [d["n"] for d in data["docs"]] == [6, 2]
-    d2_line = data["docs"][1]["c"][0]
-    assert d2_line.startswith("entity: P 0.0 R 0.0 F1 0.0 (0 correct, 0 incorrect, 0 partial, 1 missed, 1 spurious)")
-    assert "quote" not in d2_line  # d2 has no quotes in gold or predictions
-    assert "quote:" in data["docs"][0]["c"][0]
+    # [layer, correct, incorrect, partial, missed, spurious, P, R, F1 in 0.1%]; d2 has no quotes anywhere
+    assert data["docs"][1]["c"][0] == [[0, 0, 0, 0, 1, 1, 0, 0, 0]]
+    assert [row[0] for row in data["docs"][0]["c"][0]] == [0, 1]  # d1: entity and quote
+    assert data["docs"][0]["c"][0][0] == [0, 1, 3, 0, 1, 1, 200, 200, 200]  # 1 of 5 predicted right
     assert _data(render_html(a, ex.texts()))["order"] == [0, 1]
 
 
@@ -101,6 +103,13 @@ def test_summary_counts_correct_incorrect_partial_missed_spurious():
     micro = page[page.index('<tr class="avg"><th scope="row"><bdi dir="auto">micro'):]
     micro = micro[:micro.index("</tr>")]
     assert micro.endswith("<td>6</td><td>6</td><td>2</td><td>3</td><td>0</td><td>1</td><td>1</td>")
+
+
+def test_the_page_form_of_span_arrays_decodes_to_what_was_built():
+    flat = [0, 5, 9, 1, 0, 2, 0, 0, 0, 2, 3, 20, 0, 6, 1, 2, 1, 0, 1, 5, 9, 1, 0, 0, 0, -1, 0]
+    assert encode(flat, compare=False) == [0, 5, 4, 1, 0, 2, 0, 2, -2, 17, 0, 6, 1, 2, 1, 2, 4, 1, 0, 0, 0]
+    assert decode(encode(flat, compare=True), compare=True) == flat
+    assert decode(encode(flat, compare=False), compare=False) == flat
 
 
 def test_control_characters_keep_their_offsets_and_names_show_bidi_controls():
@@ -149,7 +158,7 @@ def test_compare_orders_documents_by_how_differently_the_systems_draw_them():
     html = render_compare_html(a, b, ex.texts(), ["system A", "system B"])
     data = _data(html)
     assert data["order"] == [1, 0]
-    d2a, d2b = (data["docs"][1]["s"][k] for k in (0, 1))
+    d2a, d2b = (decode(data["docs"][1]["s"][k], compare=True) for k in (0, 1))
     # A: gold T1 correct, its prediction: both "only A right" (1). B: T1 missed (1), spurious "town" (1).
     assert [d2a[i + 8] for i in range(0, len(d2a), STRIDE)] == [1, 1]
     assert [d2b[i + 8] for i in range(0, len(d2b), STRIDE)] == [1, 1]
