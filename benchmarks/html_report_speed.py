@@ -1,6 +1,6 @@
 """How big the HTML report gets and how fast it is in headless Chromium, at 2,000 and 10,000 documents.
 
-A corpus is generated (seeded): news-like documents of about 1,500 characters with 30 gold
+A corpus is generated (seeded): news-like documents of about 1,300 characters with 30 gold
 spans each (25 entities, 5 quotes of which some carry a speaker), and predictions that get
 about 85% right (the rest missed, shifted, relabelled or spurious). It is scored (no bootstrap),
 drawn with `render_html`, and opened in Debian's Chromium at 1280x800. Measured:

@@ -75,9 +75,14 @@ def scores_table(name: str, layer: Mapping, scheme: str) -> str:
         a = s[avg]
         rows.append(_row([pct(a["precision"]), pct(a["recall"]), pct(a["f1"]), ci_text(a["f1_ci"])]
                          + [""] * (2 + len(COUNT_COLUMNS)), avg, "avg"))
-    titles = {"P": "precision", "R": "recall", "pred": "predicted"}
-    header = "".join(f'<th scope="col"{f" title={chr(34)}{titles[h]}{chr(34)}" if h in titles else ""}>{h}</th>'
-                     for h in head)
+    # Narrow windows show the short headings (CSS), wide ones the full words; both say what they abbreviate.
+    short = {"P": "precision", "R": "recall", "pred": "predicted", "correct": "cor", "incorrect": "inc",
+             "partial": "par", "missed": "mis", "spurious": "spu"}
+    header = "".join(
+        f'<th scope="col" title="{short[h] if h in ("P", "R", "pred") else h}">{h}</th>' if h in ("P", "R", "pred")
+        else (f'<th scope="col"><span class="full">{h}</span><abbr class="short" title="{h}">{short[h]}</abbr></th>'
+              if h in short else f'<th scope="col">{h}</th>')
+        for h in head)
     caption = f"{escape(name)} layer, {escape(scheme)} scheme ({SCHEME_NOTES.get(scheme, '')}), scores in %"
     return table_html("scores", caption, header, rows)
 

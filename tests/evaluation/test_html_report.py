@@ -98,7 +98,7 @@ def test_summary_counts_correct_incorrect_partial_missed_spurious():
     page = render_html(ex.report(), ex.texts())
     head = page[page.index('<table class="scores">'):page.index("</thead>", page.index('<table class="scores">'))]
     for column in ("correct", "incorrect", "partial", "missed", "spurious"):
-        assert f">{column}</th>" in head
+        assert f'<span class="full">{column}</span>' in head
     # micro row of the entity layer, strict: 2 correct, 3 incorrect, 0 partial, 1 missed, 1 spurious
     micro = page[page.index('<tr class="avg"><th scope="row"><bdi dir="auto">micro'):]
     micro = micro[:micro.index("</tr>")]

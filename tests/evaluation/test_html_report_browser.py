@@ -206,10 +206,9 @@ def test_real_report_is_readable_wide_and_narrow(browser, tmp_path, baseline_rep
         n_spans = sum(len(layer[side]) for layer in report["layers"].values() for side in ("gold", "predicted"))
         assert page.inner_text("#f-status") == f"{n_spans} of {n_spans} spans shown"
         assert page.evaluate("() => document.querySelectorAll('article.doc').length") == len(report["documents"])
-        if width >= 1280:  # at 400px the widest tables scroll inside their own box (the page does not)
-            tables = page.evaluate("""() => [...document.querySelectorAll('#summary .scroll')]
-                .map(s => s.scrollWidth - s.clientWidth)""")
-            assert max(tables) <= 0, f"a summary table is cropped at {width}px: {tables}"
+        tables = page.evaluate("""() => [...document.querySelectorAll('#summary .scroll')]
+            .map(s => s.scrollWidth - s.clientWidth)""")
+        assert max(tables) <= 0, f"a summary table is cropped at {width}px: {tables}"
         font = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.text')).fontSize)")
         assert font >= 13
         shot = save_screenshot(page, f"baseline-{width}.png")
@@ -373,10 +372,9 @@ def test_compare_says_which_system_got_each_span_right(browser, tmp_path):
             assert sorted(shown) == ["a gold correct", "a pred correct", "b gold missed", "b pred spurious"]
             page.select_option("#f-outcome", "b-right")
             assert page.inner_text("#f-status").startswith("0 of 28 spans shown")
-            if width >= 1280:  # stacked, not side by side: every table fits; at 400px the widest scroll in place
-                tables = page.evaluate("""() => [...document.querySelectorAll('#summary .scroll')]
-                    .map(s => s.scrollWidth - s.clientWidth)""")
-                assert max(tables) <= 0, f"a compare table is cropped at {width}px: {tables}"
+            tables = page.evaluate("""() => [...document.querySelectorAll('#summary .scroll')]
+                .map(s => s.scrollWidth - s.clientWidth)""")
+            assert max(tables) <= 0, f"a compare table is cropped at {width}px: {tables}"
             overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0
             save_screenshot(page, f"compare-{width}.png", full_page=True)
