@@ -22,7 +22,6 @@ OUTCOME_NAMES: dict[str, str] = {
     "boundary-label": "wrong boundary and label",
     "speaker": "right quote, wrong speaker",
 }
-ERRORS: tuple[str, ...] = tuple(o for o in OUTCOME_NAMES if o != "correct")
 KNOWN_OUTCOMES: frozenset[str] = frozenset({"correct", "incorrect", "partial", "missed", "spurious"})
 LAYER_NAMES: tuple[str, ...] = ("entity", "quote")
 

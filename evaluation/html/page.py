@@ -24,12 +24,7 @@ from .data import (OUTCOMES, doc_spans, doc_title, embed_json, encode, errors_of
                    safe_text)
 from .marks import LAYER_NAMES, OUTCOME_NAMES, check_report, index_report
 from .sections import sections_html
-from .summary import diff_interval_text, pct, summary_html, table_html
-
-
-def name_html(name: object) -> str:
-    """A name, id or file name as page markup: escaped, controls made visible, direction isolated."""
-    return f'<bdi dir="auto">{escape(safe_name(name))}</bdi>'
+from .summary import diff_interval_text, name_html, pct, summary_html, table_html
 
 
 def _page(title: str, body: str, data: object) -> str:

@@ -25,6 +25,8 @@ class Invalid(Exception):
 
 
 def _show(x: object) -> str:
+    if x is None:
+        return "nothing (missing or null)"
     r = repr(x)
     return r if len(r) <= 40 else r[:39] + "…"
 

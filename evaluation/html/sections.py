@@ -12,14 +12,10 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from .data import safe_name
-from .summary import ci_text, table_html
+from .summary import ci_text, name_html, table_html
 
 METRIC_KEYS = ("precision", "recall", "f1")
 COUNT_KEYS = ("possible", "actual", "correct", "incorrect", "partial", "missed", "spurious", "count", "matched")
-
-
-def _name(name: object) -> str:
-    return f'<bdi dir="auto">{escape(safe_name(name))}</bdi>'
 
 
 def _is_number(x: object) -> bool:
@@ -33,7 +29,7 @@ def cell(x: object, percent: bool = False) -> str:
         return f"{100 * x:.1f}" if percent else f"{x:.3g}"
     if x is None:
         return "–"
-    return _name(x)
+    return name_html(x)
 
 
 def _head(columns: Sequence[str]) -> str:
@@ -56,7 +52,7 @@ def prf_table(cls: str, caption: str, rows: Mapping[str, Mapping], first: str = 
             ci = r.get("f1_ci")
             cells.append(ci_text(ci) if isinstance(ci, list) and len(ci) == 2 and all(map(_is_number, ci)) else "–")
         cells += [cell(r.get(c)) for c in counts]
-        body.append(f'<tr><th scope="row">{_name(name)}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        body.append(f'<tr><th scope="row">{name_html(name)}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return table_html(cls, caption, head, body)
 
 
@@ -67,13 +63,13 @@ def alignment_html(alignment: Mapping) -> str:
         if not isinstance(statuses, Mapping):
             continue
         counts = {k: v for k, v in statuses.items() if k != "unaligned"}
-        rows = [f'<tr><th scope="row">{_name(k)}</th><td>{cell(v)}</td></tr>' for k, v in counts.items()]
-        parts.append(table_html("alignment", f"{_name(layer)} layer: predicted spans by alignment status",
+        rows = [f'<tr><th scope="row">{name_html(k)}</th><td>{cell(v)}</td></tr>' for k, v in counts.items()]
+        parts.append(table_html("alignment", f"{name_html(layer)} layer: predicted spans by alignment status",
                                 _head(["status", "spans"]), rows))
         unaligned = statuses.get("unaligned") or []
         if isinstance(unaligned, list) and unaligned:
-            items = "".join(f"<li>{_name(u.get('doc_id', ''))}: {_name(u.get('text', ''))}</li>" if isinstance(u, Mapping)
-                            else f"<li>{_name(u)}</li>" for u in unaligned[:50])
+            items = "".join(f"<li>{name_html(u.get('doc_id', ''))}: {name_html(u.get('text', ''))}</li>" if isinstance(u, Mapping)
+                            else f"<li>{name_html(u)}</li>" for u in unaligned[:50])
             more = f"<li>… {len(unaligned) - 50} more</li>" if len(unaligned) > 50 else ""
             parts.append(f'<details class="unaligned"><summary>{len(unaligned)} texts not found in their document'
                          f"</summary><ul>{items}{more}</ul></details>")
@@ -128,7 +124,7 @@ def thresholds_html(thresholds: Mapping) -> str:
                         f"<td>{cell(b.get('count'))}</td></tr>" for b in calibration if isinstance(b, Mapping)]
             cal = table_html("calibration", "calibration: score bin, mean score, correct in %, spans",
                              _head(["score", "mean score", "correct", "spans"]), cal_rows) if cal_rows else ""
-            parts.append(f'<div class="threshold"><h4>{_name(layer)} · {_name(label)}</h4>{line}'
+            parts.append(f'<div class="threshold"><h4>{name_html(layer)} · {name_html(label)}</h4>{line}'
                          f'<div class="charts">{pr_curve_svg(f"{layer} {label}", curve, best)}{cal}</div></div>')
     return _section("thresholds", "Confidence thresholds", "".join(parts))
 
@@ -157,11 +153,11 @@ def num_kinds_html(num_kinds: Mapping) -> str:
     conf = num_kinds.get("confusion")
     if isinstance(conf, Mapping) and conf:
         kinds = list(dict.fromkeys([*conf, *(p for row in conf.values() if isinstance(row, Mapping) for p in row)]))
-        rows = [f'<tr><th scope="row">{_name(g)}</th>'
+        rows = [f'<tr><th scope="row">{name_html(g)}</th>'
                 + "".join(f"<td>{cell((conf.get(g) or {}).get(p, 0))}</td>" for p in kinds) + "</tr>" for g in conf]
         parts.append(table_html("confusion", "number kind: gold (rows) predicted as (columns)",
                                 "<th scope=\"col\">gold \\ predicted</th>" + "".join(
-                                    f'<th scope="col">{_name(k)}</th>' for k in kinds), rows))
+                                    f'<th scope="col">{name_html(k)}</th>' for k in kinds), rows))
     if isinstance(num_kinds.get("strict_with_kind"), Mapping):
         parts.append(prf_table("numkind", "NUM spans scored strict with their kind, in %",
                                {"strict with kind": num_kinds["strict_with_kind"]}))
@@ -170,7 +166,7 @@ def num_kinds_html(num_kinds: Mapping) -> str:
 
 def breakdowns_html(breakdowns: Mapping) -> str:
     """{field: {bucket: {precision, recall, f1, counts...}}}: scores per slice of the documents."""
-    parts = [prf_table("breakdown", f"by {_name(field)}, scores in %", buckets, str(field))
+    parts = [prf_table("breakdown", f"by {name_html(field)}, scores in %", buckets, str(field))
              for field, buckets in breakdowns.items() if isinstance(buckets, Mapping)]
     return _section("breakdowns", "Breakdowns", "".join(parts))
 

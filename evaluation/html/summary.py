@@ -43,13 +43,14 @@ def table_html(cls: str, caption: str, head: str, rows: list[str]) -> str:
             "</div></figure>")
 
 
-def _name(name: object) -> str:
+def name_html(name: object) -> str:
+    """A name, id, label or file name as markup: escaped, controls made visible, direction isolated."""
     return f'<bdi dir="auto">{escape(safe_name(name))}</bdi>'
 
 
 def _row(cells: list[str], head: str, cls: str = "") -> str:
     attr = f' class="{cls}"' if cls else ""
-    return f'<tr{attr}><th scope="row">{_name(head)}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    return f'<tr{attr}><th scope="row">{name_html(head)}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
 COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious")
@@ -89,7 +90,7 @@ def scores_table(name: str, layer: Mapping, scheme: str) -> str:
 
 def schemes_line(layer: Mapping) -> str:
     """Micro F1 under every scheme, one line."""
-    parts = [f"{_name(s)} {pct(v['micro']['f1'])}" for s, v in layer["schemes"].items()]
+    parts = [f"{name_html(s)} {pct(v['micro']['f1'])}" for s, v in layer["schemes"].items()]
     return f'<p class="schemes">micro F1 by scheme: {" · ".join(parts)}</p>'
 
 
@@ -150,7 +151,7 @@ def confusion_table(name: str, layer: Mapping) -> str:
     labels = list(layer["labels"])
     extra = sorted({p for _, p in counts if p not in labels and p != NONE})  # foreign labels, if any
     cols, rows = labels + extra + [NONE], labels + [NONE]
-    header = "".join(f'<th scope="col">{_name(c)}</th>' for c in cols)
+    header = "".join(f'<th scope="col">{name_html(c)}</th>' for c in cols)
     body = []
     for g in rows:
         cells = []
@@ -158,14 +159,14 @@ def confusion_table(name: str, layer: Mapping) -> str:
             n = counts.get((g, p), 0)
             cls = "diag" if g == p else ("err" if n else "zero")
             cells.append(f'<td class="{cls}">{n}</td>' if (g, p) != (NONE, NONE) else '<td class="zero">·</td>')
-        body.append(f'<tr><th scope="row">{_name(g)}</th>{"".join(cells)}</tr>')
+        body.append(f'<tr><th scope="row">{name_html(g)}</th>{"".join(cells)}</tr>')
     caption = (f"{escape(name)} layer: gold label (rows) predicted as (columns); "
                f"column {NONE} = missed, row {NONE} = spurious; pairs matched at any overlap")
     return table_html("confusion", caption, f'<th scope="col">gold \\ predicted</th>{header}', body)
 
 
 def layer_summary(name: str, layer: Mapping, scheme: str) -> str:
-    return (f'<section class="layer" aria-label="{escape(safe_name(name))} layer"><h3>{_name(name.capitalize())} layer</h3>'
+    return (f'<section class="layer" aria-label="{escape(safe_name(name))} layer"><h3>{name_html(name.capitalize())} layer</h3>'
             f'{scores_table(name, layer, scheme)}{schemes_line(layer)}{speakers_line(layer, scheme)}'
             f'<div class="charts">{f1_chart(name, layer, scheme)}{confusion_table(name, layer)}</div></section>')
 
@@ -175,12 +176,12 @@ def summary_html(report: Mapping, scheme: str) -> str:
     parts = [layer_summary(name, layer, scheme) for name, layer in report["layers"].items()]
     notes = []
     if report.get("dropped"):
-        notes.append("dropped predictions: " + ", ".join(f"{_name(k)} {int(v)}"
+        notes.append("dropped predictions: " + ", ".join(f"{name_html(k)} {int(v)}"
                                                          for k, v in report["dropped"].items()))
     for doc_id, message in report.get("extractor_errors", {}).items():
-        notes.append(f"extractor failed on {_name(doc_id)}: {_name(message)} (scored as no predictions)")
+        notes.append(f"extractor failed on {name_html(doc_id)}: {name_html(message)} (scored as no predictions)")
     if report.get("missing_predictions"):
-        notes.append("no predictions (scored as empty): " + ", ".join(_name(d) for d in report["missing_predictions"]))
+        notes.append("no predictions (scored as empty): " + ", ".join(name_html(d) for d in report["missing_predictions"]))
     if notes:
         parts.append('<ul class="notes">' + "".join(f"<li>{n}</li>" for n in notes) + "</ul>")
     return "".join(parts)

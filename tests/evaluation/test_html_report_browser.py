@@ -410,3 +410,55 @@ def test_file_names_titles_and_texts_with_bidi_and_control_characters_cannot_reo
         assert "A\u21b5B\u2205C" in page.inner_text(".text")
         save_screenshot(page, "bidi.png")
         assert_clean(opened)
+
+
+def _random_report(seed: int, n_docs: int = 40):
+    """Hand-made reports of random, crossing, nested spans on texts with astral characters and
+    markup: the summary of the example, every span missed or spurious (no partners)."""
+    import random
+
+    rng = random.Random(seed)
+    report = ex.report()
+    texts, gold_e, gold_q, pred_e, pred_q = {}, [], [], [], []
+    index = {"entity": 0, "quote": 0}
+    outcome = {"gold": "missed", "pred": "spurious"}
+    for d in range(n_docs):
+        doc_id = f"r{d}"
+        text = "".join(rng.choice("ab<>&\"' \n€😀") for _ in range(rng.randint(1, 40)))
+        texts[doc_id] = text
+        for k in range(rng.randint(0, 12)):
+            start = rng.randrange(len(text))
+            end = min(len(text), start + rng.randint(1, 12))
+            layer, side = rng.choice(["entity", "quote"]), rng.choice(["gold", "pred"])
+            e = {"doc_id": doc_id, "start": start, "end": end, "label": "QUOTE" if layer == "quote" else "PER",
+                 "text": text[start:end], "outcomes": dict.fromkeys(("strict", "exact", "partial", "type"),
+                                                                    outcome[side]), "match": None}
+            if side == "gold":
+                e["id"] = f"T{k}"
+                (gold_e if layer == "entity" else gold_q).append(e)
+            else:
+                e["index"] = index[layer]
+                index[layer] += 1
+                (pred_e if layer == "entity" else pred_q).append(e)
+    report["documents"] = list(texts)
+    for name, gold, pred in (("entity", gold_e, pred_e), ("quote", gold_q, pred_q)):
+        report["layers"][name].update(gold=gold, predicted=pred, documents={})
+    return report, texts
+
+
+def test_crossing_and_nested_spans_are_cut_into_pieces_that_cover_exactly_their_text(browser, tmp_path):
+    for seed in range(3):
+        report, texts = _random_report(seed)
+        with open_html(browser, render_html(report, texts), tmp_path / f"random{seed}.html") as opened:
+            page = opened.page
+            page.wait_for_selector("body[data-ready]", state="attached")
+            for doc_id, text in texts.items():
+                drawn = page.evaluate("(d) => document.querySelector(`.text[data-doc=\"${d}\"]`).textContent", doc_id)
+                assert drawn == text
+                marks = page.evaluate(MARKS_JS, doc_id)
+                spans = [e for layer in report["layers"].values() for side in ("gold", "predicted")
+                         for e in layer[side] if e["doc_id"] == doc_id]
+                assert len(marks) == len(spans)  # one focusable first piece per span
+                assert sorted((m["text"], m["start"]) for m in marks) == sorted(
+                    (text[e["start"]:e["end"]], len(text[:e["start"]].encode("utf-16-le")) // 2) for e in spans)
+            assert_clean(opened)

@@ -39,7 +39,8 @@ def test_damaged_inputs_are_one_line_errors_not_tracebacks(tmp_path):
     report.write_text(json.dumps(data))
     result = runner.invoke(app, ["report", str(report), "--html", str(tmp_path / "r.html")])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
-    assert f"{report}: not a complete newsspans score report: missing or malformed field 'schemes'" in result.output
+    assert (f"{report}: not a valid newsspans score report: layers.entity.schemes: expected an object, "
+            "got nothing (missing or null)") in result.output
     assert not (tmp_path / "r.html").exists()
 
 
