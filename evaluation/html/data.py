@@ -28,7 +28,7 @@ The script only ever writes with `textContent`.
 from __future__ import annotations
 
 import json
-import unicodedata
+import re
 from collections.abc import Mapping, Sequence
 
 from .marks import DocLayer, display_outcome, gold_speaker, predicted_speaker
@@ -43,17 +43,20 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 BIDI_PLACEHOLDER = "\u21c4"  # ⇄, one code point in place of a bidi control inside a document text
 
 
-def _is_control(ch: str) -> bool:
-    return ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in "\n\t")
-
+# Control characters (Unicode category Cc) but newline and tab, and the bidi controls: one
+# regular expression, since a page may hold millions of characters.
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS))
+CONTROL_IN_TEXT = re.compile(f"[{_CONTROLS}]")
+CONTROL_IN_NAME = re.compile(f"[{_CONTROLS}\n\t]")
 
 # The Control Pictures block (U+2400) is missing from common fonts, so: ↵ for CR, ∅ for NUL,
 # the replacement character for any other control.
 PICTURES = {"\r": "\u21b5", "\0": "\u2205"}
 
 
-def _picture(ch: str) -> str:
-    return PICTURES.get(ch, "\ufffd")
+def _placeholder(match: re.Match) -> str:
+    ch = match.group()
+    return BIDI_PLACEHOLDER if ch in BIDI_CONTROLS else PICTURES.get(ch, "\ufffd")
 
 
 def safe_text(text: str) -> str:
@@ -61,20 +64,14 @@ def safe_text(text: str) -> str:
 
     The browser drops CR and NUL and lets bidi controls reorder what follows; a placeholder of
     the same length in code points keeps every offset where the report says it is."""
-    if not any(_is_control(ch) for ch in text):
-        return text
-    return "".join((BIDI_PLACEHOLDER if ch in BIDI_CONTROLS else _picture(ch)) if _is_control(ch) else ch
-                   for ch in text)
+    return CONTROL_IN_TEXT.sub(_placeholder, text)
 
 
 def safe_name(name: object) -> str:
     """A name, id, title, label or file name with controls shown as visible markers ("[U+202E]").
 
     Drawn inside <bdi>, so its own direction cannot leak into the text around it either."""
-    s = str(name)
-    if not any(_is_control(ch) or ch == "\n" or ch == "\t" for ch in s):
-        return s
-    return "".join(f"[U+{ord(ch):04X}]" if _is_control(ch) or ch in "\n\t" else ch for ch in s)
+    return CONTROL_IN_NAME.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(name))
 
 
 def doc_title(text: str) -> str:

@@ -186,6 +186,7 @@ def test_cli_score_html_and_report_html_write_the_same_page(tmp_path):
     out = runner.invoke(app, ["score", "--gold", str(gold), "--predictions", str(preds), "--no-progress",
                               "--output", str(tmp_path / "r.json"), "--html", str(tmp_path / "a.html")])
     assert out.exit_code == 0, out.output
+    assert f"wrote {tmp_path / 'a.html'}" in out.output  # score --html names the page it wrote
     out = runner.invoke(app, ["report", str(tmp_path / "r.json"), "--html", str(tmp_path / "b.html")])
     assert out.exit_code == 0, out.output
     page = (tmp_path / "a.html").read_text(encoding="utf-8")
