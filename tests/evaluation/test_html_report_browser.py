@@ -462,3 +462,43 @@ def test_crossing_and_nested_spans_are_cut_into_pieces_that_cover_exactly_their_
                 assert sorted((m["text"], m["start"]) for m in marks) == sorted(
                     (text[e["start"]:e["end"]], len(text[:e["start"]].encode("utf-16-le")) // 2) for e in spans)
             assert_clean(opened)
+
+
+def test_a_crafted_report_json_drawn_by_newsspans_report_shows_its_payloads_as_text(browser, tmp_path):
+    """Every string field of a saved report (names, messages, speaker names, dropped keys) carries
+    markup; `newsspans report` draws it, and in Chromium nothing runs and each payload is text."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli_app import make_app
+
+    gold = tmp_path / "gold.jsonl"
+    by_doc: dict = {}
+    for s in ex.gold():
+        d = {k: v for k, v in s.to_dict().items() if v is not None and k != "doc_id"}
+        by_doc.setdefault(s.doc_id, []).append(d)
+    gold.write_text("".join(json.dumps({"id": d.id, "text": d.text, "spans": by_doc.get(d.id, [])}) + "\n"
+                            for d in ex.documents()), encoding="utf-8")
+    report = ex.report()
+    report["predictions"] = EVIL[0] + "\u202e"
+    report["extractor_errors"] = {"d2": EVIL[1]}
+    report["dropped"] = {EVIL[2]: 3}
+    quote = report["layers"]["quote"]["gold"][0]
+    quote["speaker_name"] = EVIL[3]
+    path = tmp_path / "crafted.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    out = CliRunner().invoke(make_app(), ["report", str(path), "--gold", str(gold), "--html", str(tmp_path / "c.html")])
+    assert out.exit_code == 0, out.output
+    html = (tmp_path / "c.html").read_text(encoding="utf-8")
+    with open_html(browser, html, tmp_path / "c.html") as opened:
+        page = opened.page
+        page.wait_for_selector("table.quotes", state="attached")
+        assert page.evaluate("() => window.__xss") is None and opened.dialogs == []
+        assert page.evaluate("() => document.querySelectorAll('img, iframe, svg:not(.chart)').length") == 0
+        body = page.inner_text("body")
+        for payload in EVIL:
+            assert payload in body, payload
+        assert EVIL[0] + "[U+202E]" in page.inner_text("header")
+        assert EVIL[3] in page.inner_text("table.quotes")
+        assert_clean(opened)
