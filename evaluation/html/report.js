@@ -238,11 +238,11 @@
     if (!items.length) { return null; }
     var box = el("details", "errors");
     box.open = true;
-    box.appendChild(el("summary", null, COMPARE ? items.length + " spans drawn differently:"
-                                                : items.length + (items.length === 1 ? " error:" : " errors:")));
+    box.appendChild(el("summary"));
     var ul = el("ul");
     items.forEach(function (li) { ul.appendChild(li); });
     box.appendChild(ul);
+    errorsSummary(box);
     return box;
   }
 
@@ -413,6 +413,12 @@
       x.classList.toggle("off", !ok);
       if (x.classList.contains("m") && x.id) { x.tabIndex = ok ? 0 : -1; }
     });
+    art.querySelectorAll("details.errors").forEach(function (box) { errorsSummary(box); });
+  }
+  function errorsSummary(box) {  // "16 errors:", or "16 errors (3 shown):" under a filter
+    var all = box.querySelectorAll("li").length, on = box.querySelectorAll("li:not(.off)").length;
+    var base = COMPARE ? all + " spans drawn differently" : all + (all === 1 ? " error" : " errors");
+    box.querySelector("summary").textContent = base + (on < all ? " (" + on + " shown)" : "") + ":";
   }
 
   // ---- next / previous error --------------------------------------------------------------------

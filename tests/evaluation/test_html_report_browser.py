@@ -309,6 +309,9 @@ def test_next_and_previous_error_with_keys_and_buttons_land_below_the_filter_bar
     assert len(items) == 6 and any("missed" in i and "NUM “3”" in i for i in items)
     assert any("spurious" in i and "ORG “We”" in i for i in items)
     assert page.inner_text("#doclist").split("\n")[0].endswith("6 errors")
+    page.select_option("#f-outcome", "missed")
+    assert page.inner_text('article.doc[data-doc="d1"] details.errors summary') == "6 errors (1 shown):"
+    page.select_option("#f-outcome", "all")
     page.click('article.doc[data-doc="d1"] details.errors li:nth-child(2) a')
     assert focused() == [str(starts[1]), "missed"]
 
