@@ -34,7 +34,6 @@ from collections.abc import Mapping, Sequence
 from .marks import DocLayer, display_outcome, gold_speaker, predicted_speaker
 
 STRIDE = 9
-KINDS = ("entity-gold", "entity-pred", "quote-gold", "quote-pred")
 OUTCOMES = ("correct", "missed", "spurious", "boundary", "label", "boundary-label", "speaker")
 
 # Characters that reorder or hide text: the explicit bidi embeddings, overrides and isolates,
