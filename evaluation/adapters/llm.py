@@ -20,8 +20,9 @@ logged, cached or put into an error message (messages are scrubbed of it).
 Structured output: `structured=auto` (the default) asks for the answer schema as
 `response_format` `json_schema` (OpenAI, vLLM, Ollama, llama.cpp's server), steps down to
 `json_object` with a `schema` (llama-cpp-python's server) and then to no `response_format` at
-all (`transformers serve` rejects the field) when the server refuses it with 400 or 422; the step
-that worked is remembered. Answers are parsed tolerantly (code fences, prose around the JSON,
+all when the server refuses it (400, 422, or any error naming the field); the step that worked is
+remembered. (`transformers serve` ignores the field with a warning: its answers are parsed as
+they come.) Answers are parsed tolerantly (code fences, prose around the JSON,
 `<think>` blocks); an answer that still is not the JSON above is that document's extractor error.
 429, 408, 409 and 5xx answers, timeouts and dropped connections are retried with exponential
 backoff (honouring `Retry-After`); `concurrency` requests run at once per extractor (per worker

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from cli_app import make_app
-from llm_server import ScriptedServer, chat_reply, in_order, prompt_of
+from llm_server import ScriptedServer, chat_reply, in_order, offset_free_supported, prompt_of
 
 from newsspans.corpus.errors import CorpusError
 from newsspans.corpus.model import Document
@@ -34,13 +35,7 @@ def invoke(args: list[str]):
     return CliRunner().invoke(APP, args)
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    """No LLM settings from the machine; monkeypatch restores whatever a test (or --llm-url) sets."""
-    for option in llm.OPTIONS:
-        monkeypatch.delenv(option.env, raising=False)
-    for name in llm.KEY_ENVS:
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("no_llm_env")
 
 
 def ok(content: str, finish: str = "stop"):
@@ -228,7 +223,7 @@ def test_a_server_that_recovers_from_500_answers():
     assert len(s.posts()) == 3
 
 
-def test_a_plain_400_is_not_retried(monkeypatch):
+def test_a_plain_400_is_not_retried():
     with ScriptedServer(in_order((400, {}, {"error": {"message": "context length exceeded"}}))) as s:
         with pytest.raises(LLMRequestError, match="HTTP 400 .*context length exceeded"):
             extractor(s, structured="off")("text")
@@ -269,9 +264,8 @@ def test_run_extractor_counts_a_bad_answer_as_that_documents_error_and_asks_once
     assert len(s.posts()) == 3 == model.requests
 
 
-def test_concurrency_is_bounded(monkeypatch):
+def test_concurrency_is_bounded():
     active, peak = [0], [0]
-    import threading
     lock = threading.Lock()
 
     def respond(body, n):
@@ -343,7 +337,7 @@ def test_the_key_is_in_no_output_error_or_cache_file(monkeypatch, own_gold, tmp_
 
 def test_llm_url_flag_reaches_the_adapter_and_offset_free_spans_fail_in_one_line_until_they_can_be_placed(
         own_gold, monkeypatch):
-    if _offset_free_supported():
+    if offset_free_supported():
         pytest.skip("offset-free predictions are placed in this tree: test_adapter_llm_server scores them")
     with ScriptedServer(in_order(ok(json.dumps(ANSWER)))) as s:
         result = invoke(["score", "--gold", str(own_gold), "--extractor", "llm:scripted", "--llm-url", s.url,
@@ -355,16 +349,8 @@ def test_llm_url_flag_reaches_the_adapter_and_offset_free_spans_fail_in_one_line
            "'Putin'); newsspans cannot place offset-free spans in the text yet" in lines[0]
 
 
-def _offset_free_supported() -> bool:
-    try:
-        run_extractor(lambda text: [{"text": "Kyiv", "label": "LOC"}], [Document("d", "t", "In Kyiv.")])
-    except CorpusError:
-        return False
-    return True
-
-
 def test_an_offset_free_predictions_file_gets_one_line_per_document(tmp_path):
-    if _offset_free_supported():
+    if offset_free_supported():
         pytest.skip("offset-free predictions are placed in this tree")
     from newsspans.evaluation.predictions import parse_predictions
     with pytest.raises(CorpusError) as exc:
