@@ -244,10 +244,12 @@ def base_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"llm: the server URL must be http:// or https://, got {display_url(url)!r}")
+    if parts.query or parts.fragment:
+        raise ValueError(f"llm: the server URL must have no query or fragment, got {display_url(url)!r}")
     path = parts.path.rstrip("/")
     if path.endswith("/chat/completions"):
         path = path[:-len("/chat/completions")]
-    return urlunsplit((parts.scheme, parts.netloc, path or "/v1", parts.query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, path or "/v1", "", ""))
 
 
 def display_url(url: str) -> str:

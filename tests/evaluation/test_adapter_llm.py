@@ -129,6 +129,7 @@ def test_settings_come_from_defaults_environment_spec_and_arguments_in_that_orde
     ("m", {}, "no server URL; pass --llm-url or set $NEWSSPANS_LLM_URL"),
     ("?url=http://h:1", {}, "needs a model name"),
     ("m?url=ftp://h/v1", {}, "must be http:// or https://"),
+    ("m", {"NEWSSPANS_LLM_URL": "http://h:1/v1?api-version=1"}, "must have no query or fragment"),
     ("m?temprature=0.1", {"NEWSSPANS_LLM_URL": "http://h:1"}, "unknown llm option temprature"),
     ("m?api_key=sk-x", {"NEWSSPANS_LLM_URL": "http://h:1"}, "the API key comes only from $NEWSSPANS_LLM_API_KEY"),
     ("m", {"NEWSSPANS_LLM_URL": "http://h:1", "NEWSSPANS_LLM_CONCURRENCY": "0"},
@@ -333,6 +334,16 @@ def test_the_key_is_in_no_output_error_or_cache_file(monkeypatch, own_gold, tmp_
     assert len([p for p in cache.rglob("*.json")]) == 1
     outputs = [first.output, second.output, *(p.read_text(encoding="utf-8") for p in files)]
     assert not any(SECRET in text for text in outputs)
+
+
+def test_llm_url_flag_reaches_worker_processes(own_gold):
+    with ScriptedServer(in_order(ok(EMPTY))) as s:
+        result = invoke(["score", "--gold", str(own_gold), "--extractor", "llm:scripted", "--llm-url", s.url,
+                         "--workers", "2", "--batch-size", "1", "--no-progress", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["extractor_errors"] == {}
+    prompts = sorted(prompt_of(p.body) for p in s.posts())
+    assert len(prompts) == 2 and "Olaf Scholz" in prompts[1] and "Lagarde" in prompts[0]
 
 
 def test_llm_url_flag_reaches_the_adapter_and_offset_free_spans_fail_in_one_line_until_they_can_be_placed(
