@@ -129,23 +129,24 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
 def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
                            line: int | None = None) -> list[Prediction]:
     """Every span of one document as a Prediction; all bad spans are reported together."""
-    spans = list(spans)
-    # Offset-free spans (text and label, no start/end, as LLMs answer) cannot be placed in the text
-    # yet: say so once per document rather than twice per span.
-    unplaced = [d for d in spans if _get(d, "start") is None and _get(d, "end") is None
-                and isinstance(_get(d, "text"), str)]
-    if unplaced:
-        first = unplaced[0]
-        raise CorpusError(Problem(
-            f"{len(unplaced)} of {len(spans)} predicted spans have text and label but no start/end offsets "
-            f"(first: {_get(first, 'label')} {_get(first, 'text')!r}); newsspans cannot place offset-free "
-            "spans in the text yet", file=file, line=line, doc_id=doc_id))
-    preds, problems = [], []
+    preds, problems, unplaced = [], [], []
+    bad = 0
     for i, d in enumerate(spans):
         try:
             preds.append(prediction_from_dict(doc_id, d, file, line, i))
         except CorpusError as exc:
             problems.extend(exc.problems)
+            bad += 1
+            if _get(d, "start") is None and _get(d, "end") is None and isinstance(_get(d, "text"), str):
+                unplaced.append(d)
+    if unplaced:
+        # Offset-free spans (text and label, no start/end, as LLMs answer) cannot be placed in the
+        # text yet: say so once per document rather than twice per span.
+        first = unplaced[0]
+        raise CorpusError(Problem(
+            f"{len(unplaced)} of {len(preds) + bad} predicted spans have text and label but no start/end offsets (first: "
+            f"{_get(first, 'label')} {_get(first, 'text')!r}); newsspans cannot place offset-free spans in the "
+            "text yet", file=file, line=line, doc_id=doc_id))
     if problems:
         raise CorpusError(problems)
     return preds

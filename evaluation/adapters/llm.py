@@ -546,7 +546,11 @@ class LLMExtractor:
         try:
             content, finish = self._answer(text)
             try:
-                return answer_spans(parse_answer(content), self.dropped)
+                dropped: Counter[str] = Counter()
+                spans = answer_spans(parse_answer(content), dropped)
+                with self._lock:  # requests run in threads
+                    self.dropped.update(dropped)
+                return spans
             except LLMAnswerError as exc:
                 if finish == "length":
                     raise LLMAnswerError(f"the answer was cut at max_tokens={self.settings.max_tokens}: {exc}") \

@@ -250,16 +250,21 @@ def test_a_refused_response_format_steps_down_once_and_is_remembered():
 
 def test_run_extractor_counts_a_bad_answer_as_that_documents_error_and_asks_once_per_document():
     def respond(body, n):
-        return ok("Sure! The text mentions Putin.") if "BAD" in prompt_of(body) else ok(EMPTY)
+        if "BAD" in prompt_of(body):
+            return ok("Sure! The text mentions Putin.")
+        if "odd" in prompt_of(body):
+            return ok('{"entities": [{"label": "PER"}], "quotes": []}')  # an item with no text
+        return ok(EMPTY)
 
-    docs = [Document(id, "t", text) for id, text in (("a", "fine text"), ("b", "a BAD one"), ("c", "also fine"),
-                                                 ("d", "  "))]
+    docs = [Document(id, "t", text) for id, text in (("a", "fine text"), ("b", "a BAD one"), ("c", "an odd one"),
+                                                      ("d", "  "))]
     with ScriptedServer(respond) as s:
         model = extractor(s)
         run = run_extractor(model, docs, batch_size=4)
     assert run.predictions == {"a": [], "c": [], "d": []}
     assert list(run.errors) == ["b"]
     assert run.errors["b"].startswith("LLMAnswerError: the answer is not valid JSON: 'Sure! The text")
+    assert run.dropped == {MALFORMED: 1}  # reaches the report's `dropped` counts
     # The batch failed, the runner asked per document, and the adapter answered from what it had:
     # one request per non-blank document, none for the blank one.
     assert len(s.posts()) == 3 == model.requests
