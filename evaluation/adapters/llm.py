@@ -324,7 +324,8 @@ def parse_answer(content: str) -> object:
 
 
 def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    """A non-blank string without surrounding whitespace (never part of a span), else None."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _entity(item: Mapping) -> dict | None:
@@ -348,7 +349,7 @@ def _quote(item: Mapping) -> dict | None:
     span = {"text": text, "label": "QUOTE"}
     speaker = _text(item.get("speaker"))
     if speaker is not None:
-        span["speaker"] = speaker.strip()
+        span["speaker"] = speaker
     return span
 
 

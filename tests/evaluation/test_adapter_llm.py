@@ -101,7 +101,7 @@ def test_items_that_are_no_span_are_counted_not_dropped_silently():
 
 
 def test_labels_pass_through_and_only_known_num_kinds_are_kept():
-    spans = answer_spans([{"text": "Putin", "label": "PERSON"}, {"text": "5%", "label": "NUM", "num_kind": "pct"},
+    spans = answer_spans([{"text": " Putin\n", "label": "PERSON"}, {"text": "5%", "label": "NUM", "num_kind": "pct"},
                           {"text": "Kyiv", "label": "LOC", "num_kind": "date"},
                           {"text": "said so", "label": "QUOTE", "speaker": " Lagarde "}])
     # An unknown label reaches the scorer (reported, or mapped with --label-map), like the other adapters'.
