@@ -172,6 +172,12 @@ def test_the_cache_key_follows_what_decides_answers_and_nothing_else(monkeypatch
     assert spec_key("llm:m") is None  # no URL: run uncached, and loading says what is missing
 
 
+def test_the_cli_sets_the_variable_the_adapter_reads():
+    from newsspans.evaluation.cli import options  # repeats the name so that --help imports no adapter
+
+    assert options.LLM_URL_ENV == llm.URL_ENV
+
+
 def test_the_readme_prints_the_default_prompt_and_every_option():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert DEFAULT_PROMPT.strip() in readme
