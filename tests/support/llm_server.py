@@ -101,10 +101,12 @@ def start_llama_server(root: Path, timeout: float = START_TIMEOUT) -> LlamaServe
     model = smollm2_gguf()
     port = free_port()
     log = root / "llama-server.log"
-    # Both cores of the CI machine; the client waits meanwhile. Seed fixed, temperature 0: greedy.
+    # One thread: ggml's threads spin at barriers, and on a busy 2-core machine (pytest, other jobs)
+    # two of them ran 20x slower than one (measured: 311 vs 14 ms per token). Seed fixed; the
+    # tests ask for temperature 0, greedy decoding.
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL_NAME,
-           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
-           "--n_threads_batch", "2", "--seed", "0"]
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "1",
+           "--n_threads_batch", "1", "--seed", "0"]
     with open(log, "wb") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
