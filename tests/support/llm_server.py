@@ -101,9 +101,9 @@ def start_llama_server(root: Path, timeout: float = START_TIMEOUT) -> LlamaServe
     model = smollm2_gguf()
     port = free_port()
     log = root / "llama-server.log"
-    # One thread: ggml's threads spin at barriers, and on a busy 2-core machine (pytest, other jobs)
-    # two of them ran 20x slower than one (measured: 311 vs 14 ms per token). Seed fixed; the
-    # tests ask for temperature 0, greedy decoding.
+    # One thread: ggml's threads spin at barriers. With two on this busy 2-core machine a request
+    # took 14 ms or 311 ms per token by turns (a test 84 s); with one, each test takes ~7 s at a
+    # load average of 7. Seed fixed; the tests ask for temperature 0, greedy decoding.
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL_NAME,
            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "1",
            "--n_threads_batch", "1", "--seed", "0"]
