@@ -380,3 +380,11 @@ def test_an_offset_free_predictions_file_gets_one_line_per_document(tmp_path):
                           "p.jsonl")
     assert str(exc.value) == ("p.jsonl:1, document 'd': 2 of 2 predicted spans have text and label but no start/end "
                               "offsets (first: LOC 'Kyiv'); newsspans cannot place offset-free spans in the text yet")
+    # Other problems are still each reported.
+    with pytest.raises(CorpusError) as exc:
+        parse_predictions('{"id": "d", "spans": [{"text": "Kyiv", "label": "LOC"}, {"start": 0, "end": 2, "label": ""}, '
+                          '{"start": 3, "end": 5, "label": "PER"}]}\n', "p.jsonl")
+    assert [str(p) for p in exc.value.problems] == [
+        "p.jsonl:1, document 'd': 1 of 3 predicted spans have text and label but no start/end offsets (first: LOC "
+        "'Kyiv'); newsspans cannot place offset-free spans in the text yet",
+        "p.jsonl:1, document 'd', span 'prediction 1': 'label' must be a non-empty string, got ''"]
