@@ -1,5 +1,6 @@
 # Shared pytest fixtures, registered once here so that every module shares one instance:
-# the Label Studio server (labelstudio_server.py) and the headless Chromium (browser.py).
+# the Label Studio server (labelstudio_server.py), the headless Chromium (browser.py) and the
+# llama-cpp-python model server (llm_server.py).
 # A session fixture imported into two test modules would be two fixtures, and a second
 # Playwright instance cannot start while the first one runs.
 import json
@@ -7,6 +8,7 @@ import json
 import pytest
 from browser import browser  # noqa: F401
 from labelstudio_server import label_studio  # noqa: F401
+from llm_server import llama_server, no_llm_env  # noqa: F401
 
 
 # A small gold of a user's own (its own rules, not the corpus guidelines), with hand-worked scores
@@ -32,7 +34,8 @@ def own_gold(tmp_path):
 
 # Markers by what a test starts, so `pytest -m "not server and not browser and not models"` is
 # the fast loop: a test using the Label Studio fixture is `server`, one using Chromium is
-# `browser`, and the adapter test modules (spaCy, transformers, textacy pipelines) are `models`.
+# `browser`, and the adapter test modules (spaCy, transformers, textacy pipelines) and tests using
+# the model server are `models`.
 MODEL_MODULES = {"test_adapter_spacy.py", "test_adapter_hf.py", "test_adapter_textacy.py",
                  "test_leaderboard_adapters.py"}
 
@@ -44,5 +47,5 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.server)
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
-        if item.path.name in MODEL_MODULES:
+        if item.path.name in MODEL_MODULES or "llama_server" in fixtures:
             item.add_marker(pytest.mark.models)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import Enum
@@ -26,6 +27,7 @@ from newsspans.corpus.errors import CorpusError, Problem
 DEFAULT_RESAMPLES = 1000
 DEFAULT_BATCH_SIZE = 16
 CACHE_ENV = "NEWSSPANS_CACHE"
+LLM_URL_ENV = "NEWSSPANS_LLM_URL"  # adapters.llm.URL_ENV
 
 
 class Scheme(str, Enum):
@@ -76,6 +78,7 @@ class RunArgs:
     no_cache: bool
     progress: bool
     quiet: bool
+    llm_url: Optional[str]
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,14 @@ def _resolve(hint: Any) -> Any:
     # The dataclasses above are written with `from __future__ import annotations`: evaluate the
     # string hints here, in this module's namespace, so typer sees real types.
     return eval(hint, globals()) if isinstance(hint, str) else hint  # noqa: S307 - our own literal hints
+
+
+def _export_llm_url(value: str | None) -> str | None:
+    # The llm: adapter reads its URL from the environment, so that it reaches worker processes and
+    # the cache key by one road; the flag sets that variable for this run.
+    if value:
+        os.environ[LLM_URL_ENV] = value
+    return value
 
 
 GOLD = Group("gold", GoldArgs, {
@@ -134,6 +145,10 @@ RUN = Group("run", RunArgs, {
     "no_cache": typer.Option(False, "--no-cache", help=f"Neither read nor write the cache (overrides ${CACHE_ENV})."),
     "progress": typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
     "quiet": typer.Option(False, "--quiet", "-q", help="No progress bar, warnings or notes on stderr; errors only."),
+    "llm_url": typer.Option(None, "--llm-url", envvar=LLM_URL_ENV, show_envvar=True, callback=_export_llm_url,
+                            help="Base URL of the OpenAI-compatible server an llm:MODEL extractor asks, e.g. "
+                            "http://127.0.0.1:8080/v1. Its API key is read from $NEWSSPANS_LLM_API_KEY or "
+                            "$OPENAI_API_KEY, never from a flag."),
 })
 
 HtmlOption = typer.Option(None, "--html", help="Also write a self-contained HTML report (every span drawn in its "

@@ -148,17 +148,24 @@ def _folder_fingerprint(folder: Path) -> str:
 
 
 def _adapter_version(entry: Entry, argument: str | None) -> str | None:
-    """The model's identity (installed package version, or folder fingerprint), the versions of
-    the adapter's packages, and a fingerprint of the adapter's mapping code."""
+    """The model's identity (installed package version, folder fingerprint, or what the adapter's
+    own version function says, e.g. an LLM's endpoint, prompt and parameters), the versions of the
+    adapter's packages, and a fingerprint of the adapter's mapping code."""
     model = argument or entry.default
     if model is None:
         return None
     folder = Path(model).expanduser()
-    model_version = _folder_fingerprint(folder) if folder.is_dir() else _distribution_version(model)
-    if model_version is None:
-        return None  # not installed: loading fails and says what to install
+    if entry.version is not None:
+        identity = import_attr(entry.version)[1](model)
+    elif folder.is_dir():
+        identity = f"{model}={_folder_fingerprint(folder)}"
+    else:
+        version = _distribution_version(model)
+        identity = None if version is None else f"{model}={version}"
+    if identity is None:
+        return None  # not installed or not configured: loading fails and says why
     packages = [f"{p}={_distribution_version(p)}" for p in entry.packages]
-    return " ".join([f"{model}={model_version}", *packages, f"code={code_fingerprint(entry)}"])
+    return " ".join([identity, *packages, f"code={code_fingerprint(entry)}"])
 
 
 def _declared_version(*holders: object) -> str | None:

@@ -34,7 +34,9 @@ class Entry:
     help: str
     # Modules or packages whose files decide the output; a package stands for every file in its folder.
     code: tuple[str, ...]
-    version: str | None = None  # module:ATTR of a declared version constant (built-ins)
+    # module:ATTR of a declared version constant (built-ins), or, for an adapter whose model is no
+    # installed package or folder (an LLM endpoint), of a function `argument -> model identity`.
+    version: str | None = None
     packages: tuple[str, ...] = ()  # Python packages an adapter needs
     extra: str | None = None  # the newsspans extra that installs them
     argument: str | None = None  # what the argument after the prefix means
@@ -71,6 +73,12 @@ REGISTRY: dict[str, Entry] = {e.name: e for e in (
                 *ADAPTER_SHARED_CODE),
           packages=("textacy", "spacy"), extra="textacy", argument="a spaCy pipeline with a parser",
           placeholder="NAME", default="en_core_web_sm"),
+    Entry("llm", "adapter", "newsspans.evaluation.adapters.llm:LLMExtractor", ALL_LAYERS,
+          "a chat model behind an OpenAI-compatible server (vLLM, llama.cpp, Ollama, a hosted API); "
+          "answers without offsets",
+          code=("newsspans.evaluation.adapters.llm",), version="newsspans.evaluation.adapters.llm:cache_version",
+          packages=("httpx",), extra="llm", argument="the model name the server serves, optionally "
+          "?option=value&... (see the README)", placeholder="MODEL"),
 )}
 
 
