@@ -42,6 +42,9 @@ def main() -> None:
         code = 0
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except KeyboardInterrupt:  # while typer builds the commands, before the policy is in place
+        typer.echo("interrupted", err=True)
+        code = INTERRUPTED
     try:
         sys.stdout.flush()  # a reader that closed the pipe early is told here, not at interpreter exit
     except BrokenPipeError:

@@ -143,6 +143,14 @@ class PolicyGroup(TyperGroup):
 
     command_class = PolicyCommand
 
+    def make_context(self, *args, **kwargs) -> click.Context:
+        # Ctrl-C while the arguments are parsed would be click's "Aborted!" with exit 1.
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(INTERRUPTED) from None
+
     def invoke(self, ctx: click.Context):
         with policy():
             return super().invoke(ctx)

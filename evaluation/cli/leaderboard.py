@@ -23,7 +23,7 @@ from ..extractors.registry import ALL_LAYERS, available_adapters, builtins, decl
 from newsspans.corpus.cli.common import console
 
 from .options import (CACHE_ENV, GOLD, MAPPING, RUN, SCORING, GoldArgs, MappingArgs, RunArgs, ScoringArgs, cache_of,
-                      load_gold_of, run_settings, score_of, takes, warn_unreadable)
+                      extractor_help, load_gold_of, run_settings, score_of, takes, warn_unreadable)
 
 
 class BoardFormat(str, Enum):
@@ -48,9 +48,7 @@ def _render_table(board: dict, console: Console) -> None:
 @takes(GOLD, MAPPING, SCORING, RUN)
 def leaderboard_command(
     gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
-    extractor: list[str] = typer.Option([], "--extractor", help="An extractor to score (repeatable): a built-in "
-                                        "name, a model adapter (spacy:NAME, hf:PATH, textacy-quotes[:NAME]), "
-                                        "module.path:callable or path/to/file.py:callable."),
+    extractor: list[str] = typer.Option([], "--extractor", help=extractor_help("An extractor to score (repeatable)")),
     predictions: list[Path] = typer.Option([], "--predictions", help="A predictions JSONL file to rank too "
                                            "(repeatable; no s/doc)."),
     fmt: BoardFormat = typer.Option(BoardFormat.table, "--format", help="table (rich), markdown (the README "

@@ -151,6 +151,12 @@ RUN = Group("run", RunArgs, {
                             "$OPENAI_API_KEY, never from a flag."),
 })
 
+def extractor_help(prefix: str) -> str:
+    from ..extractors.registry import spec_forms  # the registry imports nothing heavy
+
+    return f"{prefix}: {spec_forms()}."
+
+
 HtmlOption = typer.Option(None, "--html", help="Also write a self-contained HTML report (every span drawn in its "
                           "document, errors styled by kind) to this file.")
 

@@ -13,16 +13,14 @@ import typer
 from newsspans.corpus.cli.common import FINDING, console
 
 from .options import (GOLD, MAPPING, RUN, SCORING, Format, GoldArgs, HtmlOption, Layer, MappingArgs, RunArgs,
-                      ScoringArgs, cache_of, fraction, load_gold_of, note, run_settings, score_of, takes,
-                      warn_unreadable)
+                      ScoringArgs, cache_of, extractor_help, fraction, load_gold_of, note, run_settings, score_of,
+                      takes, warn_unreadable)
 
 
 @takes(GOLD, MAPPING, SCORING, RUN)
 def score_command(
     gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
-    extractor: Optional[str] = typer.Option(None, "--extractor", help="A built-in name (baseline), a model adapter "
-                                            "(spacy:NAME, hf:PATH, textacy-quotes), module.path:callable, or "
-                                            "path/to/file.py:callable."),
+    extractor: Optional[str] = typer.Option(None, "--extractor", help=extractor_help("The extractor to run")),
     command: Optional[str] = typer.Option(None, "--command", help="An external program speaking JSONL on "
                                           "stdin/stdout."),
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="A predictions JSONL file ({id, spans} "

@@ -82,6 +82,12 @@ REGISTRY: dict[str, Entry] = {e.name: e for e in (
 )}
 
 
+def spec_forms() -> str:
+    """Every way to name an extractor, for help texts and errors: built-ins, adapters, user code."""
+    names = [e.spec for e in REGISTRY.values()]
+    return f"a built-in or adapter ({', '.join(names)}), module.path:callable or path/to/file.py:callable"
+
+
 def builtins() -> list[Entry]:
     return [e for e in REGISTRY.values() if e.kind == "built-in"]
 

@@ -28,7 +28,7 @@ from time import perf_counter
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
-from .registry import (REGISTRY, ExtractorLoadError, builtins, import_user, instantiate, load_adapter, split_spec,
+from .registry import (REGISTRY, ExtractorLoadError, import_user, spec_forms, instantiate, load_adapter, split_spec,
                        split_target)
 from ..predictions import Prediction, parse_predictions, predictions_from_dicts
 
@@ -86,10 +86,7 @@ def load_extractor(spec: str) -> object:
     path = entry.target if entry is not None else spec
     module_name, attr = split_target(path)
     if ":" not in path or not module_name or not attr:
-        names = ", ".join(e.name for e in builtins())
-        raise CorpusError(Problem(f"extractor {spec!r} is neither a built-in name ({names}), a model adapter "
-                                  "(spacy:NAME, hf:PATH, textacy-quotes), module.path:callable nor "
-                                  "path/to/file.py:callable"))
+        raise CorpusError(Problem(f"extractor {spec!r} is not {spec_forms()}"))
     try:
         obj = import_user(path)[1]
         if isinstance(obj, type):

@@ -59,7 +59,7 @@ def test_load_function_class_and_batch(plugin):
 
 
 @pytest.mark.parametrize("spec, message", [
-    ("nonsense", "neither a built-in name"),
+    ("nonsense", "is not a built-in or adapter"),
     ("no_such_module_xyz:f", "cannot load extractor"),
     ("json:no_such_attr", "cannot load extractor"),
     ("json:__doc__", "not callable"),
