@@ -8,7 +8,9 @@ as a list of (document, start, end, label name) tuples with token offsets. Build
 input is outside the timing; anything a tool does with its input (newsspans: label lookup and
 conversion to arrays) is inside it.
 
-Timed: newsspans' full report (one-to-one matching, all four schemes, per label, micro, macro
+Timed: `score()`, the public scoring API (input checks, gold validation, both layers,
+speakers, the report's tables; no bootstrap, no per-span detail) on the same spans as
+Documents, Spans and Predictions; newsspans' full report (one-to-one matching, all four schemes, per label, micro, macro
 and weighted: the core functions `scorer.score` calls, without its input checks, speaker scoring
 and JSON building) with and without 1,000 bootstrap resamples; seqeval's strict classification
 report; nervaluate's evaluate(); the bare exact-match count `len(set(gold) & set(pred))`
@@ -95,8 +97,32 @@ def report_from_arrays(gold: SpanArrays, pred: SpanArrays, n_docs: int, resample
     scores = averages(counts.sum(axis=0))
     if resamples:
         scores["intervals"] = bootstrap_intervals(
-            counts, lambda c: {k: v for k, v in averages(c).items() if k.endswith("_f1")}, resamples, 0)
+            counts, lambda c: {k: v for k, v in averages(c).items() if k.endswith("_f1")},
+            [str(d) for d in range(n_docs)], resamples, 0)
     return scores
+
+
+def api_inputs(gold_rows, pred_rows, n_docs: int):
+    """The same spans as the public API takes them: Documents, gold Spans and Predictions (one
+    character per token, so offsets are the tuples' offsets and every span's text checks)."""
+    from newsspans.corpus.model import Document, Span
+    from newsspans.evaluation.predictions import Prediction
+
+    length = max(r[2] for r in gold_rows + pred_rows) + 1
+    docs = [Document(id=f"d{i}", title="", text="a" * length) for i in range(n_docs)]
+    gold = [Span(f"d{d}", f"T{k}", a, b, lab, "a" * (b - a), num_kind="cardinal" if lab == "NUM" else None)
+            for k, (d, a, b, lab) in enumerate(gold_rows)]
+    preds: dict[str, list] = {doc.id: [] for doc in docs}
+    for d, a, b, lab in pred_rows:
+        preds[f"d{d}"].append(Prediction(f"d{d}", a, b, lab))
+    return docs, gold, preds
+
+
+def api_report(docs, gold, preds) -> dict:
+    """`score()`, the public scoring API: input checks, both layers, speakers, the report's tables."""
+    from newsspans.evaluation import ScoreOptions, score
+
+    return score(docs, gold, preds, ScoreOptions(n_resamples=0), detail=False).to_dict(spans=False, documents=False)
 
 
 def set_intersection(gold_rows, pred_rows) -> int:
@@ -150,6 +176,8 @@ def main() -> None:
     times["newsspans, input already arrays"], _ = timed(lambda: report_from_arrays(gold_arrays, pred_arrays,
                                                                                   short_docs), 5)
     times["set intersection"], _ = timed(lambda: set_intersection(gold, pred), 5)
+    api = api_inputs(gold, pred, short_docs)
+    times["newsspans score() public API"], _ = timed(lambda: api_report(*api), 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         times["seqeval strict"], theirs = timed(lambda: classification_report(
@@ -169,6 +197,9 @@ def main() -> None:
     print(f"strict micro F1 (newsspans = seqeval): {float(report['micro_f1'][0]):.4f}")
     print(f"seqeval strict / newsspans:        {times['seqeval strict'] / ours:8.1f}x  (target >= 20)")
     print(f"nervaluate / newsspans:            {times['nervaluate, 1000 documents'] / ours:8.1f}x  (target >= 20)")
+    api_t = times["newsspans score() public API"]
+    print(f"seqeval strict / score() API:      {times['seqeval strict'] / api_t:8.1f}x  (target >= 20)")
+    print(f"nervaluate / score() API:          {times['nervaluate, 1000 documents'] / api_t:8.1f}x  (target >= 20)")
     print(f"newsspans / set intersection:      {ours / times['set intersection']:8.2f}x  (target <= 2)")
     print(f"  same, input already arrays:      "
           f"{times['newsspans, input already arrays'] / times['set intersection']:8.2f}x")

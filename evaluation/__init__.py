@@ -1,7 +1,9 @@
 """Score any information extractor against the gold corpus: the public Python API.
 
 `load_gold`, `run_extractor` and `score_run` are the pipeline `newsspans score` runs
-(`newsspans.evaluation.pipeline`); `score` is the scoring core on its own. Heavy imports
+(`newsspans.evaluation.pipeline`); `score_files` streams a predictions file against gold
+files in bounded memory; `Partial` and `merge` combine shards; `score` is the scoring core on
+its own. Heavy imports
 (numpy, scipy) happen on first use, so `import newsspans.evaluation` stays cheap.
 """
 from __future__ import annotations
@@ -12,7 +14,8 @@ _EXPORTS = {
     "load_gold": "newsspans.evaluation.pipeline", "run_extractor": "newsspans.evaluation.pipeline",
     "score_run": "newsspans.evaluation.pipeline", "Gold": "newsspans.evaluation.pipeline",
     "ExtractorRun": "newsspans.evaluation.pipeline", "RunSettings": "newsspans.evaluation.pipeline",
-    "ScoreOptions": "newsspans.evaluation.pipeline", "score": "newsspans.evaluation.scoring.scorer",
+    "ScoreOptions": "newsspans.evaluation.pipeline", "score_files": "newsspans.evaluation.pipeline",
+    "merge": "newsspans.evaluation.scoring.partial", "Partial": "newsspans.evaluation.scoring.partial", "score": "newsspans.evaluation.scoring.scorer",
     "Report": "newsspans.evaluation.scoring.report", "load_extractor": "newsspans.evaluation.extractors.runner",
 }
 __all__ = sorted(_EXPORTS)

@@ -3,11 +3,12 @@ documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring 
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.corpus.jsonl import jsonl_records, read_utf8
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.sources import parse_source, read_documents
 from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict
@@ -29,37 +30,106 @@ def _documents_from(path: Path) -> list[Document]:
     return read_documents(path) if path.is_dir() else parse_source(path)
 
 
-def _jsonl_documents(path: Path) -> Gold:
-    """Read `{"id", "text", "spans": [{start, end, label, ...}]}` lines; span ids default to T1, T2, ..."""
-    docs, located, problems = [], [], []
-    seen: dict[str, int] = {}
-    text = read_utf8(path)
-    for number, record in jsonl_records(text, str(path), problems):
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
-                or not isinstance(record.get("text"), str) or not isinstance(record.get("spans", []), list):
-            problems.append(Problem('expected {"id": str, "text": str, "spans": [...]}', file=str(path), line=number))
-            continue
-        doc_id = record["id"]
-        if doc_id in seen:
-            problems.append(Problem(f"duplicate document id (first at line {seen[doc_id]})", file=str(path),
-                                    line=number, doc_id=doc_id))
-            continue
-        seen[doc_id] = number
-        docs.append(Document(id=doc_id, title=record.get("title", ""), text=record["text"], source=path.name))
-        for i, span in enumerate(record.get("spans", [])):
-            if not isinstance(span, dict):
-                problems.append(Problem("a span must be a JSON object", file=str(path), line=number, doc_id=doc_id))
+def _jsonl_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, object]]:
+    """(line number, parsed record) per non-blank line, read line by line (not the whole file)."""
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise CorpusError(Problem(f"cannot read: {exc.strerror}", file=str(path))) from None
+    with fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
                 continue
-            full = {"doc_id": doc_id, "id": f"T{i + 1}", **span}
-            if "text" not in full and isinstance(full.get("start"), int) and isinstance(full.get("end"), int):
-                full["text"] = record["text"][full["start"]:full["end"]]
             try:
-                located.append(LocatedSpan(span_from_dict(full, str(path), number), str(path), number))
-            except CorpusError as exc:
-                problems.extend(exc.problems)
+                yield number, json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                problems.append(Problem("not valid UTF-8", file=str(path), line=number))
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=str(path),
+                                        line=number))
+
+
+def _jsonl_record(record: object, number: int, path: Path, seen: dict[str, int],
+                  problems: list[Problem]) -> tuple[Document, list[LocatedSpan]] | None:
+    """One `{"id", "text", "spans"}` line as a document and its located spans (span ids default to T1, T2, ...)."""
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
+            or not isinstance(record.get("text"), str) or not isinstance(record.get("spans", []), list):
+        problems.append(Problem('expected {"id": str, "text": str, "spans": [...]}', file=str(path), line=number))
+        return None
+    doc_id = record["id"]
+    if doc_id in seen:
+        problems.append(Problem(f"duplicate document id (first at line {seen[doc_id]})", file=str(path),
+                                line=number, doc_id=doc_id))
+        return None
+    seen[doc_id] = number
+    located = []
+    file = str(path)
+    for i, span in enumerate(record.get("spans", [])):
+        if not isinstance(span, dict):
+            problems.append(Problem("a span must be a JSON object", file=file, line=number, doc_id=doc_id))
+            continue
+        full = {"doc_id": doc_id, "id": f"T{i + 1}", **span}
+        if "text" not in full and isinstance(full.get("start"), int) and isinstance(full.get("end"), int):
+            full["text"] = record["text"][full["start"]:full["end"]]
+        try:
+            located.append(LocatedSpan(span_from_dict(full, file, number), file, number))
+        except CorpusError as exc:
+            problems.extend(exc.problems)
+    return Document(id=doc_id, title=record.get("title", ""), text=record["text"], source=path.name), located
+
+
+def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: int = 2000) -> Iterator[Gold]:
+    """The gold of `load_gold(path, documents)` in validated chunks of `chunk` documents.
+
+    A JSONL file of documents with spans is read line by line, so only one chunk's objects are
+    alive at a time; other gold is loaded whole and then cut. Every problem of the whole file is
+    collected: the iteration ends with a CorpusError naming all of them (and yields nothing more
+    once one is found), so a consumer never finishes on bad gold.
+    """
+    if path is None or Path(path).is_dir() or documents is not None:
+        gold = load_gold(path, documents)
+        by_doc: dict[str, list[Span]] = {}
+        for s in gold.spans:
+            by_doc.setdefault(s.doc_id, []).append(s)
+        for lo in range(0, len(gold.documents), chunk):
+            docs = gold.documents[lo:lo + chunk]
+            yield Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], gold.source)
+        return
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(Problem("gold file not found", file=str(path)))
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    docs: list[Document] = []
+    located: list[LocatedSpan] = []
+
+    def flush() -> Gold | None:
+        # User gold need not carry canonical names; speakers then match by their own span only.
+        problems.extend(validate(docs, located, require_canonical=False))
+        return None if problems else Gold(list(docs), [ls.span for ls in located], str(path))
+
+    for number, record in _jsonl_lines(path, problems):
+        one = _jsonl_record(record, number, path, seen, problems)
+        if one is not None:
+            docs.append(one[0])
+            located.extend(one[1])
+        if len(docs) >= chunk:
+            part = flush()
+            docs.clear()
+            located.clear()
+            if part is not None:
+                yield part
+    part = flush() if docs else None
     if problems:
         raise CorpusError(problems)
-    return _checked(docs, located, str(path))
+    if part is not None:
+        yield part
+
+
+def _jsonl_documents(path: Path) -> Gold:
+    """Read `{"id", "text", "spans": [{start, end, label, ...}]}` lines, all at once."""
+    chunks = list(iter_gold(path, chunk=1 << 62))
+    return chunks[0] if chunks else Gold([], [], str(path))
 
 
 def _checked(docs: list[Document], located: list[LocatedSpan], source: str) -> Gold:

@@ -11,20 +11,27 @@ and the rule that an extractor failing on every document is an error, not an all
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
 from .extractors.cache import PredictionCache
 from .extractors.runner import ExtractorRun
 from .extractors.workers import RunSettings, run_source
-from .gold import Gold, load_gold
+from .gold import Gold, iter_gold, load_gold
 from .labelmap import apply_label_map, parse_label_map
-from .predictions import read_predictions
+from .predictions import PredictionSet, PredictionsFile, read_predictions
+from .scoring.bootstrap import resolved_seed
+from .scoring.partial import Fingerprint, fingerprint_of, merge
 from .scoring.report import Report, ScoreOptions
-from .scoring.scorer import score
+from .scoring.scorer import score_partial
 
-__all__ = ["Gold", "ExtractorRun", "RunSettings", "ScoreOptions", "load_gold", "run_extractor", "score_run"]
+# Documents counted at a time when no per-span detail is kept: their spans are released after.
+CHUNK = 2000
+
+__all__ = ["Gold", "ExtractorRun", "RunSettings", "ScoreOptions", "load_gold", "run_extractor", "score_run",
+           "score_files"]
 
 
 def run_extractor(gold: Gold, *, extractor: str | None = None, command: str | None = None,
@@ -39,21 +46,88 @@ def run_extractor(gold: Gold, *, extractor: str | None = None, command: str | No
     if len(chosen) != 1:
         raise CorpusError(Problem("give exactly one of --extractor, --command or --predictions"))
     if predictions is not None:
-        # As with --command and --workers: an option that cannot act is an error, not ignored.
-        used = {"--workers": settings.workers != 1, "--timeout": settings.timeout is not None,
-                "--fail-fast": settings.fail_fast}
-        idle = [flag for flag, on in used.items() if on]
-        if idle:
-            raise CorpusError(Problem(f"{', '.join(idle)} act on a running extractor; --predictions runs none"))
+        check_idle(settings)
         return ExtractorRun(read_predictions(Path(predictions))), str(predictions)
     run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
     return run, f"command: {command}" if command is not None else f"extractor: {extractor}"
 
 
+def shard_positions(n_docs: int, shard: tuple[int, int] | None) -> range:
+    """Gold positions of shard `(i, n)`: the i-th of n contiguous blocks (all documents for None)."""
+    if shard is None:
+        return range(n_docs)
+    i, n = shard
+    if not (n >= 1 and 0 <= i < n):
+        raise CorpusError(Problem(f"--shard {i}/{n}: expected I/N with 0 <= I < N"))
+    return range(i * n_docs // n, (i + 1) * n_docs // n)
+
+
+@dataclass
+class _Chunk:
+    """Some consecutive gold documents with their spans, predictions and extractor errors."""
+
+    gold: Gold
+    positions: Sequence[int]
+    predictions: Mapping[str, Sequence[object]]
+    errors: Mapping[str, str]
+
+
+def _score_chunks(chunks: Iterable[_Chunk], fingerprint: Callable[[], str], n_gold: Callable[[], int], *,
+                  label_map: str | None, ignore: Iterable[str], drop_unknown: bool, options: ScoreOptions,
+                  detail: bool, source: str, unknown: Callable[[], Mapping[str, Sequence[object]]],
+                  dropped: Mapping[str, int] | None = None) -> Report:
+    """The one scoring loop of `score_run` and `score_files`: map labels, count each chunk into a
+    partial (its spans released after), merge the partials. `fingerprint`/`n_gold`/`unknown` are
+    asked for once the chunks are consumed (a streamed gold is known only then)."""
+    parsed = parse_label_map(label_map, list(ignore), drop_unknown)
+    mapping = {"label_map": label_map, "ignore_label": sorted(ignore), "drop_unknown": drop_unknown}
+    options = replace(options, seed=resolved_seed(options.seed))  # one seed for every chunk
+    total: dict[str, int] = dict(dropped or {})
+    partials, layers, source_gold = [], None, ""
+    context = dict(predictions_source=source, gold_checked=True, mapping=mapping, gold_fingerprint="")
+    for chunk in chunks:
+        mapped, dropped_here = apply_label_map(chunk.predictions, parsed)
+        for label, n in dropped_here.items():
+            total[label] = total.get(label, 0) + n
+        source_gold = chunk.gold.source
+        partial, layers = score_partial(chunk.gold.documents, chunk.gold.spans, mapped, options,
+                                        positions=chunk.positions, keep_detail=detail, gold_source=source_gold,
+                                        extractor_errors=chunk.errors, **context)
+        partials.append(partial)
+    # Predictions for documents not in the gold are an error, reported like the chunks' own checks.
+    mapped, _ = apply_label_map(unknown(), parsed)
+    if mapped or not partials:
+        partial, layers = score_partial([], [], mapped, options, positions=[], keep_detail=detail,
+                                        gold_source=source_gold, **context)
+        partials.append(partial)
+    merged = partials[0] if len(partials) == 1 else merge(partials)
+    merged.gold.update(fingerprint=fingerprint(), documents=n_gold())
+    merged.dropped = dict(sorted(total.items()))
+    return Report.from_partial(merged, layers if detail else None)
+
+
+def check_idle(settings: RunSettings) -> None:
+    """As with --command and --workers: an option that cannot act is an error, not ignored."""
+    used = {"--workers": settings.workers != 1, "--timeout": settings.timeout is not None,
+            "--fail-fast": settings.fail_fast}
+    idle = [flag for flag, on in used.items() if on]
+    if idle:
+        raise CorpusError(Problem(f"{', '.join(idle)} act on a running extractor; --predictions runs none"))
+
+
 def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str | None = None,
               ignore: Iterable[str] = (), drop_unknown: bool = False,
-              options: ScoreOptions = ScoreOptions()) -> Report:
+              options: ScoreOptions = ScoreOptions(), detail: bool = True,
+              shard: tuple[int, int] | None = None, only: Iterable[str] | None = None) -> Report:
     """Score one run against `gold` exactly as `newsspans score` does.
+
+    `only`: score just these gold documents (a shard of `newsspans run`); ids not in the gold
+    are left out.
+
+    `detail=False` keeps no per-span detail (enough for tables, JSON without spans and partials;
+    documents are then counted in chunks of CHUNK and their spans released). `shard=(i, n)`
+    scores only the i-th of n contiguous blocks of gold documents; `report.partial` is what
+    `--partial-out` saves and `newsspans merge` combines.
 
     Raises CorpusError when the extractor failed on every document (an all-zero score would hide
     a broken setup) or when the predictions do not fit the gold.
@@ -61,8 +135,85 @@ def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str
     if gold.documents and len(run.errors) == len(gold.documents):
         doc_id, message = next(iter(run.errors.items()))
         raise CorpusError(Problem(f"the extractor failed on every document; first, {doc_id!r}: {message}"))
-    mapped, dropped = apply_label_map(run.predictions, parse_label_map(label_map, list(ignore), drop_unknown))
-    for label, n in run.dropped.items():
-        dropped[label] = dropped.get(label, 0) + n
-    return score(gold.documents, gold.spans, mapped, options, gold_source=gold.source, predictions_source=source,
-                 dropped=dropped, extractor_errors=run.errors, gold_checked=True)
+    positions = list(shard_positions(len(gold.documents), shard))
+    if only is not None:
+        rank = {d.id: i for i, d in enumerate(gold.documents)}
+        positions = sorted(rank[i] for i in set(only) if i in rank)
+    by_doc: dict[str, list] = {}
+    for s in gold.spans:
+        by_doc.setdefault(s.doc_id, []).append(s)
+    preds = run.predictions
+    known = {d.id for d in gold.documents}
+    step = max(len(positions) if detail else CHUNK, 1)
+
+    def chunks() -> Iterator[_Chunk]:
+        for lo in range(0, len(positions), step):
+            part = positions[lo:lo + step]
+            docs = [gold.documents[i] for i in part]
+            yield _Chunk(Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], gold.source), part,
+                         _subset(preds, (d.id for d in docs)), {d.id: run.errors[d.id] for d in docs
+                                                                if d.id in run.errors})
+
+    return _score_chunks(chunks(), lambda: fingerprint_of(gold.documents, by_doc), lambda: len(gold.documents),
+                         label_map=label_map, ignore=ignore, drop_unknown=drop_unknown, options=options,
+                         detail=detail, source=source, dropped=run.dropped,
+                         unknown=lambda: _subset(preds, (k for k in preds if k not in known)))
+
+
+def _subset(predictions: Mapping, ids: Iterable[str]) -> PredictionSet:
+    """The predictions of `ids` that have an entry, remembering the file and lines they came from."""
+    lines = getattr(predictions, "lines", {})
+    out = PredictionSet(file=getattr(predictions, "file", ""))
+    for doc_id in ids:
+        if doc_id in predictions:
+            out[doc_id] = predictions[doc_id]
+            if doc_id in lines:
+                out.lines[doc_id] = lines[doc_id]
+    return out
+
+
+def score_files(gold: Path | str | None, predictions: Path | str, *, gold_documents: Path | str | None = None,
+                label_map: str | None = None, ignore: Iterable[str] = (), drop_unknown: bool = False,
+                options: ScoreOptions = ScoreOptions(), shard: tuple[int, int] | None = None,
+                chunk: int = CHUNK) -> Report:
+    """Score a predictions file against gold files, streaming: the report of `score_run` without
+    per-span detail, in memory proportional to `chunk` documents (plus an index of the
+    predictions file), whatever the size of the corpus. `gold`/`gold_documents` as in `load_gold`.
+    """
+    index = PredictionsFile(predictions)
+    fp = Fingerprint()
+    seen: set[str] = set()
+    n_gold = _count_gold(gold, gold_documents) if shard is not None else None
+    positions = shard_positions(n_gold, shard) if shard is not None else None
+
+    def chunks() -> Iterator[_Chunk]:
+        start = 0
+        for part in iter_gold(None if gold is None else Path(gold),
+                              None if gold_documents is None else Path(gold_documents), chunk):
+            by_doc: dict[str, list] = {}
+            for s in part.spans:
+                by_doc.setdefault(s.doc_id, []).append(s)
+            for d in part.documents:
+                fp.add(d.id, d.text, by_doc.get(d.id, ()))
+                seen.add(d.id)
+            here = range(start, start + len(part.documents))
+            start = here.stop
+            if positions is not None:  # keep the documents of this shard only
+                lo, hi = max(here.start, positions.start), min(here.stop, positions.stop)
+                if lo >= hi:
+                    continue
+                docs = part.documents[lo - here.start:hi - here.start]
+                part, here = Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], part.source), range(lo, hi)
+            yield _Chunk(part, here, index.take(d.id for d in part.documents), {})
+
+    return _score_chunks(chunks(), fp.hexdigest, lambda: fp.documents, label_map=label_map, ignore=ignore,
+                         drop_unknown=drop_unknown, options=options, detail=False, source=str(predictions),
+                         unknown=lambda: index.take(k for k in index.ids() if k not in seen))
+
+
+def _count_gold(gold: Path | str | None, documents: Path | str | None) -> int:
+    """Number of gold documents (for --shard's blocks): non-blank lines of a JSONL gold file, without parsing."""
+    if gold is None or Path(gold).is_dir() or documents is not None:
+        return len(load_gold(None if gold is None else Path(gold), documents).documents)
+    with open(gold, "rb") as fh:
+        return sum(1 for raw in fh if raw.strip())

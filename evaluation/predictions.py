@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,12 +83,24 @@ def _speaker(value: object) -> str | tuple[int, int] | None:
     raise ValueError(f"speaker must be a name string or a {{'start', 'end'}} span, got {value!r}")
 
 
+_NUM_KINDS = frozenset(NUM_KINDS)
+
+
 def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | None = None,
                          index: int | None = None) -> Prediction:
     """Check the fields of one prediction dict (or object) and build a `Prediction`.
 
     Raises CorpusError naming the file, line, document and prediction index on bad fields.
     """
+    # The common case first: a dict with well-typed fields and a name (or no) speaker.
+    if type(d) is dict:
+        get = d.get
+        start, end, label, text, num_kind, speaker = (get("start"), get("end"), get("label"), get("text"),
+                                                      get("num_kind"), get("speaker"))
+        if type(start) is int and type(end) is int and type(label) is str and label \
+                and (text is None or type(text) is str) and (num_kind is None or num_kind in _NUM_KINDS) \
+                and (speaker is None or type(speaker) is str):
+            return Prediction(doc_id, start, end, label, text, num_kind, speaker, file=file, line=line)
     # One accessor per prediction, and the error location built only on error: this runs for every
     # span an extractor returns, and was most of the harness's overhead over the baseline's time.
     get = d.get if isinstance(d, Mapping) else (lambda key: getattr(d, key, None))
@@ -188,3 +201,92 @@ def dumps_predictions(predictions: Mapping[str, Iterable[Prediction]]) -> str:
 def write_predictions(path: Path, predictions: Mapping[str, Iterable[Prediction]]) -> None:
     """Write predictions as JSONL, atomically, so they can be re-scored without the extractor."""
     write_text_atomic(Path(path), dumps_predictions(predictions))
+
+
+# A line as our writers (and most others) write it starts with its id: read that without parsing the line.
+_ID_AT_START = re.compile(rb'\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,')
+
+
+class PredictionsFile:
+    """A predictions JSONL file read on demand, for scoring at any scale: one pass indexes where
+    each document's line is (no span is parsed), `take` parses the lines of some documents only.
+    Memory is the index plus the documents taken, not the whole file as objects."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.file = str(self.path)
+        self.lines: dict[str, int] = {}
+        self._where: dict[str, tuple[int, int]] = {}
+        problems: list[Problem] = []
+        try:
+            fh = open(self.path, "rb")
+        except FileNotFoundError:
+            raise CorpusError(Problem("file not found", file=self.file)) from None
+        except OSError as exc:
+            raise CorpusError(Problem(f"cannot read: {exc.strerror}", file=self.file)) from None
+        with fh:
+            offset = 0
+            for number, raw in enumerate(fh, start=1):
+                start, offset = offset, offset + len(raw)
+                if not raw.strip():
+                    continue
+                doc_id = self._id_of(raw, number, problems)
+                if doc_id is None:
+                    continue
+                if doc_id in self.lines:
+                    if self._id_of(raw, number, problems, fast=False) is None:
+                        continue  # the line is broken as well: that is what to fix first
+                    problems.append(Problem(f"document listed twice (first at line {self.lines[doc_id]})",
+                                            file=self.file, line=number, doc_id=doc_id))
+                    continue
+                self.lines[doc_id] = number
+                self._where[doc_id] = (start, len(raw))
+        if problems:
+            raise CorpusError(problems)
+
+    def _id_of(self, raw: bytes, number: int, problems: list[Problem], fast: bool = True) -> str | None:
+        m = _ID_AT_START.match(raw) if fast else None
+        if m is not None:
+            try:
+                return json.loads(b'"' + m.group(1) + b'"')
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                pass  # the full parse below names the problem
+        parsed = self._parse(raw, number, problems)
+        return None if parsed is None else parsed[0]
+
+    def _parse(self, raw: bytes, number: int, problems: list[Problem]) -> tuple[str, list[Prediction]] | None:
+        """One line's document id and predictions, or None with its problems appended."""
+        try:
+            return _record_predictions(json.loads(raw), self.file, number)
+        except UnicodeDecodeError:
+            problems.append(Problem("not valid UTF-8", file=self.file, line=number))
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=self.file, line=number))
+        except CorpusError as exc:
+            problems.extend(exc.problems)
+        return None
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._where
+
+    def ids(self) -> list[str]:
+        return list(self._where)
+
+    def take(self, doc_ids: Iterable[str]) -> PredictionSet:
+        """The predictions of those of `doc_ids` that have a line, parsed and checked as `read_predictions` does."""
+        out = PredictionSet(file=self.file)
+        problems: list[Problem] = []
+        with open(self.path, "rb") as fh:
+            for doc_id in doc_ids:
+                if doc_id not in self._where:
+                    continue
+                start, length = self._where[doc_id]
+                fh.seek(start)
+                number = self.lines[doc_id]
+                parsed = self._parse(fh.read(length), number, problems)
+                if parsed is not None:
+                    out[doc_id] = parsed[1]
+                    out.lines[doc_id] = number
+        if problems:
+            raise CorpusError(problems)
+        return out

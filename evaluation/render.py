@@ -21,10 +21,14 @@ def _ci(ci: list[float] | None) -> str:
     return "" if ci is None else f"{_pct(ci[0])}–{_pct(ci[1])}"
 
 
-def render_report(report: Report, scheme: str = "strict", console: Console | None = None) -> None:
-    """Per layer: per-label P/R/F1 (in %) with the F1 interval and support, then averages."""
+def render_report(report: Report | Mapping, scheme: str = "strict", console: Console | None = None) -> None:
+    """Per layer: per-label P/R/F1 (in %) with the F1 interval and support, then averages.
+
+    `report`: a Report, or its JSON (`to_dict`); a Report is summarised without its per-document
+    and per-span parts, which a table does not show.
+    """
     console = console or Console()
-    data = report.to_dict()
+    data = report if isinstance(report, Mapping) else report.to_dict(spans=False, documents=False)
     # Say which gold was scored: ./corpus in a checkout and the installed copy can differ.
     console.print(f"gold: {data['gold']} ({len(data['documents'])} documents); predictions: {data['predictions']}",
                   markup=False, highlight=False)
@@ -51,8 +55,11 @@ def render_report(report: Report, scheme: str = "strict", console: Console | Non
             att = sp["attribution"][scheme]
             console.print(f"speakers: {sp['speaker_correct']}/{sp['matched']} matched quotes right "
                           f"({_pct(sp['accuracy'])}%); attribution ({scheme}) P {_pct(att['precision'])} "
-                          f"R {_pct(att['recall'])} F1 {_pct(att['f1'])} [{_ci(att['f1_ci'])}]")
+                          f"R {_pct(att['recall'])} F1 {_pct(att['f1'])}" + (f" [{_ci(att['f1_ci'])}]" if att["f1_ci"] else ""))
         console.print()
+    note = data["settings"]["bootstrap"].get("note")
+    if note:
+        console.print(f"[yellow]no intervals[/yellow]: {escape(note)}")
     if data["dropped"]:
         console.print("dropped predictions: " + ", ".join(f"{k} {v}" for k, v in data["dropped"].items()))
     for doc_id, message in data["extractor_errors"].items():

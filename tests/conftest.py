@@ -38,12 +38,14 @@ def own_gold(tmp_path):
 # the model server are `models`.
 MODEL_MODULES = {"test_adapter_spacy.py", "test_adapter_hf.py", "test_adapter_textacy.py",
                  "test_leaderboard_adapters.py"}
+# Modules that start a real server of their own (a local Ray cluster) are `server` tests too.
+SERVER_MODULES = {"test_run_ray.py"}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        if "label_studio" in fixtures:
+        if "label_studio" in fixtures or item.path.name in SERVER_MODULES:
             item.add_marker(pytest.mark.server)
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)

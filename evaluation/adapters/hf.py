@@ -5,9 +5,14 @@ grouped into entities, with character offsets from a fast tokenizer) and a strid
 longer than the model's window are read in overlapping chunks instead of being cut off. Entity
 groups are mapped like spaCy's (OntoNotes and CoNLL names, see `adapter_labels`); `label_map`
 adds or overrides pairs. Only a local folder is accepted: nothing is downloaded.
+
+The device is the pipeline's: `hf:PATH@cuda:0` (or `device="cuda:0"` from Python) runs the
+model on that GPU; `cpu` is the default. A device that is malformed or not there is an error
+before the model is loaded.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,6 +43,32 @@ def entity_label(output: Mapping) -> str:
     return tag[2:] if tag[:2] in ("B-", "I-", "E-", "S-", "L-", "U-") else tag
 
 
+_DEVICE = re.compile(r"(cpu|mps|(cuda|xpu)(:\d+)?|\d+|-1)")
+
+
+def split_device(path: str | Path, device: int | str = -1) -> tuple[str | Path, int | str]:
+    """`PATH@DEVICE` -> (PATH, DEVICE); ValueError for a malformed device. A path without `@`, or
+    whose part after the last `@` holds a `/`, keeps `device`."""
+    text = str(path)
+    head, sep, tail = text.rpartition("@")
+    if not sep or "/" in tail:
+        return path, device
+    if not _DEVICE.fullmatch(tail):
+        raise ValueError(f"bad device {tail!r} in {text!r}: expected cpu, cuda, cuda:N, mps, xpu:N or a GPU index")
+    return head, int(tail) if tail.lstrip("-").isdigit() else tail
+
+
+def check_device(device: int | str, torch) -> None:
+    """RuntimeError when `device` names an accelerator torch cannot see."""
+    name = f"cuda:{device}" if isinstance(device, int) and device >= 0 else str(device)
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(f"device {name!r} asked for, but torch sees no CUDA GPU (torch {torch.__version__})")
+    if name.startswith("cuda:") and int(name[5:]) >= torch.cuda.device_count():
+        raise RuntimeError(f"device {name!r} asked for, but torch sees {torch.cuda.device_count()} CUDA GPU(s)")
+    if name == "mps" and not torch.backends.mps.is_available():
+        raise RuntimeError("device 'mps' asked for, but torch sees no Apple GPU")
+
+
 class HFExtractor:
     """Entities of a local transformers token-classification model as newsspans predictions.
 
@@ -50,8 +81,9 @@ class HFExtractor:
     def __init__(self, path: str | Path, *, label_map: Mapping[str, str | None] | None = None,
                  aggregation_strategy: str = "simple", stride: int | None = None, batch_size: int = 8,
                  device: int | str = -1):
+        path, device = split_device(path, device)
         transformers = require("transformers", INSTALL)
-        require("torch", INSTALL)
+        check_device(device, require("torch", INSTALL))
         if aggregation_strategy not in AGGREGATIONS:
             raise ValueError(f"aggregation_strategy must be one of {', '.join(AGGREGATIONS)} "
                              f"(word pieces must be grouped into entities), got {aggregation_strategy!r}")

@@ -157,6 +157,9 @@ def extractor_help(prefix: str) -> str:
     return f"{prefix}: {spec_forms()}."
 
 
+FormatOption = typer.Option(Format.table, "--format", help="table (rich) or json (the report) on stdout.")
+OutputOption = typer.Option(None, "--output", help="Also write the JSON report to this file (- for standard "
+                            "output).")
 HtmlOption = typer.Option(None, "--html", help="Also write a self-contained HTML report (every span drawn in its "
                           "document, errors styled by kind) to this file.")
 
@@ -224,10 +227,34 @@ def load_gold_of(gold: GoldArgs):
     return load_gold(gold.gold, gold.gold_documents)
 
 
-def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs, bootstrap: bool = True):
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    """--shard I/N as (I, N)."""
+    if value is None:
+        return None
+    try:
+        i, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        raise CorpusError(Problem(f"--shard {value!r}: expected I/N, e.g. 0/4")) from None
+    return i, n  # the range is checked by score_run
+
+
+def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs, bootstrap: bool = True,
+             detail: bool = True, shard: tuple[int, int] | None = None):
     """`score_run` with the options of a command (no intervals when `bootstrap` is False)."""
     from .. import ScoreOptions, score_run
 
     options = ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed)
     return score_run(gold, run, source=source, label_map=mapping.label_map, ignore=mapping.ignore_label,
-                     drop_unknown=mapping.drop_unknown, options=options)
+                     drop_unknown=mapping.drop_unknown, options=options, detail=detail, shard=shard)
+
+
+def stream_of(gold: GoldArgs, predictions: Path, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
+              shard: tuple[int, int] | None):
+    """`score_files` (streamed, no per-span detail) with the options of a command."""
+    from .. import ScoreOptions, score_files
+    from ..pipeline import check_idle
+
+    check_idle(run_settings(run))
+    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap, scoring.seed)
+    return score_files(gold.gold, predictions, gold_documents=gold.gold_documents, label_map=mapping.label_map,
+                       ignore=mapping.ignore_label, drop_unknown=mapping.drop_unknown, options=options, shard=shard)

@@ -10,11 +10,12 @@ from typing import Optional
 
 import typer
 
-from newsspans.corpus.cli.common import FINDING, console
+from newsspans.corpus.cli.common import FINDING, console as policy_console
+from newsspans.corpus.errors import CorpusError, Problem
 
-from .options import (GOLD, MAPPING, RUN, SCORING, Format, GoldArgs, HtmlOption, Layer, MappingArgs, RunArgs,
-                      ScoringArgs, cache_of, extractor_help, fraction, load_gold_of, note, run_settings, score_of,
-                      takes, warn_unreadable)
+from .options import (DEFAULT_RESAMPLES, GOLD, MAPPING, RUN, SCORING, Format, FormatOption, GoldArgs, HtmlOption,
+                      Layer, MappingArgs, OutputOption, RunArgs, ScoringArgs, cache_of, extractor_help, fraction,
+                      load_gold_of, note, parse_shard, run_settings, score_of, stream_of, takes, warn_unreadable)
 
 
 @takes(GOLD, MAPPING, SCORING, RUN)
@@ -28,9 +29,14 @@ def score_command(
     save_predictions: Optional[Path] = typer.Option(None, "--save-predictions", help="Write the extractor's "
                                                     "predictions (labels as predicted) to this JSONL file, to "
                                                     "re-score later."),
-    fmt: Format = typer.Option(Format.table, "--format", help="table (rich) or json (the full report) on stdout."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Also write the full JSON report to this file "
-                                          "(- for standard output)."),
+    fmt: Format = FormatOption,
+    output: Optional[Path] = OutputOption,
+    no_spans: bool = typer.Option(False, "--no-spans", help="Leave the per-span lists out of the JSON report "
+                                  "(--format json, --output): counts and scores only, small at any scale."),
+    partial_out: Optional[Path] = typer.Option(None, "--partial-out", help="Also write this run's partial result "
+                                               "(per-document counts and bootstrap sums) for `newsspans merge`."),
+    shard: Optional[str] = typer.Option(None, "--shard", metavar="I/N", help="Score only the I-th (from 0) of N "
+                                        "contiguous blocks of gold documents; merge the N partials later."),
     html: Optional[Path] = HtmlOption,
     errors: bool = typer.Option(False, "--errors", help="List every error under --scheme (and every speaker "
                                 "error) with its text context."),
@@ -44,42 +50,118 @@ def score_command(
 
     Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 85`; `newsspans score --extractor baseline --workers 2 --cache ~/.cache/newsspans`
     """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
-    from newsspans.corpus.atomic import is_stdout, write_text_atomic
-
     from .. import run_extractor
     from ..predictions import write_predictions
-    from ..render import render_errors, render_report
+    from ..render import render_errors
     from ..html.files import write_report_html
 
     threshold = fraction(fail_under)
-    data = load_gold_of(gold)
-    store = cache_of(run)
-    extractor_run, source = run_extractor(data, extractor=extractor, command=command, predictions=predictions,
-                                          settings=run_settings(run), cache=store)
-    warn_unreadable(store, run.quiet)
-    if save_predictions is not None:
-        write_predictions(save_predictions, extractor_run.predictions)
-    report = score_of(data, extractor_run, source, mapping, scoring)
-    payload = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
-    if output is not None:
-        write_text_atomic(output, payload + "\n")
+    part = parse_shard(shard)
+    # Per-span detail only for what shows spans: --errors, --html, and a JSON report with spans.
+    detail = errors or html is not None or (not no_spans and (fmt is Format.json or output is not None))
+    if predictions is not None and str(predictions) != "-" and not detail and save_predictions is None \
+            and extractor is None and command is None:
+        # Nothing needs the spans once counted: stream the files in bounded memory.
+        report = stream_of(gold, predictions, mapping, scoring, run, part)
+    else:
+        data = load_gold_of(gold)
+        store = cache_of(run)
+        extractor_run, source = run_extractor(data, extractor=extractor, command=command, predictions=predictions,
+                                              settings=run_settings(run), cache=store)
+        warn_unreadable(store, run.quiet)
+        if save_predictions is not None:
+            write_predictions(save_predictions, extractor_run.predictions)
+        report = score_of(data, extractor_run, source, mapping, scoring, detail=detail, shard=part)
+    if partial_out is not None:
+        report.partial.save(partial_out)
+        note(f"wrote {partial_out}", run.quiet)
+    # The JSON report is built at most once (the HTML page draws the same dict when it has spans).
+    full = report.to_dict() if html is not None else None
+    as_json = fmt is Format.json or output is not None
     if html is not None:
-        write_report_html(html, report.to_dict(), data.documents, scoring.scheme.value)
+        write_report_html(html, full, data.documents, scoring.scheme.value)
         note(f"wrote {html}", run.quiet)
+    if as_json:
+        full = full if full is not None and not no_spans else report.to_dict(spans=not no_spans)
+    console = emit_report(full if as_json else report, fmt, output, scoring.scheme.value)
+    if errors and console is not None:
+        render_errors(report, {d.id: d.text for d in data.documents}, scoring.scheme.value, console)
+    check_fail_under(report, threshold, layer, scoring)
+
+
+@takes(SCORING)
+def merge_command(
+    scoring: ScoringArgs,
+    partials: list[Path] = typer.Argument(..., help="Partial results written by `newsspans score --partial-out`, "
+                                          "or folders of `newsspans run --score`."),
+    fmt: Format = FormatOption,
+    output: Optional[Path] = OutputOption,
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when the merged micro F1 of "
+                                               "--layer under --scheme is below this: 85 or 0.85."),
+    layer: Layer = typer.Option(Layer.entity, "--layer", help="Layer checked by --fail-under."),
+) -> None:
+    """Merge partial results of shards into the report of one pass over all their documents.
+
+    Every count, P/R/F1 and bootstrap interval (per label, micro, macro, weighted, every scheme, speakers and attribution) equals a single `newsspans score` over the same documents, whatever the number and order of the shards; per-span detail is not kept in partials. Partials of different gold, seeds, schemes or settings are refused (exit 2). --scheme picks the table's scheme; --bootstrap, --seed and --min-overlap were fixed when the partials were scored and must not be given here.
+
+    Example: `newsspans score --predictions part1.jsonl --shard 0/2 --partial-out p0.npz` on one machine, `... --shard 1/2 --partial-out p1.npz` on another, then `newsspans merge p0.npz p1.npz`
+    """  # noqa: E501
+    from ..scoring.partial import load_and_merge
+    from ..scoring.report import Report
+
+    fixed = {"--bootstrap": scoring.bootstrap != DEFAULT_RESAMPLES, "--seed": scoring.seed != 0,
+             "--min-overlap": scoring.min_overlap != 0.0}
+    idle = [flag for flag, on in fixed.items() if on]
+    if idle:
+        raise CorpusError(Problem(f"{', '.join(idle)} were fixed when the partials were scored; merge cannot "
+                                  "change them"))
+    # A folder stands for the partial files `newsspans run --score` wrote into it.
+    files = [f for p in partials for f in (sorted(p.glob("partial-*.npz")) if p.is_dir() else [p])]
+    if not files:
+        raise CorpusError(Problem("no partial-*.npz files in the folder(s) given", file=str(partials[0])))
+    merged = load_and_merge(files)
+    if len(merged.documents) < merged.gold["documents"]:
+        note(f"warning: the partials cover {len(merged.documents)} of the gold's {merged.gold['documents']} "
+             "documents")
+    report = Report.from_partial(merged)
+    emit_report(report.to_dict(spans=False) if fmt is Format.json or output is not None else report,
+                fmt, output, scoring.scheme.value)
+    check_fail_under(report, fraction(fail_under), layer, scoring)
+
+
+def emit_report(report, fmt: Format, output: Path | None, scheme: str):
+    """Write the JSON report to `output` (`-`: standard output) and/or stdout, or print the table;
+    returns the table's Console."""
+    import sys
+
+    from newsspans.corpus.atomic import is_stdout, write_atomic
+
+    from ..render import render_report
+    from ..scoring.report import write_json
+
+    if output is not None:
+        def write(tmp: Path) -> None:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                write_json(report, fh)
+
+        write_atomic(output, write)
     if fmt is Format.json:
         if not is_stdout(output):  # `--output -` has already printed it
-            typer.echo(payload)
-    else:
-        out = console()
-        render_report(report, scoring.scheme.value, out)
-        if errors:
-            render_errors(report, {d.id: d.text for d in data.documents}, scoring.scheme.value, out)
-    if threshold is not None:
-        f1 = report.micro_f1(layer.value, scoring.scheme.value)
-        if f1 < threshold:
-            typer.echo(f"micro F1 {100 * f1:.1f} ({layer.value}, {scoring.scheme.value}) is below --fail-under "
-                       f"{100 * threshold:g}", err=True)
-            raise typer.Exit(FINDING)
+            write_json(report, sys.stdout)
+        return None
+    out = policy_console()
+    render_report(report, scheme, out)
+    return out
+
+
+def check_fail_under(report, threshold: float | None, layer: Layer, scoring: ScoringArgs) -> None:
+    if threshold is None:
+        return
+    f1 = report.micro_f1(layer.value, scoring.scheme.value)
+    if f1 < threshold:
+        typer.echo(f"micro F1 {100 * f1:.1f} ({layer.value}, {scoring.scheme.value}) is below --fail-under "
+                   f"{100 * threshold:g}", err=True)
+        raise typer.Exit(FINDING)
 
 
 @takes(GOLD, MAPPING, SCORING)
@@ -105,15 +187,15 @@ def compare_command(
 
     data = load_gold_of(gold)
     # Intervals come from the paired test below, not from each report.
-    reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, bootstrap=False)
-               for p in (a, b)]
+    reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, bootstrap=False,
+                        detail=html is not None) for p in (a, b)]
     scheme = scoring.scheme.value
     s = SCHEMES.index(scheme)
     results = {}
     for name in LAYERS:
         counts_a, counts_b = (r.layers[name].counts[:, s] for r in reports)
-        results[name] = paired_bootstrap(counts_a, counts_b, lambda c: prf(c.sum(axis=-2))[2], scoring.bootstrap,
-                                         scoring.seed)
+        results[name] = paired_bootstrap(counts_a, counts_b, lambda c: prf(c.sum(axis=-2))[2],
+                                         reports[0].documents, scoring.bootstrap, scoring.seed)
     if html is not None:
         write_compare_html(html, [r.to_dict() for r in reports], data.documents, [str(a), str(b)], scheme,
                            {k: v.to_dict() for k, v in results.items()})
@@ -123,9 +205,12 @@ def compare_command(
                                "layers": {k: v.to_dict() for k, v in results.items()}}, indent=1))
         return
     for name, t in results.items():
-        typer.echo(f"{name} ({scheme}, micro F1): A {100 * t.f1_a:.1f}  B {100 * t.f1_b:.1f}  "
-                   f"A-B {100 * t.difference:+.1f} [{100 * t.low:+.1f}, {100 * t.high:+.1f}]  "
-                   f"p = {t.p_value:.3g} ({t.n_resamples} paired resamples)")
+        head = f"{name} ({scheme}, micro F1): A {100 * t.f1_a:.1f}  B {100 * t.f1_b:.1f}  A-B {100 * t.difference:+.1f}"
+        if t.low is None:
+            typer.echo(f"{head}  no interval, no p-value: {t.note}")
+        else:
+            typer.echo(f"{head} [{100 * t.low:+.1f}, {100 * t.high:+.1f}]  {t.p_text()} "
+                       f"({t.n_resamples} paired resamples of {t.n_documents} documents)")
 
 
 @takes(GOLD)

@@ -215,12 +215,19 @@ def document_differences(report_a: Mapping, report_b: Mapping, texts: Mapping[st
     return {doc_id: data["docs"][d]["n"] for d, doc_id in enumerate(report_a["documents"])}
 
 
+def _p_text(t: Mapping) -> str:
+    """The p-value cell: none below the documents a p-value needs, an upper bound at the resolution."""
+    if t.get("p_value") is None:
+        return escape(t.get("note") or "none")
+    return f'{"≤ " if t.get("p_value_bound") else ""}{t["p_value"]:.3g}'
+
+
 def _paired_table(paired: Mapping[str, Mapping], names: Sequence[str]) -> str:
     rows = []
     for layer, t in paired.items():
         rows.append(f'<tr><th scope="row">{name_html(layer)}</th><td>{pct(t["f1_a"])}</td><td>{pct(t["f1_b"])}</td>'
                     f'<td>{100 * float(t["difference"]):+.1f}</td><td>{diff_interval_text(t["interval"])}</td>'
-                    f'<td>{float(t["p_value"]):.3g}</td><td>{int(t["n_resamples"])}</td></tr>')
+                    f'<td>{_p_text(t)}</td><td>{int(t["n_resamples"])}</td></tr>')
     conf = next(iter(paired.values()), {}).get("confidence", 0.95)
     head = "".join(f'<th scope="col">{h}</th>' for h in
                    ("layer", "F1 A", "F1 B", "A − B", f"{100 * float(conf):g}% interval of A − B", "p-value",

@@ -1,9 +1,15 @@
-"""The score report and its stable JSON form (`Report.to_dict()`, `schema_version` 1).
+"""The score report and its stable JSON form (`Report.to_dict()`, `schema_version` 2).
 
-JSON layout (every float is a plain number, never NaN; see `metrics` for the 0/0 rules):
+A report is computed from a `partial.Partial` (per-document count tables and their bootstrap
+sums) and, when per-span detail was asked for, the matched spans of each layer. A table run
+never builds the span detail; `to_dict(spans=False)` leaves it out of the JSON.
+
+JSON layout (every float is a plain number, never NaN; see `metrics` for the 0/0 rules;
+field by field in docs/report-schema.md):
 
     schema_version, gold, predictions           where the gold and the predictions came from
-    settings: {min_overlap, bootstrap: {resamples, seed, confidence}}
+    gold_fingerprint                            SHA-256 of the gold documents and spans
+    settings: {min_overlap, bootstrap: {resamples, seed, confidence, method, documents, note}}
     documents: [doc id, ...]                    scored documents, in gold order
     dropped: {label: n}                         predictions dropped by --ignore-label/--drop-unknown
     extractor_errors: {doc id: message}         documents the extractor failed on (scored as empty)
@@ -16,6 +22,7 @@ JSON layout (every float is a plain number, never NaN; see `metrics` for the 0/0
         pred_correct, pred_incorrect, pred_partial, spurious, actual,  predicted side, predicted label
         precision, recall, f1, f1_ci: [low, high] or null}
     L.documents: {doc id: {scheme: C without f1_ci}}
+    L.spans: true when L.gold and L.predicted are present (false: left out, e.g. --no-spans, merge)
     L.gold: [{doc_id, id, start, end, label, text, outcomes: {scheme: outcome}, match: index in L.predicted | null}]
     L.predicted: [{index, doc_id, start, end, label, text, outcomes: {scheme: outcome}, match: gold id | null}]
     quote layer only:
@@ -26,19 +33,23 @@ JSON layout (every float is a plain number, never NaN; see `metrics` for the 0/0
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import IO
 
 import numpy as np
 
 from newsspans.corpus.model import Span
 
-from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES
+from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, intervals_from_sums, too_few_documents
 from .counts import OUTCOMES, SCHEMES, SLOTS
 from .matching import Matching
-from .metrics import actual, averages, f1_score, possible, prf, safe_div
+from .metrics import PARTIAL_CREDIT, actual, averages, f1_score, possible, prf, safe_div
+from .partial import STATISTICS, Partial
 from ..predictions import Prediction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -51,30 +62,41 @@ class ScoreOptions:
     confidence: float = DEFAULT_CONFIDENCE
 
 
+# Slots of an attribution table row (per scheme): matched quote pairs with the right speaker and
+# full detection credit, with half (partial) credit, then gold quotes and predicted quotes.
+ATT_FULL, ATT_HALF, ATT_POSSIBLE, ATT_ACTUAL = range(4)
+
+
 @dataclass
 class SpeakerScores:
-    """Speakers of matched quote pairs: `right[k]` is for pair k of the layer's matching."""
+    """Speakers of the quote layer: per-document tables, and per matched pair when detail was kept."""
 
-    right: np.ndarray
-    attribution: np.ndarray  # (n_docs, n_schemes, 3): credit, possible, actual
+    attribution: np.ndarray  # (n_docs, n_schemes, 4) int: see ATT_*
+    matched: np.ndarray  # (n_docs, 2) int: matched quote pairs, of which the speaker is right
     intervals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    gold_names: list[str | None] = field(default_factory=list)  # per gold quote
+    right: np.ndarray | None = None  # detail: right[k] for pair k of the layer's matching
+    gold_names: list[str | None] | None = None  # detail: per gold quote
 
 
 @dataclass
 class LayerResult:
-    """Everything computed for one layer (entities or quotes)."""
+    """Everything computed for one layer (entities or quotes); the span fields are None
+    when the report was built without per-span detail."""
 
     name: str
     labels: tuple[str, ...]
-    gold: list[Span]
-    predicted: list[Prediction]
-    matching: Matching
-    gold_outcomes: np.ndarray  # (n_schemes, n_gold)
-    pred_outcomes: np.ndarray  # (n_schemes, n_pred)
     counts: np.ndarray  # (n_docs, n_schemes, n_labels, n_slots)
     intervals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     speakers: SpeakerScores | None = None
+    gold: list[Span] | None = None
+    predicted: list[Prediction] | None = None
+    matching: Matching | None = None
+    gold_outcomes: np.ndarray | None = None  # (n_schemes, n_gold)
+    pred_outcomes: np.ndarray | None = None  # (n_schemes, n_pred)
+
+    @property
+    def has_spans(self) -> bool:
+        return self.gold is not None
 
     def totals(self) -> np.ndarray:
         return self.counts.sum(axis=0)
@@ -87,9 +109,19 @@ class LayerResult:
 
 
 def attribution_prf(att: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Precision, recall, F1 of attribution counts (..., 3) = credit, possible, actual."""
-    p, r = safe_div(att[..., 0], att[..., 2]), safe_div(att[..., 0], att[..., 1])
+    """Precision, recall, F1 of attribution tables (..., 4): see ATT_*."""
+    credit = att[..., ATT_FULL] + PARTIAL_CREDIT * att[..., ATT_HALF]
+    p, r = safe_div(credit, att[..., ATT_ACTUAL]), safe_div(credit, att[..., ATT_POSSIBLE])
     return p, r, f1_score(p, r)
+
+
+def span_statistic(counts: np.ndarray) -> dict[str, np.ndarray]:
+    """The F1 values that get intervals, from span outcome counts (..., n_schemes, n_labels, n_slots)."""
+    return {k: v for k, v in averages(counts).items() if k.endswith("_f1")}
+
+
+def attribution_statistic(att: np.ndarray) -> dict[str, np.ndarray]:
+    return {"f1": attribution_prf(att)[2]}
 
 
 def _interval(intervals: dict, key: str, index: tuple) -> list[float] | None:
@@ -125,9 +157,14 @@ def _speaker_json(speaker) -> object:
     return list(speaker) if isinstance(speaker, tuple) else speaker
 
 
+def table_names(layer: str) -> tuple[str, str, str]:
+    """Names of a layer's tables in a Partial: span counts, attribution, speakers."""
+    return layer, f"{layer}.attribution", f"{layer}.speakers"
+
+
 @dataclass
 class Report:
-    """A full score report: per layer, scheme, label, average, document and span."""
+    """A score report: per layer, scheme, label, average and document; per span when kept."""
 
     documents: list[str]
     layers: dict[str, LayerResult]
@@ -137,28 +174,66 @@ class Report:
     dropped: dict[str, int] = field(default_factory=dict)
     extractor_errors: dict[str, str] = field(default_factory=dict)
     missing_predictions: list[str] = field(default_factory=list)
+    gold_fingerprint: str = ""
+    interval_note: str | None = None  # why there are no intervals, when there are too few documents
+    partial: Partial | None = field(default=None, repr=False)  # what --partial-out saves
+
+    @classmethod
+    def from_partial(cls, partial: Partial, detail: Mapping[str, LayerResult] | None = None) -> Report:
+        """The report of a (merged) partial; `detail` adds the span fields of each layer."""
+        st, boot = partial.settings, partial.settings["bootstrap"]
+        n_docs = len(partial.documents)
+        note = too_few_documents(n_docs) if boot["resamples"] > 0 else None
+
+        def intervals(name: str) -> dict:
+            if note or name not in partial.sums:
+                return {}
+            return intervals_from_sums(partial.sums[name], STATISTICS[name], boot["confidence"])
+
+        layers = {}
+        for name, labels in st["layers"].items():
+            counts_name, att_name, sp_name = table_names(name)
+            speakers = None
+            if att_name in partial.tables:
+                speakers = SpeakerScores(partial.tables[att_name], partial.tables[sp_name], intervals(att_name))
+            layer = LayerResult(name, tuple(labels), partial.tables[counts_name], intervals(counts_name), speakers)
+            d = (detail or {}).get(name)
+            if d is not None:
+                layer.gold, layer.predicted, layer.matching = d.gold, d.predicted, d.matching
+                layer.gold_outcomes, layer.pred_outcomes = d.gold_outcomes, d.pred_outcomes
+                if speakers is not None and d.speakers is not None:
+                    speakers.right, speakers.gold_names = d.speakers.right, d.speakers.gold_names
+            layers[name] = layer
+        options = ScoreOptions(st["min_overlap"], boot["resamples"], boot["seed"], boot["confidence"])
+        return cls(list(partial.documents), layers, options, partial.gold["source"], ", ".join(partial.sources),
+                   dict(partial.dropped), dict(partial.extractor_errors), list(partial.missing_predictions),
+                   partial.gold["fingerprint"], note, partial)
 
     def micro_f1(self, layer: str = "entity", scheme: str = "strict") -> float:
         return self.layers[layer].micro_f1(scheme)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, spans: bool = True, documents: bool = True) -> dict:
+        """The JSON report; `spans=False` leaves out the per-span lists, `documents=False` the
+        per-document counts (what a terminal table needs is then cheap at any scale)."""
         o = self.options
         return {
             "schema_version": SCHEMA_VERSION,
             "gold": self.gold_source,
+            "gold_fingerprint": self.gold_fingerprint,
             "predictions": self.predictions_source,
             "settings": {"min_overlap": o.min_overlap,
-                         "bootstrap": {"resamples": o.n_resamples, "seed": o.seed, "confidence": o.confidence}},
+                         "bootstrap": {"resamples": o.n_resamples, "seed": o.seed, "confidence": o.confidence,
+                                       "method": "poisson", "documents": len(self.documents),
+                                       "note": self.interval_note}},
             "documents": list(self.documents),
             "dropped": dict(self.dropped),
             "extractor_errors": dict(self.extractor_errors),
             "missing_predictions": list(self.missing_predictions),
-            "layers": {name: self._layer_dict(layer) for name, layer in self.layers.items()},
+            "layers": {name: self._layer_dict(layer, spans, documents) for name, layer in self.layers.items()},
         }
 
-    def _layer_dict(self, layer: LayerResult) -> dict:
+    def _layer_dict(self, layer: LayerResult, spans: bool, documents: bool) -> dict:
         totals, scores, ci = layer.totals(), layer.scores(), layer.intervals
-        per_doc = _count_blocks(layer.counts.sum(axis=2))  # (n_docs, n_schemes): labels pooled
         schemes = {}
         for s, scheme in enumerate(SCHEMES):
             labels = {}
@@ -170,12 +245,13 @@ class Report:
                 entry[avg] = {m: float(scores[f"{avg}_{m}"][s]) for m in ("precision", "recall", "f1")}
                 entry[avg]["f1_ci"] = _interval(ci, f"{avg}_f1", (s,))
             schemes[scheme] = entry
-        out = {
-            "labels": list(layer.labels),
-            "schemes": schemes,
-            "documents": {doc_id: dict(zip(SCHEMES, per_doc[d])) for d, doc_id in enumerate(self.documents)},
-        }
-        out["gold"], out["predicted"] = self._span_entries(layer)
+        out = {"labels": list(layer.labels), "schemes": schemes}
+        if documents:
+            per_doc = _count_blocks(layer.counts.sum(axis=2))  # (n_docs, n_schemes): labels pooled
+            out["documents"] = {doc_id: dict(zip(SCHEMES, per_doc[d])) for d, doc_id in enumerate(self.documents)}
+        out["spans"] = spans and layer.has_spans
+        if out["spans"]:
+            out["gold"], out["predicted"] = self._span_entries(layer)
         if layer.speakers is not None:
             out["speakers"] = self._speaker_dict(layer)
         return out
@@ -187,34 +263,68 @@ class Report:
         # Outcome names per span as plain lists: indexing numpy arrays per span is slow.
         g_outcomes = [dict(zip(SCHEMES, (OUTCOMES[c] for c in row))) for row in layer.gold_outcomes.T.tolist()]
         p_outcomes = [dict(zip(SCHEMES, (OUTCOMES[c] for c in row))) for row in layer.pred_outcomes.T.tolist()]
+        speakers = layer.speakers if layer.speakers is not None and layer.speakers.right is not None else None
         gold = []
         for i, s in enumerate(layer.gold):
             entry = {"doc_id": s.doc_id, "id": s.id, "start": s.start, "end": s.end, "label": s.label,
                      "text": s.text, "outcomes": g_outcomes[i], "match": pred_of.get(i)}
-            if layer.speakers is not None:
+            if speakers is not None:
                 entry["speaker"] = s.speaker
-                entry["speaker_name"] = layer.speakers.gold_names[i]
+                entry["speaker_name"] = speakers.gold_names[i]
             gold.append(entry)
         predicted = []
         for j, p in enumerate(layer.predicted):
             g = gold_of.get(j)
             entry = {"index": j, "doc_id": p.doc_id, "start": p.start, "end": p.end, "label": p.label,
                      "text": p.text, "outcomes": p_outcomes[j], "match": None if g is None else layer.gold[g].id}
-            if layer.speakers is not None:
+            if speakers is not None:
                 entry["speaker"] = _speaker_json(p.speaker)
-                entry["speaker_correct"] = None if g is None else bool(layer.speakers.right[pair_of_pred[j]])
+                entry["speaker_correct"] = None if g is None else bool(speakers.right[pair_of_pred[j]])
             predicted.append(entry)
         return gold, predicted
 
     def _speaker_dict(self, layer: LayerResult) -> dict:
         sp = layer.speakers
-        matched, right = len(sp.right), int(np.count_nonzero(sp.right))
+        matched, right = (int(x) for x in sp.matched.sum(axis=0))
         totals = sp.attribution.sum(axis=0)
         p, r, f = attribution_prf(totals)
         attribution = {}
         for s, scheme in enumerate(SCHEMES):
-            attribution[scheme] = {"credit": float(totals[s, 0]), "possible": int(totals[s, 1]),
-                                   "actual": int(totals[s, 2]), "precision": float(p[s]), "recall": float(r[s]),
-                                   "f1": float(f[s]), "f1_ci": _interval(sp.intervals, "f1", (s,))}
+            attribution[scheme] = {"credit": float(totals[s, ATT_FULL] + PARTIAL_CREDIT * totals[s, ATT_HALF]),
+                                   "possible": int(totals[s, ATT_POSSIBLE]), "actual": int(totals[s, ATT_ACTUAL]),
+                                   "precision": float(p[s]), "recall": float(r[s]), "f1": float(f[s]),
+                                   "f1_ci": _interval(sp.intervals, "f1", (s,))}
         return {"matched": matched, "speaker_correct": right, "accuracy": right / matched if matched else 0.0,
                 "attribution": attribution}
+
+
+STATISTICS.update({"entity": span_statistic, "quote": span_statistic, "quote.attribution": attribution_statistic})
+
+# Lists longer than this are written in slices, each by the C encoder (json.dump and indent use
+# the pure-Python one, which was 40% of a large run's time).
+_SLICE = 2000
+
+
+def iter_json(value: object, depth: int = 4) -> Iterator[str]:
+    """`value` as JSON text in pieces: dicts and long lists are opened `depth` levels deep, so
+    no single string holds a large report; every leaf goes through json.dumps (the C encoder)."""
+    if depth > 0 and isinstance(value, dict):
+        yield "{"
+        for k, (key, item) in enumerate(value.items()):
+            yield ("," if k else "") + json.dumps(key, ensure_ascii=False) + ":"
+            yield from iter_json(item, depth - 1)
+        yield "}"
+    elif depth > 0 and isinstance(value, list) and len(value) > _SLICE:
+        yield "["
+        for lo in range(0, len(value), _SLICE):
+            yield ("," if lo else "") + json.dumps(value[lo:lo + _SLICE], ensure_ascii=False)[1:-1]
+        yield "]"
+    else:
+        yield json.dumps(value, ensure_ascii=False)
+
+
+def write_json(value: object, fh: IO[str]) -> None:
+    """Write `value` as one line of JSON to `fh`, piece by piece."""
+    for piece in iter_json(value):
+        fh.write(piece)
+    fh.write("\n")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -15,13 +16,15 @@ from newsspans.corpus.model import ENTITY_LABELS, LABELS, QUOTE_LABELS, Document
 from newsspans.corpus.standoff import LocatedSpan
 from newsspans.corpus.validate import validate
 
-from .bootstrap import bootstrap_intervals
+from .bootstrap import document_keys, resolved_seed, weighted_sums
 from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
 from .matching import SpanArrays, match
-from .metrics import PARTIAL_CREDIT, averages
+from .partial import STATISTICS, Partial, fingerprint_of
 from ..predictions import Prediction, PredictionSet, predictions_from_dicts
 from .speakers import speaker_is_right, speaker_name
-from .report import LayerResult, Report, ScoreOptions, SpeakerScores, attribution_prf
+from .report import (ATT_ACTUAL, ATT_FULL, ATT_HALF, ATT_POSSIBLE, LayerResult, Report, ScoreOptions,
+                     SpeakerScores)
+from .report import table_names
 
 LAYERS: dict[str, tuple[str, ...]] = {"entity": ENTITY_LABELS, "quote": QUOTE_LABELS}
 
@@ -70,42 +73,71 @@ def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int],
                             [s.end for s in spans], [label_index[s.label] for s in spans])
 
 
-def _f1_statistic(counts: np.ndarray) -> dict[str, np.ndarray]:
-    return {k: v for k, v in averages(counts).items() if k.endswith("_f1")}
-
-
-def _speakers(layer: LayerResult, doc_spans: Mapping[str, list[Span]], doc_index: Mapping[str, int],
-              n_docs: int, options: ScoreOptions) -> SpeakerScores:
-    """Speaker correctness per matched quote pair and attribution counts per document and scheme."""
+def count_speakers(layer: LayerResult, doc_spans: Mapping[str, list[Span]], doc_index: Mapping[str, int],
+                   n_docs: int) -> SpeakerScores:
+    """Speaker correctness per matched quote pair, and per document the attribution table
+    (n_docs, n_schemes, 4: see report.ATT_*) and the speakers table (matched pairs, right speakers)."""
     m = layer.matching
     right = np.array([speaker_is_right(layer.gold[g], layer.predicted[p], doc_spans[layer.gold[g].doc_id])
                       for g, p in zip(m.gold.tolist(), m.pred.tolist())], dtype=bool)
-    att = np.zeros((n_docs, len(SCHEMES), 3))
+    att = np.zeros((n_docs, len(SCHEMES), 4), np.int64)
     pair_outcome = layer.gold_outcomes[:, m.gold]  # (n_schemes, n_pairs)
-    credit = (pair_outcome == CORRECT) + PARTIAL_CREDIT * (pair_outcome == PARTIAL)
     pair_docs = np.array([doc_index[layer.gold[g].doc_id] for g in m.gold.tolist()], dtype=np.int64)
     for s in range(len(SCHEMES)):
-        att[:, s, 0] = np.bincount(pair_docs, weights=credit[s] * right, minlength=n_docs)
-    gold_docs = [doc_index[s.doc_id] for s in layer.gold]
-    pred_docs = [doc_index[p.doc_id] for p in layer.predicted]
-    att[:, :, 1] = np.bincount(np.array(gold_docs, dtype=np.int64), minlength=n_docs)[:, None]
-    att[:, :, 2] = np.bincount(np.array(pred_docs, dtype=np.int64), minlength=n_docs)[:, None]
-    intervals = bootstrap_intervals(att, lambda c: {"f1": attribution_prf(c)[2]},
-                                    options.n_resamples, options.seed, options.confidence)
+        for slot, outcome in ((ATT_FULL, CORRECT), (ATT_HALF, PARTIAL)):
+            att[:, s, slot] = np.bincount(pair_docs[(pair_outcome[s] == outcome) & right], minlength=n_docs)
+    att[:, :, ATT_POSSIBLE] = np.bincount(np.array([doc_index[s.doc_id] for s in layer.gold], dtype=np.int64),
+                                          minlength=n_docs)[:, None]
+    att[:, :, ATT_ACTUAL] = np.bincount(np.array([doc_index[p.doc_id] for p in layer.predicted], dtype=np.int64),
+                                        minlength=n_docs)[:, None]
+    matched = np.stack([np.bincount(pair_docs, minlength=n_docs), np.bincount(pair_docs[right], minlength=n_docs)],
+                       axis=1).astype(np.int64)
     names = [speaker_name(q, doc_spans[q.doc_id]) for q in layer.gold]
-    return SpeakerScores(right, att, intervals, names)
+    return SpeakerScores(att, matched, right=right, gold_names=names)
 
 
-def score_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted: list[Prediction],
-                doc_index: Mapping[str, int], options: ScoreOptions) -> LayerResult:
-    """Match and count one layer; `gold`/`predicted` hold only that layer's spans."""
+def count_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted: list[Prediction],
+                doc_index: Mapping[str, int], min_overlap: float = 0.0) -> LayerResult:
+    """Match and count one layer; `gold`/`predicted` hold only that layer's spans. No intervals:
+    those come from the bootstrap sums of the partial (see `score_partial`)."""
     label_index = {label: i for i, label in enumerate(labels)}
     g, p = _arrays(gold, doc_index, label_index), _arrays(predicted, doc_index, label_index)
-    matching = match(g, p, options.min_overlap)
+    matching = match(g, p, min_overlap)
     g_out, p_out = span_outcomes(g, p, matching)
     counts = count_outcomes(g, p, matching, len(doc_index), len(labels))
-    intervals = bootstrap_intervals(counts, _f1_statistic, options.n_resamples, options.seed, options.confidence)
-    return LayerResult(name, labels, gold, predicted, matching, g_out, p_out, counts, intervals)
+    return LayerResult(name, labels, counts, gold=gold, predicted=predicted, matching=matching,
+                       gold_outcomes=g_out, pred_outcomes=p_out)
+
+
+def layer_tables(layers: Mapping[str, LayerResult]) -> dict[str, np.ndarray]:
+    """The per-document tables of counted layers, by their names in a Partial."""
+    tables = {}
+    for name, layer in layers.items():
+        counts_name, att_name, sp_name = table_names(name)
+        tables[counts_name] = layer.counts
+        if layer.speakers is not None:
+            tables[att_name], tables[sp_name] = layer.speakers.attribution, layer.speakers.matched
+    return tables
+
+
+def partial_settings(options: ScoreOptions, mapping: Mapping | None = None) -> dict:
+    """The settings a Partial records and a merge requires equal (the seed already resolved)."""
+    return {"min_overlap": options.min_overlap,
+            "bootstrap": {"resamples": options.n_resamples, "seed": options.seed, "confidence": options.confidence,
+                          "method": "poisson"},
+            "mapping": dict(mapping or {}), "schemes": list(SCHEMES),
+            "layers": {name: list(labels) for name, labels in LAYERS.items()}}
+
+
+def make_partial(doc_ids: Sequence[str], tables: Mapping[str, np.ndarray], settings: dict, gold: dict,
+                 positions: Sequence[int] | None = None, **fields) -> Partial:
+    """A Partial of counted documents: the tables and their Poisson bootstrap sums."""
+    boot = settings["bootstrap"]
+    with_stat = {k: v for k, v in tables.items() if k in STATISTICS}
+    sums = weighted_sums(with_stat, document_keys(doc_ids, boot["seed"]), boot["resamples"]) \
+        if boot["resamples"] > 0 else {k: np.zeros((0,) + v.shape[1:], np.int64) for k, v in with_stat.items()}
+    pos = np.arange(len(doc_ids), dtype=np.int64) if positions is None else np.asarray(positions, np.int64)
+    return Partial(settings, gold, list(doc_ids), pos, dict(tables), sums, **fields)
 
 
 def as_predictions(predictions: Mapping[str, Sequence[object]]) -> Mapping[str, Sequence[Prediction]]:
@@ -123,16 +155,17 @@ def check_gold(documents: Sequence[Document], gold: Sequence[Span]) -> list[Prob
     return validate(documents, [LocatedSpan(s, "", 0) for s in gold], require_canonical=False)
 
 
-def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapping[str, Sequence[object]],
-          options: ScoreOptions = ScoreOptions(), *, gold_source: str = "", predictions_source: str = "",
-          dropped: Mapping[str, int] | None = None, extractor_errors: Mapping[str, str] | None = None,
-          gold_checked: bool = False) -> Report:
-    """Score `predictions` (doc id -> predicted spans: Predictions or plain dicts) against `gold`
-    spans of `documents`.
+def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapping[str, Sequence[object]],
+                  options: ScoreOptions = ScoreOptions(), *, gold_source: str = "", predictions_source: str = "",
+                  dropped: Mapping[str, int] | None = None, extractor_errors: Mapping[str, str] | None = None,
+                  gold_checked: bool = False, mapping: Mapping | None = None, gold_fingerprint: str | None = None,
+                  gold_documents: int | None = None, positions: Sequence[int] | None = None,
+                  keep_detail: bool = False) -> tuple[Partial, dict[str, LayerResult] | None]:
+    """Check and count `predictions` on `documents`: their Partial and, with `keep_detail`, the
+    counted layers with their spans (for a detailed report, --errors, --html).
 
-    Raises CorpusError listing every problem with the gold (the validator's rules, unless the
-    caller already ran them: `gold_checked`) or the predictions. A document without an entry in
-    `predictions` counts as predicting nothing and is listed in `report.missing_predictions`.
+    `gold_fingerprint`, `gold_documents` and `positions` describe the whole gold when
+    `documents` are one shard of it (default: these documents are the whole gold).
     """
     if not gold_checked and (gold_problems := check_gold(documents, gold)):
         raise CorpusError(gold_problems)
@@ -151,13 +184,36 @@ def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapp
     all_preds = [p for d in documents for p in predictions.get(d.id, ())]
     layers = {}
     for name, labels in LAYERS.items():
-        layer = score_layer(name, labels, [s for s in gold if s.label in labels],
-                            [p for p in all_preds if p.label in labels], doc_index, options)
+        layer = count_layer(name, labels, [s for s in gold if s.label in labels],
+                            [p for p in all_preds if p.label in labels], doc_index, options.min_overlap)
         if name == "quote":
-            layer.speakers = _speakers(layer, doc_spans, doc_index, len(documents), options)
+            layer.speakers = count_speakers(layer, doc_spans, doc_index, len(documents))
         layers[name] = layer
+    del all_preds
     errors = dict(extractor_errors or {})
-    return Report(
-        documents=[d.id for d in documents], layers=layers, options=options, gold_source=gold_source,
-        predictions_source=predictions_source, dropped=dict(dropped or {}), extractor_errors=errors,
-        missing_predictions=[d.id for d in documents if d.id not in predictions and d.id not in errors])
+    options = replace(options, seed=resolved_seed(options.seed))
+    if gold_fingerprint is None:
+        gold_fingerprint = fingerprint_of(documents, doc_spans)
+    partial = make_partial(
+        [d.id for d in documents], layer_tables(layers), partial_settings(options, mapping),
+        {"source": gold_source, "fingerprint": gold_fingerprint,
+         "documents": len(documents) if gold_documents is None else gold_documents}, positions,
+        sources=[predictions_source] if predictions_source else [], extractor_errors=errors,
+        missing_predictions=[d.id for d in documents if d.id not in predictions and d.id not in errors],
+        dropped=dict(sorted((dropped or {}).items())))
+    return partial, layers if keep_detail else None
+
+
+def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapping[str, Sequence[object]],
+          options: ScoreOptions = ScoreOptions(), *, detail: bool = True, **context) -> Report:
+    """Score `predictions` (doc id -> predicted spans: Predictions or plain dicts) against `gold`
+    spans of `documents`.
+
+    Raises CorpusError listing every problem with the gold (the validator's rules, unless the
+    caller already ran them: `gold_checked`) or the predictions. A document without an entry in
+    `predictions` counts as predicting nothing and is listed in `report.missing_predictions`.
+    `detail=False` keeps no per-span detail (the report's tables and JSON without spans).
+    `context`: the keyword arguments of `score_partial`.
+    """
+    partial, layers = score_partial(documents, gold, predictions, options, keep_detail=detail, **context)
+    return Report.from_partial(partial, layers)

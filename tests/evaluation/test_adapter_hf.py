@@ -151,6 +151,22 @@ def test_loads_through_the_adapter_spec(model_dir):
     assert triples(extractor("Amara Okafor flew to Lagos."), "Amara Okafor flew to Lagos.") == EXPECTED_ONE[1:3]
 
 
+def test_the_device_of_the_spec_reaches_the_pipeline_and_a_bad_one_is_one_line(model_dir):
+    from newsspans.corpus.errors import CorpusError
+    from newsspans.evaluation.extractors.runner import load_extractor
+
+    assert load_extractor(f"hf:{model_dir}@cpu").pipe.device.type == "cpu"
+    assert HFExtractor(model_dir, device="cpu").pipe.device.type == "cpu"
+    if not torch.cuda.is_available():  # this machine: asking for a GPU is an error, not a silent CPU run
+        with pytest.raises(CorpusError, match="torch sees no CUDA GPU") as exc:
+            load_extractor(f"hf:{model_dir}@cuda:0")
+        assert "\n" not in str(exc.value)
+    else:
+        assert load_extractor(f"hf:{model_dir}@cuda:0").pipe.device.type == "cuda"
+    with pytest.raises(CorpusError, match="bad device 'gpu9'"):
+        load_extractor(f"hf:{model_dir}@gpu9")
+
+
 def test_missing_model_folder_is_refused_without_download(tmp_path):
     with pytest.raises(RuntimeError, match="not a local Hugging Face model folder"):
         HFExtractor(tmp_path / "dslim-bert-base-NER")

@@ -74,3 +74,14 @@ def test_code_fingerprint_changes_with_the_mapping_code(monkeypatch, tmp_path):
 
     monkeypatch.setattr(importlib.util, "find_spec", patched)
     assert code_fingerprint(REGISTRY["spacy"]) != before
+
+
+def test_hf_spec_device_is_split_off_the_path_and_checked():
+    from newsspans.evaluation.adapters.hf import split_device
+
+    assert split_device("/models/ner@cuda:1") == ("/models/ner", "cuda:1")
+    assert split_device("/models/ner@0") == ("/models/ner", 0)
+    assert split_device("/models/ner") == ("/models/ner", -1)
+    assert split_device("/data/user@host/ner") == ("/data/user@host/ner", -1)  # an @ inside the path
+    with pytest.raises(ValueError, match="bad device 'gpu'"):
+        split_device("/models/ner@gpu")

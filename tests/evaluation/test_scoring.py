@@ -173,7 +173,9 @@ def test_empty_predictions_and_empty_gold_give_zeros_not_nan():
     for layer in ("entity", "quote"):
         for scheme in ("strict", "exact", "partial", "type"):
             s = r.to_dict()["layers"][layer]["schemes"][scheme]
-            assert s["micro"]["f1"] == 0.0 and s["macro"]["f1"] == 0.0 and s["micro"]["f1_ci"] == [0.0, 0.0]
+            # One document: too few for an interval, and the report says so instead of printing [0, 0].
+            assert s["micro"]["f1"] == 0.0 and s["macro"]["f1"] == 0.0 and s["micro"]["f1_ci"] is None
+    assert "too few documents" in r.to_dict()["settings"]["bootstrap"]["note"]
     assert "NaN" not in str(r.to_dict())
 
 
@@ -251,11 +253,14 @@ def test_paired_bootstrap():
     bad = {d.id: [Prediction(d.id, 0, 13, "PER")] for d in docs}
     counts = [score(docs, spans, p, NO_BOOT).layers["entity"].counts[:, 0] for p in (good, bad)]
     f1 = lambda c: prf(c.sum(axis=-2))[2]  # noqa: E731
-    t = paired_bootstrap(counts[0], counts[1], f1, 500, seed=1)
+    ids = [d.id for d in docs]
+    t = paired_bootstrap(counts[0], counts[1], f1, ids, 500, seed=1)
     assert t.difference == pytest.approx(0.8 - 0.5)  # F1 of 2/3 found = 0.8 vs 1/3 found = 0.5
     assert t.low > 0 and t.p_value < 0.01
-    same = paired_bootstrap(counts[0], counts[0], f1, 500, seed=1)
+    same = paired_bootstrap(counts[0], counts[0], f1, ids, 500, seed=1)
     assert (same.difference, same.p_value) == (0.0, 1.0)
+    few = paired_bootstrap(counts[0][:4], counts[1][:4], f1, ids[:4], 500, seed=1)
+    assert few.p_value is None and few.low is None and "too few documents" in few.note
 
 
 # --- Bad input ----------------------------------------------------------------------------------

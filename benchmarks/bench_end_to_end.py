@@ -1,0 +1,147 @@
+"""End to end at scale: `newsspans score` against nervaluate on generated corpora, whole processes.
+
+Corpora (tests/support/synthetic_corpus.py): documents of about 2,000 characters and 31 gold
+spans (PER, LOC, ORG, NUM, QUOTE with speakers); about 85% of predictions exact. Each tool runs
+as its own process, side by side in one run, and is measured by the kernel (os.wait4: user +
+system CPU seconds and peak RSS of that process):
+
+- newsspans: `newsspans score --gold gold.jsonl --predictions predictions.jsonl` (the table,
+  1,000 bootstrap resamples, every scheme, speakers);
+- nervaluate: a script reading the same two files and scoring the same spans from dicts
+  (`Evaluator(true, pred, tags, loader="default").evaluate()`; no intervals, no speakers).
+
+Also measured: one predictions line of 1.2 M spans (48 MB) scored against a small gold, and merging 8 shards of the largest corpus (`newsspans merge`, a whole process, and
+the merge + report inside one process). Printed: CPU and RSS per tool and size, the ratios, and
+the exponent of newsspans' CPU time from the smallest to the largest size.
+
+Run: python benchmarks/bench_end_to_end.py [--sizes 10000 100000] [--dir /tmp/newsspans-bench]
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+from synthetic_corpus import write_corpus  # noqa: E402
+
+NERVALUATE = textwrap.dedent("""
+    import json, sys
+    from nervaluate import Evaluator
+    def spans(path, key):
+        out = {}
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                out[r["id"]] = [{"label": s["label"], "start": s["start"], "end": s["end"] - 1} for s in r[key]]
+        return out
+    gold, pred = spans(sys.argv[1], "spans"), spans(sys.argv[2], "spans")
+    ids = list(gold)
+    results = Evaluator([gold[i] for i in ids], [pred.get(i, []) for i in ids],
+                        tags=["PER", "LOC", "ORG", "NUM", "QUOTE"], loader="default").evaluate()
+    print(len(results))
+""")
+
+
+def measured(args: list[str]) -> tuple[float, float, float]:
+    """(CPU seconds, peak RSS in MB, wall seconds) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{err}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, wall
+
+
+def corpus(folder: Path, n: int) -> tuple[Path, Path]:
+    here = folder / f"n{n}"
+    gold, preds = here / "gold.jsonl", here / "predictions.jsonl"
+    if not (gold.exists() and preds.exists()):
+        print(f"generating {n} documents in {here} ...", flush=True)
+        write_corpus(here, n, seed=n)
+    return gold, preds
+
+
+def shards(gold: Path, preds: Path, out: Path, n: int = 8) -> list[Path]:
+    """8 partials of the corpus: one streamed pass, its tables cut into 8 blocks, each with its own sums."""
+    from newsspans.evaluation import score_files
+    from newsspans.evaluation.scoring.scorer import make_partial
+
+    whole = score_files(gold, preds).partial
+    paths = []
+    for i in range(n):
+        lo, hi = i * len(whole.documents) // n, (i + 1) * len(whole.documents) // n
+        part = make_partial(whole.documents[lo:hi], {k: v[lo:hi] for k, v in whole.tables.items()}, whole.settings,
+                            whole.gold, whole.positions[lo:hi], sources=whole.sources)
+        path = out / f"shard{i}.npz"
+        part.save(path)
+        paths.append(path)
+    return paths
+
+
+def big_line(folder: Path, n_spans: int = 1_200_000) -> tuple[Path, Path]:
+    """One document whose predictions line holds `n_spans` spans (about 48 MB), against a small gold."""
+    import json
+
+    gold, preds = folder / "big-gold.jsonl", folder / "big-predictions.jsonl"
+    if not preds.exists():
+        text = "ab " * n_spans
+        gold.write_text(json.dumps({"id": "big", "text": text, "spans": [
+            {"start": 3 * i, "end": 3 * i + 2, "label": "ORG"} for i in range(0, n_spans, 1000)]}) + "\n")
+        preds.write_text(json.dumps({"id": "big", "spans": [
+            {"start": 3 * i, "end": 3 * i + 2, "label": "ORG"} for i in range(n_spans)]}) + "\n")
+    return gold, preds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "newsspans-bench")
+    args = parser.parse_args()
+    newsspans = str(Path(sys.executable).with_name("newsspans"))
+    script = args.dir / "nervaluate_score.py"
+    args.dir.mkdir(parents=True, exist_ok=True)
+    script.write_text(NERVALUATE)
+    rows = {}
+    for n in args.sizes:
+        gold, preds = corpus(args.dir, n)
+        ours = measured([newsspans, "score", "--gold", str(gold), "--predictions", str(preds), "--bootstrap", "1000"])
+        theirs = measured([sys.executable, str(script), str(gold), str(preds)])
+        rows[n] = ours, theirs
+        print(f"{n:>8} documents  newsspans score: {ours[0]:7.1f} s CPU {ours[1]:7.0f} MB peak RSS | "
+              f"nervaluate: {theirs[0]:7.1f} s CPU {theirs[1]:7.0f} MB | CPU ratio nervaluate/newsspans "
+              f"{theirs[0] / ours[0]:5.2f}x (target >= 5)", flush=True)
+    small, large = min(rows), max(rows)
+    if small != large:
+        exponent = math.log(rows[large][0][0] / rows[small][0][0]) / math.log(large / small)
+        print(f"newsspans CPU exponent {small} -> {large} documents: {exponent:.3f} (target <= 1.05)")
+    print(f"newsspans peak RSS at {large} documents: {rows[large][0][1]:.0f} MB (target <= 1536)")
+    gold, preds = big_line(args.dir)
+    cpu, rss, _ = measured([newsspans, "score", "--gold", str(gold), "--predictions", str(preds)])
+    print(f"one predictions line of 1.2 M spans ({preds.stat().st_size / 1e6:.0f} MB): newsspans score "
+          f"{cpu:.1f} s CPU, {rss:.0f} MB peak RSS (was 4.5 GB)")
+    gold, preds = corpus(args.dir, large)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = shards(gold, preds, Path(tmp))
+        cpu, rss, wall = measured([newsspans, "merge", *map(str, paths)])
+        from newsspans.evaluation.scoring.partial import load_and_merge
+        from newsspans.evaluation.scoring.report import Report
+
+        start = time.perf_counter()
+        Report.from_partial(load_and_merge(paths)).to_dict(documents=False)
+        inside = time.perf_counter() - start
+    print(f"merge of 8 shards of {large} documents: {wall:.2f} s wall, {cpu:.2f} s CPU as a process "
+          f"(including start-up), {inside:.3f} s merge + report in-process (target < 1 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""Partial results: what one shard of documents contributes to a report, and how shards merge.
+
+A report is a pure function of per-document additive count tables (one row per document:
+span outcome counts, attribution counts, speaker counts, and whatever other metric families add)
+and of their Poisson-weighted bootstrap sums (see `bootstrap`). A `Partial` holds exactly those
+for some documents, with the settings and the gold's fingerprint. Merging concatenates the
+rows (in gold order) and adds the sums; as every number is an integer, a merge of any number of
+shards in any order equals one pass over all their documents, bit for bit.
+
+Tables are generic: a metric family adds `tables[name]` (integer array, first axis documents)
+and, if its numbers get intervals, a statistic in `STATISTICS[name]` (summed table with a
+leading resample axis -> {key: array}); `merge` and the bootstrap need nothing else.
+
+File format (`save`/`load`, see docs/partials.md): a NumPy `.npz` archive (no pickles) with
+`meta` (UTF-8 JSON as uint8: format, settings, gold, documents, errors, ...), `positions`
+(gold position of each document), `table/NAME` and `sum/NAME` arrays.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from newsspans.corpus.errors import CorpusError, Problem
+
+FORMAT = "newsspans-partial/1"
+
+# Statistic per table name (summed counts with a leading resample axis -> {key: values}); filled
+# by the modules that define the tables (scorer for span counts and attribution).
+STATISTICS: dict[str, Callable[[np.ndarray], dict[str, np.ndarray]]] = {}
+
+
+@dataclass
+class Partial:
+    """Per-document count tables and their bootstrap sums for some of the gold's documents."""
+
+    settings: dict  # must be equal to merge: matching, bootstrap, label mapping, schemes, layers
+    gold: dict  # {"source", "fingerprint", "documents": number of gold documents}
+    documents: list[str]
+    positions: np.ndarray  # gold position of each document (int64), to put merged rows in gold order
+    tables: dict[str, np.ndarray]
+    sums: dict[str, np.ndarray]  # (n_resamples, *row shape) int64 per table with a statistic
+    sources: list[str] = field(default_factory=list)  # predictions sources
+    extractor_errors: dict[str, str] = field(default_factory=dict)
+    missing_predictions: list[str] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    def meta(self) -> dict:
+        return {"format": FORMAT, "settings": self.settings, "gold": self.gold, "documents": self.documents,
+                "sources": self.sources, "extractor_errors": self.extractor_errors,
+                "missing_predictions": self.missing_predictions, "dropped": self.dropped}
+
+    def save(self, path: Path | str) -> None:
+        """Write atomically (a temporary file renamed into place): no half-written partial."""
+        from newsspans.corpus.atomic import write_atomic
+
+        arrays = {"meta": np.frombuffer(json.dumps(self.meta(), ensure_ascii=False).encode(), np.uint8),
+                  "positions": self.positions}
+        arrays.update({f"table/{k}": v for k, v in self.tables.items()})
+        arrays.update({f"sum/{k}": v for k, v in self.sums.items()})
+
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:  # a file object: np.savez would add .npz to a bare path
+                np.savez(fh, **arrays)
+
+        write_atomic(Path(path), write)
+
+    @classmethod
+    def load(cls, path: Path | str) -> Partial:
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(bytes(z["meta"]).decode())
+                if meta.get("format") != FORMAT:
+                    raise ValueError(f"format {meta.get('format')!r}, expected {FORMAT!r}")
+                tables = {k[6:]: z[k] for k in z.files if k.startswith("table/")}
+                sums = {k[4:]: z[k] for k in z.files if k.startswith("sum/")}
+                positions = z["positions"]
+            return cls(meta["settings"], meta["gold"], meta["documents"], positions, tables, sums, meta["sources"],
+                       meta["extractor_errors"], meta["missing_predictions"], meta["dropped"])
+        except FileNotFoundError:
+            raise CorpusError(Problem("partial result not found", file=str(path))) from None
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise CorpusError(Problem(f"not a newsspans partial result ({exc})", file=str(path))) from None
+
+
+def _differs(partials: Sequence[Partial], names: Sequence[str], what: str, get: Callable[[Partial], object]) -> None:
+    first = get(partials[0])
+    for p, name in zip(partials[1:], names[1:]):
+        if get(p) != first:
+            raise CorpusError(Problem(f"cannot merge partial results with different {what}: {names[0]} has "
+                                      f"{json.dumps(first, sort_keys=True)}, {name} has "
+                                      f"{json.dumps(get(p), sort_keys=True)}", file=name))
+
+
+def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Partial:
+    """One partial from shards of the same gold and settings; refuses (CorpusError) anything else.
+
+    Rows are put in gold order and the bootstrap sums added, so the result does not depend on
+    how the documents were split or in which order the shards come.
+    """
+    if not partials:
+        raise CorpusError(Problem("nothing to merge"))
+    names = list(names) if names is not None else [f"partial {i + 1}" for i in range(len(partials))]
+    _differs(partials, names, "gold (fingerprint)", lambda p: p.gold["fingerprint"])
+    _differs(partials, names, "bootstrap seed", lambda p: p.settings["bootstrap"]["seed"])
+    _differs(partials, names, "schemes", lambda p: p.settings["schemes"])
+    _differs(partials, names, "settings", lambda p: p.settings)
+    _differs(partials, names, "tables", lambda p: sorted(p.tables))
+    owner: dict[str, str] = {}
+    for p, name in zip(partials, names):
+        for doc_id in p.documents:
+            if doc_id in owner:
+                raise CorpusError(Problem(f"document {doc_id!r} is in two partial results: {owner[doc_id]} and "
+                                          f"{name}", file=name, doc_id=doc_id))
+            owner[doc_id] = name
+    positions = np.concatenate([p.positions for p in partials]).astype(np.int64)
+    order = np.argsort(positions, kind="stable")
+    documents = [d for p in partials for d in p.documents]
+    tables = {k: np.concatenate([p.tables[k] for p in partials])[order] for k in partials[0].tables}
+    sums = {k: np.sum([p.sums[k] for p in partials], axis=0, dtype=np.int64) for k in partials[0].sums}
+    rank = {d: i for i, d in enumerate(documents[i] for i in order.tolist())}
+    errors = dict(sorted(((d, m) for p in partials for d, m in p.extractor_errors.items()), key=lambda x: rank[x[0]]))
+    missing = sorted((d for p in partials for d in p.missing_predictions), key=rank.__getitem__)
+    dropped: dict[str, int] = {}
+    for p in partials:
+        for label, n in p.dropped.items():
+            dropped[label] = dropped.get(label, 0) + n
+    sources = list(dict.fromkeys(s for p in partials for s in p.sources))
+    return Partial(partials[0].settings, partials[0].gold, [documents[i] for i in order.tolist()], positions[order],
+                   tables, sums, sources, errors, missing, dict(sorted(dropped.items())))
+
+
+def load_and_merge(paths: Sequence[Path | str]) -> Partial:
+    """`merge` of partial files, naming the files in every refusal."""
+    return merge([Partial.load(p) for p in paths], [str(p) for p in paths])
+
+
+class Fingerprint:
+    """SHA-256 of the gold, fed one document and its spans at a time (so a streamed gold gets
+    the same fingerprint as a loaded one): ids, texts and every span field that scoring reads."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self.documents = 0
+
+    def add(self, doc_id: str, text: str, spans: Iterable) -> None:
+        h = self._hash
+        h.update(f"\x1d{doc_id}\x1f{text}".encode())
+        for s in spans:
+            h.update(f"\x1e{s.id}\x1f{s.start}\x1f{s.end}\x1f{s.label}\x1f{s.canonical}\x1f{s.num_kind}\x1f"
+                     f"{s.speaker}\x1f{s.text}".encode())
+        self.documents += 1
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def fingerprint_of(documents: Sequence, spans_by_doc: Mapping[str, Sequence]) -> str:
+    """The gold fingerprint of documents (in order) and their spans ({doc id: spans})."""
+    fp = Fingerprint()
+    for d in documents:
+        fp.add(d.id, d.text, spans_by_doc.get(d.id, ()))
+    return fp.hexdigest()

@@ -1,0 +1,145 @@
+"""Shards and merge: `score --shard I/N --partial-out` and `newsspans merge` give, for any number
+and order of shards, the report of one pass, bit for bit; mismatched partials are refused."""
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+from cli_app import make_app
+from synthetic_corpus import write_corpus
+from typer.testing import CliRunner
+
+from newsspans.evaluation import load_gold, run_extractor, score_run
+from newsspans.evaluation.scoring.bootstrap import document_keys, poisson_weights
+from newsspans.evaluation.scoring.partial import Partial, merge
+from newsspans.evaluation.scoring.report import Report
+
+APP = make_app()
+
+
+def invoke(*args):
+    return CliRunner().invoke(APP, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("synthetic"), 41, seed=3, chars=600)
+
+
+def test_merged_reports_are_bit_identical_to_one_pass_for_1_2_and_7_shards_in_any_order(corpus, tmp_path):
+    gold, preds = corpus
+    common = ("--gold", gold, "--predictions", preds, "--bootstrap", "200", "--seed", "5", "--no-progress")
+    one = invoke("score", *common, "--format", "json", "--no-spans")
+    assert one.exit_code == 0, one.output
+    report = json.loads(one.stdout)
+    # Enough documents for intervals, and every part of the report is there to compare.
+    assert report["layers"]["entity"]["schemes"]["strict"]["micro"]["f1_ci"] is not None
+    assert report["layers"]["quote"]["speakers"]["attribution"]["partial"]["f1_ci"] is not None
+    assert report["layers"]["entity"]["spans"] is False and "gold" not in report["layers"]["entity"]
+    rng = random.Random(0)
+    for n in (1, 2, 7):
+        paths = []
+        for i in range(n):
+            path = tmp_path / f"n{n}-{i}.npz"
+            result = invoke("score", *common, "--shard", f"{i}/{n}", "--partial-out", path, "--quiet")
+            assert result.exit_code == 0, result.output
+            paths.append(path)
+        rng.shuffle(paths)
+        merged = invoke("merge", *paths, "--format", "json")
+        assert merged.exit_code == 0, merged.output
+        assert merged.stdout == one.stdout, f"{n} shards differ from one pass"
+    table = invoke("merge", *paths)
+    assert "entity layer, strict scheme" in table.stdout and "speakers:" in table.stdout
+
+
+def test_a_shard_is_scored_on_its_documents_only(corpus, tmp_path):
+    gold, preds = corpus
+    result = invoke("score", "--gold", gold, "--predictions", preds, "--shard", "1/4", "--format", "json",
+                    "--no-spans", "--bootstrap", "0", "--quiet")
+    report = json.loads(result.stdout)
+    ids = [json.loads(line)["id"] for line in gold.read_text().splitlines()]
+    assert report["documents"] == ids[10:20]  # 41 documents: blocks 0-9, 10-19, 20-29, 30-40
+    assert report["missing_predictions"] == []
+
+
+def test_merging_different_seeds_settings_or_gold_is_refused_naming_the_files(corpus, tmp_path):
+    gold, preds = corpus
+    common = ("--gold", gold, "--predictions", preds, "--bootstrap", "20", "--quiet")
+
+    def partial(name, *extra, gold_path=gold):
+        path = tmp_path / name
+        args = list(common) + list(extra) + ["--partial-out", path]
+        args[1] = gold_path
+        assert invoke("score", *args).exit_code == 0
+        return path
+
+    a = partial("a.npz", "--shard", "0/2")
+    b_seed = partial("b-seed.npz", "--shard", "1/2", "--seed", "9")
+    b_overlap = partial("b-overlap.npz", "--min-overlap", "0.5", "--shard", "1/2")
+    same = partial("a-again.npz", "--shard", "0/2")
+    other_gold = tmp_path / "other-gold.jsonl"
+    lines = gold.read_text().splitlines()
+    record = json.loads(lines[-1])
+    record["spans"] = record["spans"][:-1]
+    other_gold.write_text("\n".join(lines[:-1] + [json.dumps(record)]) + "\n")
+    b_gold = partial("b-gold.npz", "--shard", "1/2", gold_path=other_gold)
+    for other, what in ((b_seed, "bootstrap seed"), (b_overlap, "settings"), (b_gold, "gold (fingerprint)"),
+                        (same, "is in two partial results")):
+        result = invoke("merge", a, other)
+        assert result.exit_code == 2, result.output
+        assert what in result.output and str(other) in result.output
+    assert invoke("merge", a, tmp_path / "missing.npz").exit_code == 2
+    (tmp_path / "junk.npz").write_bytes(b"not a zip")
+    result = invoke("merge", a, tmp_path / "junk.npz")
+    assert result.exit_code == 2 and "not a newsspans partial result" in result.output
+    result = invoke("merge", a, "--seed", "3")
+    assert result.exit_code == 2 and "--seed" in result.output
+
+
+def test_poisson_weights_depend_on_the_document_id_and_seed_only():
+    keys = document_keys(["x", "y", "z"], seed=1)
+    w = poisson_weights(keys, 20000)
+    assert w.shape == (20000, 3) and w.min() == 0 and (w == np.rint(w)).all()
+    assert w.mean() == pytest.approx(1.0, abs=0.03) and w.var() == pytest.approx(1.0, abs=0.05)  # Poisson(1)
+    # The same document draws the same weights wherever it is and whatever its neighbours.
+    alone = poisson_weights(document_keys(["q", "y"], seed=1), 20000)
+    assert (alone[:, 1] == w[:, 1]).all()
+    assert not (poisson_weights(document_keys(["y"], seed=2), 20000)[:, 0] == w[:, 1]).all()
+
+
+def test_partials_merge_in_python_and_round_trip_through_files(corpus, tmp_path):
+    gold_path, preds = corpus
+    gold = load_gold(gold_path)
+    run, source = run_extractor(gold, predictions=preds)
+    whole = score_run(gold, run, source=source, detail=False)
+    shards = [score_run(gold, run, source=source, detail=False, shard=(i, 3)).partial for i in range(3)]
+    for i, p in enumerate(shards):
+        p.save(tmp_path / f"{i}.npz")
+    loaded = [Partial.load(tmp_path / f"{i}.npz") for i in (2, 0, 1)]
+    assert Report.from_partial(merge(loaded)).to_dict() == whole.to_dict()
+    assert whole.to_dict(documents=False)["layers"]["entity"].keys() == {"labels", "schemes", "spans"}
+
+
+def test_streamed_files_score_as_the_loaded_run_whatever_the_order_of_the_predictions(corpus, tmp_path):
+    from newsspans.corpus.errors import CorpusError
+    from newsspans.evaluation import score_files
+
+    gold_path, preds = corpus
+    lines = preds.read_text().splitlines()
+    shuffled = tmp_path / "shuffled.jsonl"
+    kept = lines[:3] + lines[4:]  # document 3 has no predictions line: scored as empty, listed as missing
+    random.Random(1).shuffle(kept)
+    shuffled.write_text("\n".join(kept) + "\n")
+    gold = load_gold(gold_path)
+    run, _ = run_extractor(gold, predictions=shuffled)
+    loaded = score_run(gold, run, source=str(shuffled), detail=False).to_dict()
+    for chunk in (1, 7, 1000):  # chunks smaller than, not dividing, and larger than the corpus
+        assert score_files(gold_path, shuffled, chunk=chunk).to_dict() == loaded
+    assert loaded["missing_predictions"] == ["doc0000003"]
+    stray = tmp_path / "stray.jsonl"
+    stray.write_text(preds.read_text() + '{"id": "nowhere", "spans": []}\n')
+    with pytest.raises(CorpusError, match="not in the gold") as exc:
+        score_files(gold_path, stray)
+    assert exc.value.problems[0].line == 42 and exc.value.problems[0].file == str(stray)
