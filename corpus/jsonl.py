@@ -18,12 +18,25 @@ def jsonl_records(text: str, file: str, problems: list[Problem]) -> Iterator[tup
     for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
-        try:
-            yield number, json.loads(raw)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=number))
-        except RecursionError:
-            problems.append(Problem("JSON nested too deeply to read", file=file, line=number))
+        value = json_line(raw, file, number, problems)
+        if value is not BAD:
+            yield number, value
+
+
+BAD = object()  # what `json_line` returns for a line it could not read
+
+
+def json_line(raw: str | bytes, file: str, number: int, problems: list[Problem]) -> object:
+    """One JSONL line parsed (bytes must be UTF-8), or BAD with its problem appended to `problems`."""
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        problems.append(Problem("not valid UTF-8", file=file, line=number))
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=number))
+    except RecursionError:
+        problems.append(Problem("JSON nested too deeply to read", file=file, line=number))
+    return BAD
 
 
 STDIN = "-"

@@ -3,12 +3,12 @@ documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring 
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.jsonl import BAD, json_line
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.sources import parse_source, read_documents
 from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict
@@ -38,15 +38,10 @@ def _jsonl_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, obj
         raise CorpusError(Problem(f"cannot read: {exc.strerror}", file=str(path))) from None
     with fh:
         for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                yield number, json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                problems.append(Problem("not valid UTF-8", file=str(path), line=number))
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=str(path),
-                                        line=number))
+            if raw.strip():
+                record = json_line(raw, str(path), number, problems)
+                if record is not BAD:
+                    yield number, record
 
 
 def _jsonl_record(record: object, number: int, path: Path, seen: dict[str, int],

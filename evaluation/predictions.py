@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.corpus.jsonl import jsonl_records, read_utf8
+from newsspans.corpus.jsonl import BAD, json_line, jsonl_records, read_utf8
 from newsspans.corpus.model import NUM_KINDS
 
 
@@ -256,12 +256,11 @@ class PredictionsFile:
 
     def _parse(self, raw: bytes, number: int, problems: list[Problem]) -> tuple[str, list[Prediction]] | None:
         """One line's document id and predictions, or None with its problems appended."""
+        record = json_line(raw, self.file, number, problems)
+        if record is BAD:
+            return None
         try:
-            return _record_predictions(json.loads(raw), self.file, number)
-        except UnicodeDecodeError:
-            problems.append(Problem("not valid UTF-8", file=self.file, line=number))
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(f"malformed JSON: {exc.msg} (column {exc.colno})", file=self.file, line=number))
+            return _record_predictions(record, self.file, number)
         except CorpusError as exc:
             problems.extend(exc.problems)
         return None

@@ -123,9 +123,13 @@ def doc_counts(report: Mapping, doc_id: str, scheme: str) -> list[list[int]]:
 def _intervals_text(report: Mapping, paired: Mapping | None) -> str:
     if paired:
         t = next(iter(paired.values()))
+        if t.get("note"):
+            return f"no interval or p-value for A − B: {t['note']}"
         return (f"paired bootstrap test of micro F1 over documents: {int(t['n_resamples'])} paired resamples, "
                 f"{100 * float(t['confidence']):g}% interval of A − B")
     boot = report.get("settings", {}).get("bootstrap", {})
+    if boot.get("note"):
+        return f"no intervals: {boot['note']}"
     if boot.get("resamples"):
         return (f"{100 * float(boot.get('confidence', 0)):g}% bootstrap intervals over documents "
                 f"({int(boot['resamples'])} resamples, seed {boot.get('seed')})")
