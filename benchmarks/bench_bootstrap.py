@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"
 from synthetic_corpus import write_corpus  # noqa: E402
 
 from newsspans.evaluation import ScoreOptions, score_files  # noqa: E402
-from newsspans.evaluation.scoring.bootstrap import (document_keys, intervals_from_sums, multinomial_weights,  # noqa: E402
-                                                    weighted_sums)
+from newsspans.evaluation.scoring.bootstrap import (  # noqa: E402
+    document_keys, intervals_from_sums, multinomial_weights, weighted_sums)
 from newsspans.evaluation.scoring.partial import STATISTICS  # noqa: E402
 
 

@@ -10,7 +10,8 @@ system CPU seconds and peak RSS of that process):
 - nervaluate: a script reading the same two files and scoring the same spans from dicts
   (`Evaluator(true, pred, tags, loader="default").evaluate()`; no intervals, no speakers).
 
-Also measured: one predictions line of 1.2 M spans (48 MB) scored against a small gold, and merging 8 shards of the largest corpus (`newsspans merge`, a whole process, and
+Also measured: one predictions line of 1.2 M spans (about 50 MB) scored against a small gold,
+and merging 8 shards of the largest corpus (`newsspans merge`, a whole process, and
 the merge + report inside one process). Printed: CPU and RSS per tool and size, the ratios, and
 the exponent of newsspans' CPU time from the smallest to the largest size.
 

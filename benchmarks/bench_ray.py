@@ -61,8 +61,9 @@ def main() -> None:
         run_to_dir(RunPlan("baseline", docs, tmp / "ray", "ray", args.workers, 16, 0.0, 500))
         on_ray = time.perf_counter() - start
         ray.shutdown()
+        shards = range(-(-args.documents // 500))
         same = all((tmp / "local" / f"predictions-{k:05d}.jsonl").read_text()
-                   == (tmp / "ray" / f"predictions-{k:05d}.jsonl").read_text() for k in range(-(-args.documents // 500)))
+                   == (tmp / "ray" / f"predictions-{k:05d}.jsonl").read_text() for k in shards)
     n = args.documents
     print(f"{n} documents, baseline extractor")
     print(f"bare loop                       {bare:7.2f} s  {n / bare:7.1f} docs/s")

@@ -15,7 +15,8 @@ _EXPORTS = {
     "score_run": "newsspans.evaluation.pipeline", "Gold": "newsspans.evaluation.pipeline",
     "ExtractorRun": "newsspans.evaluation.pipeline", "RunSettings": "newsspans.evaluation.pipeline",
     "ScoreOptions": "newsspans.evaluation.pipeline", "score_files": "newsspans.evaluation.pipeline",
-    "merge": "newsspans.evaluation.scoring.partial", "Partial": "newsspans.evaluation.scoring.partial", "score": "newsspans.evaluation.scoring.scorer",
+    "merge": "newsspans.evaluation.scoring.partial", "Partial": "newsspans.evaluation.scoring.partial",
+    "score": "newsspans.evaluation.scoring.scorer",
     "Report": "newsspans.evaluation.scoring.report", "load_extractor": "newsspans.evaluation.extractors.runner",
 }
 __all__ = sorted(_EXPORTS)

@@ -55,7 +55,8 @@ def render_report(report: Report | Mapping, scheme: str = "strict", console: Con
             att = sp["attribution"][scheme]
             console.print(f"speakers: {sp['speaker_correct']}/{sp['matched']} matched quotes right "
                           f"({_pct(sp['accuracy'])}%); attribution ({scheme}) P {_pct(att['precision'])} "
-                          f"R {_pct(att['recall'])} F1 {_pct(att['f1'])}" + (f" [{_ci(att['f1_ci'])}]" if att["f1_ci"] else ""))
+                          f"R {_pct(att['recall'])} F1 {_pct(att['f1'])}"
+                          + (f" [{_ci(att['f1_ci'])}]" if att["f1_ci"] else ""))
         console.print()
     note = data["settings"]["bootstrap"].get("note")
     if note:

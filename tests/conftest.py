@@ -33,9 +33,9 @@ def own_gold(tmp_path):
 
 
 # Markers by what a test starts, so `pytest -m "not server and not browser and not models"` is
-# the fast loop: a test using the Label Studio fixture is `server`, one using Chromium is
-# `browser`, and the adapter test modules (spaCy, transformers, textacy pipelines) and tests using
-# the model server are `models`.
+# the fast loop: a test using the Label Studio fixture or in SERVER_MODULES is `server`, one
+# using Chromium is `browser`, and the adapter test modules (spaCy, transformers, textacy
+# pipelines) and tests using the model server are `models`.
 MODEL_MODULES = {"test_adapter_spacy.py", "test_adapter_hf.py", "test_adapter_textacy.py",
                  "test_leaderboard_adapters.py"}
 # Modules that start a real server of their own (a local Ray cluster) are `server` tests too.

@@ -10,8 +10,8 @@ from .report import report_command
 from .run import run_command
 from .score import compare_command, merge_command, score_command, score_tokens_command
 
-COMMANDS = {"score": score_command, "run": run_command, "merge": merge_command, "compare": compare_command, "report": report_command,
-            "score-tokens": score_tokens_command, "leaderboard": leaderboard_command,
+COMMANDS = {"score": score_command, "run": run_command, "merge": merge_command, "compare": compare_command,
+            "report": report_command, "score-tokens": score_tokens_command, "leaderboard": leaderboard_command,
             "extractors": extractors_command}
 
 

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
-
 import typer
 
 from .options import GOLD, MAPPING, SCORING, GoldArgs, MappingArgs, ScoringArgs, note, takes
@@ -37,8 +35,6 @@ def run_command(
     from .. import ScoreOptions, load_gold, score_run
     from ..extractors.distributed import RunPlan, run_to_dir
 
-    if engine not in ("local", "ray"):
-        raise CorpusError(Problem(f"--engine {engine!r}: expected local or ray"))
     if engine == "local" and num_gpus:
         raise CorpusError(Problem("--num-gpus applies to --engine ray; a local run uses the devices the "
                                   "extractor spec names (e.g. hf:PATH@cuda:0)"))
@@ -47,13 +43,13 @@ def run_command(
             import ray  # noqa: F401
         except ImportError:
             raise CorpusError(Problem("--engine ray needs Ray: pip install 'newsspans[ray]'")) from None
-    scorer = None
+    score_shard = None
     if score:
         data = load_gold(gold.gold, gold.gold_documents)
         known = {d.id for d in data.documents}
         options = ScoreOptions(scoring.min_overlap, scoring.bootstrap, scoring.seed)
 
-        def scorer(run, k: int) -> None:
+        def score_shard(run, k: int) -> None:
             # Documents of the input that are not in the gold are predicted, not scored.
             run.predictions = {i: p for i, p in run.predictions.items() if i in known}
             run.errors = {i: e for i, e in run.errors.items() if i in known}
@@ -62,6 +58,7 @@ def run_command(
                                detail=False, only=list(run.predictions) + list(run.errors))
             report.partial.save(out / f"partial-{k:05d}.npz")
 
-    summary = run_to_dir(RunPlan(extractor, input, out, engine, workers, batch_size, num_gpus, shard_size), scorer)
+    summary = run_to_dir(RunPlan(extractor, input, out, engine, workers, batch_size, num_gpus, shard_size),
+                         score_shard)
     note(f"{summary['documents']} documents in {summary['shards']} new shard(s) ({summary['skipped_shards']} "
          f"already written), {summary['errors']} failed; in {out}")

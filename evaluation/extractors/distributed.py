@@ -61,7 +61,8 @@ def input_kind(path: Path) -> str:
             return "corpus"
         if _parquet_files(path) or (path / "dataset_info.json").exists() or (path / "dataset_dict.json").exists():
             return "hf"
-        raise CorpusError(Problem("not a corpus folder (no sources/) nor a Hugging Face dataset folder", file=str(path)))
+        raise CorpusError(Problem("not a corpus folder (no sources/) nor a Hugging Face dataset folder",
+                                  file=str(path)))
     if path.suffix in (".jsonl", ".json"):
         return "jsonl"
     if path.suffix == ".parquet":
