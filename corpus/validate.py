@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 
 from .errors import Problem
 from .graphemes import cluster_at, describe_cluster, grapheme_bounds
@@ -14,7 +14,7 @@ def _where(ls: LocatedSpan) -> dict:
     return dict(file=ls.file, line=ls.line, doc_id=ls.span.doc_id, span_id=ls.span.id)
 
 
-def _cluster_problems(ls: LocatedSpan, text: str, bounds: frozenset[int]) -> list[str]:
+def _cluster_problems(ls: LocatedSpan, text: str, bounds: Container[int]) -> list[str]:
     """A span boundary must fall between user-perceived characters (grapheme clusters), never inside one."""
     out = []
     for side, offset in (("start", ls.span.start), ("end", ls.span.end)):

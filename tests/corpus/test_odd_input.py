@@ -131,3 +131,12 @@ def test_tokens_never_split_a_cluster():
     assert tokens == ["Jose\u0301", "met", "the", "\U0001F1E9\U0001F1EA", "team", "and",
                       "\U0001F468\u200d\U0001F469\u200d\U0001F467", "fans"]
     assert tokenize("Zu\u0308rich") == [(0, 7)]
+
+
+def test_ascii_fast_path_gives_the_bounds_of_the_regex():
+    from newsspans.corpus.graphemes import _CLUSTER, grapheme_bounds
+
+    for text in ("Scholz said: \"no\".\tDone\x07", "", "a\r\nb\rc\n", "x" * 50):
+        expected = {m.start() for m in _CLUSTER.finditer(text)} | {len(text)}
+        got = grapheme_bounds(text)
+        assert {i for i in range(len(text) + 1) if i in got} == expected, text
