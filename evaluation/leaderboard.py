@@ -39,7 +39,7 @@ def _f1(block: dict) -> dict:
 
 def entry_row(entry: Entry, scheme: str) -> dict:
     """The JSON row of one entry; a layer the extractor does not produce is None."""
-    data = entry.report.to_dict()
+    data = entry.report.to_dict(spans=False, documents=False)  # the board shows scores only
     row: dict = {"extractor": entry.name, "layers": list(entry.layers)}
     for layer in LAYERS:
         if layer not in entry.layers:

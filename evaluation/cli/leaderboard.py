@@ -76,12 +76,12 @@ def leaderboard_command(
     for spec in extractor:
         hits_before = store.stats.hits if store is not None else 0
         extractor_run, source = run_extractor(data, extractor=spec, settings=settings, cache=store)
-        report = score_of(data, extractor_run, source, mapping, scoring)
+        report = score_of(data, extractor_run, source, mapping, scoring, detail=False)
         cached = (store.stats.hits - hits_before) if store is not None else 0
         entries.append(Entry(spec, report, extractor_layers(spec), sum(extractor_run.seconds.values()) / max(1, n),
                              cached))
     for path in predictions:
-        report = score_of(data, run_extractor(data, predictions=path)[0], str(path), mapping, scoring)
+        report = score_of(data, run_extractor(data, predictions=path)[0], str(path), mapping, scoring, detail=False)
         entries.append(Entry(str(path), report, ALL_LAYERS, None))
     warn_unreadable(store, run.quiet)
     board = leaderboard_dict(entries, scoring.scheme.value, data.source)
