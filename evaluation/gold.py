@@ -3,7 +3,7 @@ documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
@@ -23,6 +23,13 @@ class Gold:
     documents: list[Document]
     spans: list[Span]
     source: str
+    # Fields of a gold JSONL record beyond id/text/spans and Document's own (doc id -> name -> value),
+    # so `--by FIELD` can break scores down by a field of a user's own gold.
+    fields: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+# Record keys that are Document attributes; any other scalar key is kept in Gold.fields.
+_DOCUMENT_KEYS = ("title", "outlet", "agency", "dateline", "published")
 
 
 def _documents_from(path: Path) -> list[Document]:
@@ -32,6 +39,7 @@ def _documents_from(path: Path) -> list[Document]:
 def _jsonl_documents(path: Path) -> Gold:
     """Read `{"id", "text", "spans": [{start, end, label, ...}]}` lines; span ids default to T1, T2, ..."""
     docs, located, problems = [], [], []
+    fields: dict[str, dict[str, object]] = {}
     seen: dict[str, int] = {}
     text = read_utf8(path)
     for number, record in jsonl_records(text, str(path), problems):
@@ -45,7 +53,12 @@ def _jsonl_documents(path: Path) -> Gold:
                                     line=number, doc_id=doc_id))
             continue
         seen[doc_id] = number
-        docs.append(Document(id=doc_id, title=record.get("title", ""), text=record["text"], source=path.name))
+        own = {k: record[k] for k in _DOCUMENT_KEYS if isinstance(record.get(k), str)}
+        docs.append(Document(id=doc_id, text=record["text"], source=path.name, **{"title": "", **own}))
+        extra = {k: v for k, v in record.items() if k not in {"id", "text", "spans", *_DOCUMENT_KEYS}
+                 and isinstance(v, (str, int, float, bool))}
+        if extra:
+            fields[doc_id] = extra
         for i, span in enumerate(record.get("spans", [])):
             if not isinstance(span, dict):
                 problems.append(Problem("a span must be a JSON object", file=str(path), line=number, doc_id=doc_id))
@@ -59,15 +72,16 @@ def _jsonl_documents(path: Path) -> Gold:
                 problems.extend(exc.problems)
     if problems:
         raise CorpusError(problems)
-    return _checked(docs, located, str(path))
+    return _checked(docs, located, str(path), fields)
 
 
-def _checked(docs: list[Document], located: list[LocatedSpan], source: str) -> Gold:
+def _checked(docs: list[Document], located: list[LocatedSpan], source: str,
+             fields: dict[str, dict[str, object]] | None = None) -> Gold:
     # User gold need not carry canonical names; speakers then match by their own span only.
     problems = validate(docs, located, require_canonical=False)
     if problems:
         raise CorpusError(problems)
-    return Gold(docs, [ls.span for ls in located], source)
+    return Gold(docs, [ls.span for ls in located], source, dict(fields or {}))
 
 
 def load_gold(path: Path | None = None, documents: Path | None = None) -> Gold:

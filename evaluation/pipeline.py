@@ -65,4 +65,4 @@ def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str
     for label, n in run.dropped.items():
         dropped[label] = dropped.get(label, 0) + n
     return score(gold.documents, gold.spans, mapped, options, gold_source=gold.source, predictions_source=source,
-                 dropped=dropped, extractor_errors=run.errors, gold_checked=True)
+                 dropped=dropped, extractor_errors=run.errors, gold_checked=True, doc_fields=gold.fields)

@@ -28,6 +28,9 @@ class Prediction:
     text: str | None = None
     num_kind: str | None = None
     speaker: str | tuple[int, int] | None = None
+    # The extractor's own name for the entity a mention refers to: it groups predictions into
+    # entities (entity-set and coreference scores); absent, a mention's normalized text does.
+    canonical: str | None = None
     file: str = field(default="", compare=False, repr=False)
     line: int | None = field(default=None, compare=False, repr=False)
 
@@ -38,6 +41,8 @@ class Prediction:
             d["text"] = self.text
         if self.num_kind is not None:
             d["num_kind"] = self.num_kind
+        if self.canonical is not None:
+            d["canonical"] = self.canonical
         if isinstance(self.speaker, tuple):
             d["speaker"] = {"start": self.speaker[0], "end": self.speaker[1]}
         elif self.speaker is not None:
@@ -98,8 +103,8 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
             problems.append(f"{key!r} must be an integer, got {value!r}")
     if not isinstance(label, str) or not label:
         problems.append(f"'label' must be a non-empty string, got {label!r}")
-    text, num_kind = get("text"), get("num_kind")
-    for key, value in (("text", text), ("num_kind", num_kind)):
+    text, num_kind, canonical = get("text"), get("num_kind"), get("canonical")
+    for key, value in (("text", text), ("num_kind", num_kind), ("canonical", canonical)):
         if value is not None and not isinstance(value, str):
             problems.append(f"{key!r} must be a string or null, got {value!r}")
     if isinstance(num_kind, str) and num_kind not in NUM_KINDS:
@@ -112,7 +117,7 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
     if problems:
         where = dict(file=file, line=line, doc_id=doc_id, span_id=None if index is None else f"prediction {index}")
         raise CorpusError([Problem(m, **where) for m in problems])
-    return Prediction(doc_id, int(start), int(end), label, text, num_kind, speaker, file=file, line=line)
+    return Prediction(doc_id, int(start), int(end), label, text, num_kind, speaker, canonical, file=file, line=line)
 
 
 def _record_predictions(record: object, file: str, line: int) -> tuple[str, list[Prediction]]:

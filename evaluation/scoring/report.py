@@ -1,4 +1,8 @@
-"""The score report and its stable JSON form (`Report.to_dict()`, `schema_version` 1).
+"""The score report and its stable JSON form (`Report.to_dict()`, `schema_version` 2).
+
+Schema 2 adds the sections of `sections.py` (entities, coreference, num_kinds, breakdowns,
+document_average), speakers at two levels and `settings.beta`; docs/report-schema.md documents
+every field.
 
 JSON layout (every float is a plain number, never NaN; see `metrics` for the 0/0 rules):
 
@@ -35,20 +39,23 @@ from newsspans.corpus.model import Span
 from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES
 from .counts import OUTCOMES, SCHEMES, SLOTS
 from .matching import Matching
-from .metrics import actual, averages, f1_score, possible, prf, safe_div
+from .metrics import actual, averages, f_beta, possible, prf, set_prf
 from ..predictions import Prediction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
 class ScoreOptions:
-    """Scoring settings: minimum overlap ratio (overlap / union) for a pair, and the bootstrap."""
+    """Scoring settings: minimum overlap ratio (overlap / union) for a pair, the bootstrap,
+    breakdowns asked for beyond the default ones (`by`), and the beta of F-beta."""
 
     min_overlap: float = 0.0
     n_resamples: int = DEFAULT_RESAMPLES
     seed: int | None = 0
     confidence: float = DEFAULT_CONFIDENCE
+    by: tuple[str, ...] = ()
+    beta: float = 1.0
 
 
 @dataclass
@@ -74,7 +81,8 @@ class LayerResult:
     pred_outcomes: np.ndarray  # (n_schemes, n_pred)
     counts: np.ndarray  # (n_docs, n_schemes, n_labels, n_slots)
     intervals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    speakers: SpeakerScores | None = None
+    speakers: SpeakerScores | None = None  # the entity level, as before levels existed
+    speaker_levels: dict[str, SpeakerScores] = field(default_factory=dict)  # "mention", "entity"
 
     def totals(self) -> np.ndarray:
         return self.counts.sum(axis=0)
@@ -88,8 +96,7 @@ class LayerResult:
 
 def attribution_prf(att: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Precision, recall, F1 of attribution counts (..., 3) = credit, possible, actual."""
-    p, r = safe_div(att[..., 0], att[..., 2]), safe_div(att[..., 0], att[..., 1])
-    return p, r, f1_score(p, r)
+    return set_prf(att)
 
 
 def _interval(intervals: dict, key: str, index: tuple) -> list[float] | None:
@@ -137,6 +144,7 @@ class Report:
     dropped: dict[str, int] = field(default_factory=dict)
     extractor_errors: dict[str, str] = field(default_factory=dict)
     missing_predictions: list[str] = field(default_factory=list)
+    sections: dict = field(default_factory=dict)  # name -> sections.Section
 
     def micro_f1(self, layer: str = "entity", scheme: str = "strict") -> float:
         return self.layers[layer].micro_f1(scheme)
@@ -148,12 +156,14 @@ class Report:
             "gold": self.gold_source,
             "predictions": self.predictions_source,
             "settings": {"min_overlap": o.min_overlap,
-                         "bootstrap": {"resamples": o.n_resamples, "seed": o.seed, "confidence": o.confidence}},
+                         "bootstrap": {"resamples": o.n_resamples, "seed": o.seed, "confidence": o.confidence},
+                         "beta": o.beta, "by": list(o.by)},
             "documents": list(self.documents),
             "dropped": dict(self.dropped),
             "extractor_errors": dict(self.extractor_errors),
             "missing_predictions": list(self.missing_predictions),
             "layers": {name: self._layer_dict(layer) for name, layer in self.layers.items()},
+            **{name: section.render() for name, section in self.sections.items()},
         }
 
     def _layer_dict(self, layer: LayerResult) -> dict:
@@ -164,8 +174,10 @@ class Report:
             labels = {}
             for i, label in enumerate(layer.labels):
                 labels[label] = _count_block(totals[s, i]) | {"f1_ci": _interval(ci, "label_f1", (s, i))}
+            micro = _count_block(totals[s].sum(axis=0))
             entry = {"labels": labels,
-                     "micro": _count_block(totals[s].sum(axis=0)) | {"f1_ci": _interval(ci, "micro_f1", (s,))}}
+                     "micro": micro | {"f1_ci": _interval(ci, "micro_f1", (s,)),
+                                       "f_beta": float(f_beta(micro["precision"], micro["recall"], self.options.beta))}}
             for avg in ("macro", "weighted"):
                 entry[avg] = {m: float(scores[f"{avg}_{m}"][s]) for m in ("precision", "recall", "f1")}
                 entry[avg]["f1_ci"] = _interval(ci, f"{avg}_f1", (s,))
@@ -203,11 +215,21 @@ class Report:
             if layer.speakers is not None:
                 entry["speaker"] = _speaker_json(p.speaker)
                 entry["speaker_correct"] = None if g is None else bool(layer.speakers.right[pair_of_pred[j]])
+                if "mention" in layer.speaker_levels:
+                    entry["speaker_mention_correct"] = None if g is None else \
+                        bool(layer.speaker_levels["mention"].right[pair_of_pred[j]])
             predicted.append(entry)
         return gold, predicted
 
     def _speaker_dict(self, layer: LayerResult) -> dict:
-        sp = layer.speakers
+        # The top level keeps the entity-level numbers of schema 1; `mention` and `entity` give both levels.
+        out = self._speaker_level_dict(layer.speakers)
+        for level, scores in layer.speaker_levels.items():
+            out[level] = self._speaker_level_dict(scores)
+        return out
+
+    @staticmethod
+    def _speaker_level_dict(sp: SpeakerScores) -> dict:
         matched, right = len(sp.right), int(np.count_nonzero(sp.right))
         totals = sp.attribution.sum(axis=0)
         p, r, f = attribution_prf(totals)

@@ -20,7 +20,8 @@ from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
 from .matching import SpanArrays, match
 from .metrics import PARTIAL_CREDIT, averages
 from ..predictions import Prediction, PredictionSet, predictions_from_dicts
-from .speakers import speaker_is_right, speaker_name
+from .speakers import SPEAKER_LEVELS, speaker_is_right, speaker_name
+from .sections import score_sections
 from .report import LayerResult, Report, ScoreOptions, SpeakerScores, attribution_prf
 
 LAYERS: dict[str, tuple[str, ...]] = {"entity": ENTITY_LABELS, "quote": QUOTE_LABELS}
@@ -75,10 +76,11 @@ def _f1_statistic(counts: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _speakers(layer: LayerResult, doc_spans: Mapping[str, list[Span]], doc_index: Mapping[str, int],
-              n_docs: int, options: ScoreOptions) -> SpeakerScores:
-    """Speaker correctness per matched quote pair and attribution counts per document and scheme."""
+              n_docs: int, options: ScoreOptions, is_right=speaker_is_right) -> SpeakerScores:
+    """Speaker correctness per matched quote pair and attribution counts per document and scheme,
+    under one rule of `speakers.SPEAKER_LEVELS` (the entity level by default)."""
     m = layer.matching
-    right = np.array([speaker_is_right(layer.gold[g], layer.predicted[p], doc_spans[layer.gold[g].doc_id])
+    right = np.array([is_right(layer.gold[g], layer.predicted[p], doc_spans[layer.gold[g].doc_id])
                       for g, p in zip(m.gold.tolist(), m.pred.tolist())], dtype=bool)
     att = np.zeros((n_docs, len(SCHEMES), 3))
     pair_outcome = layer.gold_outcomes[:, m.gold]  # (n_schemes, n_pairs)
@@ -126,13 +128,14 @@ def check_gold(documents: Sequence[Document], gold: Sequence[Span]) -> list[Prob
 def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapping[str, Sequence[object]],
           options: ScoreOptions = ScoreOptions(), *, gold_source: str = "", predictions_source: str = "",
           dropped: Mapping[str, int] | None = None, extractor_errors: Mapping[str, str] | None = None,
-          gold_checked: bool = False) -> Report:
+          gold_checked: bool = False, doc_fields: Mapping[str, Mapping[str, object]] | None = None) -> Report:
     """Score `predictions` (doc id -> predicted spans: Predictions or plain dicts) against `gold`
     spans of `documents`.
 
     Raises CorpusError listing every problem with the gold (the validator's rules, unless the
     caller already ran them: `gold_checked`) or the predictions. A document without an entry in
     `predictions` counts as predicting nothing and is listed in `report.missing_predictions`.
+    `doc_fields` (doc id -> field -> value) holds document fields beyond `Document`'s, for breakdowns.
     """
     if not gold_checked and (gold_problems := check_gold(documents, gold)):
         raise CorpusError(gold_problems)
@@ -154,10 +157,13 @@ def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapp
         layer = score_layer(name, labels, [s for s in gold if s.label in labels],
                             [p for p in all_preds if p.label in labels], doc_index, options)
         if name == "quote":
-            layer.speakers = _speakers(layer, doc_spans, doc_index, len(documents), options)
+            layer.speaker_levels = {level: _speakers(layer, doc_spans, doc_index, len(documents), options, rule)
+                                    for level, rule in SPEAKER_LEVELS.items()}
+            layer.speakers = layer.speaker_levels["entity"]
         layers[name] = layer
     errors = dict(extractor_errors or {})
-    return Report(
+    sections = score_sections(documents, doc_spans, predictions, layers, doc_index, options, doc_fields)
+    return Report(sections=sections,
         documents=[d.id for d in documents], layers=layers, options=options, gold_source=gold_source,
         predictions_source=predictions_source, dropped=dict(dropped or {}), extractor_errors=errors,
         missing_predictions=[d.id for d in documents if d.id not in predictions and d.id not in errors])

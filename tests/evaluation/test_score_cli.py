@@ -39,7 +39,7 @@ def gold_predictions(docs, spans, drop: int | None = None) -> dict[str, list[Pre
             continue
         speaker = by_id[(s.doc_id, s.speaker)] if s.speaker else None
         out[s.doc_id].append(Prediction(s.doc_id, s.start, s.end, s.label, s.text, s.num_kind,
-                                        (speaker.start, speaker.end) if speaker else None))
+                                        (speaker.start, speaker.end) if speaker else None, s.canonical))
     return out
 
 
@@ -54,13 +54,27 @@ def test_gold_against_itself_scores_one(bundled, tmp_path):
     write_predictions(path, gold_predictions(docs, spans))
     report = report_json(invoke("score", "--predictions", path, "--format", "json", "--no-progress",
                                 "--bootstrap", "50"))
-    assert report["schema_version"] == 1 and report["documents"] == [d.id for d in docs]
+    assert report["schema_version"] == 2 and report["documents"] == [d.id for d in docs]
     for layer in report["layers"].values():
         if layer["schemes"]["strict"]["micro"]["possible"]:
             for scheme in layer["schemes"].values():
                 assert scheme["micro"]["f1"] == 1.0 and scheme["micro"]["f1_ci"] == [1.0, 1.0]
     if any(s.label == "QUOTE" and s.speaker for s in spans):
-        assert report["layers"]["quote"]["speakers"]["attribution"]["strict"]["f1"] == 1.0
+        speakers = report["layers"]["quote"]["speakers"]
+        for level in (speakers, speakers["mention"], speakers["entity"]):
+            assert level["attribution"]["strict"]["f1"] == 1.0 and level["accuracy"] == 1.0
+    # Every section beyond the span tables is perfect too.
+    assert report["entities"]["micro"]["f1"] == 1.0 and report["entities"]["micro"]["f1_ci"] == [1.0, 1.0]
+    assert all(report["coreference"][m]["f1"] == 1.0 for m in ("muc", "b_cubed", "ceaf_e", "conll"))
+    kinds = report["num_kinds"]
+    assert kinds["accuracy"] == 1.0 and kinds["strict_with_kind"]["f1"] == 1.0
+    assert kinds["matched"] == sum(s.label == "NUM" for s in spans)
+    for buckets in report["breakdowns"].values():
+        for layers in buckets.values():
+            for schemes in layers.values():
+                assert schemes["strict"]["f1"] == 1.0
+    assert report["document_average"]["entity"]["strict"]["f1_mean"] == 1.0
+    assert report["document_average"]["entity"]["strict"]["f1_sd"] == 0.0
 
 
 def test_one_span_removed_gives_exactly_one_missed(bundled, tmp_path):
