@@ -12,14 +12,14 @@ import typer
 
 from newsspans.corpus.cli.common import FINDING, console
 
-from .options import (GOLD, MAPPING, RUN, SCORING, Format, GoldArgs, HtmlOption, Layer, MappingArgs, RunArgs,
-                      ScoringArgs, cache_of, extractor_help, fraction, load_gold_of, note, run_settings, score_of,
-                      takes, warn_unreadable)
+from .options import (BREAKDOWN, GOLD, MAPPING, RUN, SCORING, BreakdownArgs, Format, GoldArgs, HtmlOption, Layer,
+                      MappingArgs, RunArgs, ScoringArgs, cache_of, extractor_help, fraction, load_gold_of, note,
+                      run_settings, score_of, takes, warn_unreadable)
 
 
-@takes(GOLD, MAPPING, SCORING, RUN)
+@takes(GOLD, MAPPING, SCORING, BREAKDOWN, RUN)
 def score_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
+    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs, run: RunArgs,
     extractor: Optional[str] = typer.Option(None, "--extractor", help=extractor_help("The extractor to run")),
     command: Optional[str] = typer.Option(None, "--command", help="An external program speaking JSONL on "
                                           "stdin/stdout."),
@@ -59,7 +59,7 @@ def score_command(
     warn_unreadable(store, run.quiet)
     if save_predictions is not None:
         write_predictions(save_predictions, extractor_run.predictions)
-    report = score_of(data, extractor_run, source, mapping, scoring)
+    report = score_of(data, extractor_run, source, mapping, scoring, breakdown=breakdown)
     payload = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
     if output is not None:
         write_text_atomic(output, payload + "\n")
@@ -71,7 +71,7 @@ def score_command(
             typer.echo(payload)
     else:
         out = console()
-        render_report(report, scoring.scheme.value, out)
+        render_report(report, scoring.scheme.value, out, breakdown.by)
         if errors:
             render_errors(report, {d.id: d.text for d in data.documents}, scoring.scheme.value, out)
     if threshold is not None:
@@ -82,9 +82,9 @@ def score_command(
             raise typer.Exit(FINDING)
 
 
-@takes(GOLD, MAPPING, SCORING)
+@takes(GOLD, MAPPING, SCORING, BREAKDOWN)
 def compare_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs,
+    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs,
     a: Path = typer.Argument(..., help="Predictions JSONL of system A."),
     b: Path = typer.Argument(..., help="Predictions JSONL of system B."),
     fmt: Format = typer.Option(Format.table, "--format", help="table or json on stdout."),
@@ -92,12 +92,13 @@ def compare_command(
 ) -> None:
     """Paired bootstrap test of two prediction files on the same gold: is A's micro F1 really better?
 
-    Both systems are scored on the same resampled documents; prints per layer each system's micro F1, the difference A - B, its 95% interval and a two-sided p-value.
+    Both systems are scored on the same resampled documents; prints per layer each system's micro F1, the difference A - B, its 95% interval and a two-sided p-value; with --by FIELD, the same per bucket of FIELD ("where is A better than B").
 
-    Example: `newsspans compare run_a.jsonl run_b.jsonl --scheme partial --bootstrap 5000`
+    Examples: `newsspans compare run_a.jsonl run_b.jsonl --scheme partial --bootstrap 5000`; `newsspans compare run_a.jsonl run_b.jsonl --by outlet --by length`
     """  # noqa: E501
     from .. import run_extractor
     from ..scoring.bootstrap import paired_bootstrap
+    from ..scoring.breakdowns import compare_buckets
     from ..scoring.counts import SCHEMES
     from ..scoring.metrics import prf
     from ..scoring.scorer import LAYERS
@@ -105,8 +106,8 @@ def compare_command(
 
     data = load_gold_of(gold)
     # Intervals come from the paired test below, not from each report.
-    reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, bootstrap=False)
-               for p in (a, b)]
+    reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, bootstrap=False,
+                        breakdown=breakdown) for p in (a, b)]
     scheme = scoring.scheme.value
     s = SCHEMES.index(scheme)
     results = {}
@@ -114,18 +115,28 @@ def compare_command(
         counts_a, counts_b = (r.layers[name].counts[:, s] for r in reports)
         results[name] = paired_bootstrap(counts_a, counts_b, lambda c: prf(c.sum(axis=-2))[2], scoring.bootstrap,
                                          scoring.seed)
+    by = {dimension: compare_buckets(reports[0].sections["breakdowns"].result, reports[1].sections["breakdowns"].result,
+                                     dimension, scheme, scoring.bootstrap, scoring.seed) for dimension in breakdown.by}
     if html is not None:
         write_compare_html(html, [r.to_dict() for r in reports], data.documents, [str(a), str(b)], scheme,
                            {k: v.to_dict() for k, v in results.items()})
         note(f"wrote {html}")
     if fmt is Format.json:
         typer.echo(json.dumps({"a": str(a), "b": str(b), "scheme": scheme,
-                               "layers": {k: v.to_dict() for k, v in results.items()}}, indent=1))
+                               "layers": {k: v.to_dict() for k, v in results.items()}, "breakdowns": by}, indent=1))
         return
     for name, t in results.items():
         typer.echo(f"{name} ({scheme}, micro F1): A {100 * t.f1_a:.1f}  B {100 * t.f1_b:.1f}  "
                    f"A-B {100 * t.difference:+.1f} [{100 * t.low:+.1f}, {100 * t.high:+.1f}]  "
                    f"p = {t.p_value:.3g} ({t.n_resamples} paired resamples)")
+    for dimension, buckets in by.items():
+        typer.echo(f"by {dimension} ({scheme}, F1 per bucket):")
+        for bucket, layers in buckets.items():
+            for name, t in layers.items():
+                where = t["note"] if "note" in t else \
+                    f"[{100 * t['interval'][0]:+.1f}, {100 * t['interval'][1]:+.1f}]  p = {t['p_value']:.3g}"
+                typer.echo(f"  {bucket} · {name} (n {t['possible']}, {t['documents']} docs): A {100 * t['f1_a']:.1f}  "
+                           f"B {100 * t['f1_b']:.1f}  A-B {100 * t['difference']:+.1f} {where}")
 
 
 @takes(GOLD)

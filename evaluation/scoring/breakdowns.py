@@ -46,7 +46,7 @@ DOCUMENT_FIELDS: tuple[str, ...] = ("outlet", "agency", "dateline", "published",
 # Reported in the JSON without asking (document fields only when some document has a value).
 DEFAULT_BREAKDOWNS: tuple[str, ...] = ("outlet", "agency", "dateline", "length", "shape", "seen", "quote_length")
 MIN_SUPPORT = 10
-MIN_DOCUMENTS = 2
+MIN_DOCUMENTS = 3
 NO_VALUE = "(none)"
 TOO_SMALL = f"too small for an interval (fewer than {MIN_SUPPORT} gold spans or {MIN_DOCUMENTS} documents)"
 
@@ -145,9 +145,31 @@ def count_breakdown(dimension: str, layer, documents: Sequence[Document], doc_in
     return Breakdown(dimension, layer.name, tuple(names), counts, docs_with)
 
 
-def bucket_statistic(counts: np.ndarray) -> dict[str, np.ndarray]:
-    """F1 per bucket of summed counts (..., n_schemes, n_buckets, slots), for the bootstrap."""
-    return {"f1": prf(counts)[2]}
+def in_bucket(*counts: np.ndarray) -> np.ndarray:
+    """Documents with any gold or predicted span in a bucket, from its counts (n_docs, ..., slots)."""
+    rows = np.zeros(counts[0].shape[0], bool)
+    for c in counts:
+        rows |= (possible(c) + actual(c)).reshape(c.shape[0], -1).sum(axis=1) > 0
+    return rows
+
+
+def bucket_intervals(b: Breakdown, options) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Percentile interval of each bucket's F1, resampling the documents that have spans in it.
+
+    A resample of all documents that drew none of a bucket's documents would give that bucket a
+    meaningless F1 of 0, so each bucket is bootstrapped over its own documents.
+    """
+    if options.n_resamples <= 0 or b.counts.shape[0] == 0:
+        return {}
+    n_schemes, n_buckets = b.counts.shape[1:3]
+    lo, hi = np.zeros((n_schemes, n_buckets)), np.zeros((n_schemes, n_buckets))
+    for k in range(n_buckets):
+        counts = b.counts[:, :, k]
+        ci = bootstrap_intervals(counts[in_bucket(counts)], lambda c: {"f1": prf(c)[2]}, options.n_resamples,
+                                 options.seed, options.confidence)
+        if ci:
+            lo[:, k], hi[:, k] = ci["f1"]
+    return {"f1": (lo, hi)}
 
 
 def breakdowns_for(dimensions: Sequence[str], layers: Mapping[str, object], documents: Sequence[Document],
@@ -248,3 +270,43 @@ def with_intervals(items, statistic, options) -> None:
         per_doc = item.counts if hasattr(item, "counts") else item.rows
         item.intervals = bootstrap_intervals(per_doc, statistic, options.n_resamples, options.seed,
                                              options.confidence)
+
+
+# --- Paired comparison per bucket (`newsspans compare --by`) --------------------------------
+
+def _bucket_counts(breakdowns: Sequence[Breakdown], dimension: str, layer: str) -> dict[str, np.ndarray]:
+    for b in breakdowns:
+        if b.dimension == dimension and b.layer == layer:
+            return {name: b.counts[:, :, k] for k, name in enumerate(b.buckets)}
+    return {}
+
+
+def compare_buckets(a: Sequence[Breakdown], b: Sequence[Breakdown], dimension: str, scheme: str,
+                    n_resamples: int, seed: int | None) -> dict:
+    """{bucket: {layer: paired test of A - B on the bucket's F1, with the bucket's gold support}}.
+
+    Both systems are bootstrapped on the same resampled documents (see `paired_bootstrap`), the
+    documents with a gold or predicted span in the bucket; a bucket one system has no span in
+    counts as all zeros for it.
+    """
+    from .bootstrap import paired_bootstrap
+
+    s = SCHEMES.index(scheme)
+    out: dict[str, dict] = {}
+    layers = dict.fromkeys(x.layer for x in list(a) + list(b) if x.dimension == dimension)
+    for layer in layers:
+        ca, cb = _bucket_counts(a, dimension, layer), _bucket_counts(b, dimension, layer)
+        shape = next(iter((ca or cb).values())).shape
+        order = list(dict.fromkeys(list(ca) + list(cb)))
+        for bucket in order:
+            xa, xb = ca.get(bucket, np.zeros(shape, np.int64))[:, s], cb.get(bucket, np.zeros(shape, np.int64))[:, s]
+            rows = in_bucket(xa, xb)  # as for the intervals: resample the bucket's own documents
+            xa, xb = xa[rows], xb[rows]
+            support = int(possible(xa.sum(axis=0)))
+            docs = int(np.count_nonzero(possible(xa)))
+            test = paired_bootstrap(xa, xb, lambda c: prf(c)[2], n_resamples, seed).to_dict()
+            test.update(possible=support, documents=docs)
+            if support < MIN_SUPPORT or docs < MIN_DOCUMENTS:
+                test["interval"], test["p_value"], test["note"] = None, None, TOO_SMALL
+            out.setdefault(bucket, {})[layer] = test
+    return out

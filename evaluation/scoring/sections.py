@@ -22,7 +22,7 @@ from newsspans.corpus.model import Document, Span
 
 from ..predictions import Prediction
 from .bootstrap import bootstrap_intervals
-from .breakdowns import (DEFAULT_BREAKDOWNS, DocumentAverage, breakdowns_dict, breakdowns_for, bucket_statistic,
+from .breakdowns import (DEFAULT_BREAKDOWNS, DocumentAverage, breakdowns_dict, breakdowns_for, bucket_intervals,
                          document_average_dict, document_average_statistic, document_f1_rows, with_intervals)
 from .coreference import coreference_dict, coreference_scores, count_coreference
 from .entities import count_entity_sets, entity_set_scores, entity_sets_dict
@@ -65,7 +65,8 @@ def score_sections(documents: Sequence[Document], doc_spans: Mapping[str, Sequen
     requested = tuple(options.by)
     breakdowns = breakdowns_for(DEFAULT_BREAKDOWNS + requested, layers, documents, doc_index, doc_fields or {},
                                 requested)
-    with_intervals(breakdowns, bucket_statistic, options)
+    for b in breakdowns:
+        b.intervals = bucket_intervals(b, options)
     averages = [DocumentAverage(name, document_f1_rows(layer.counts)) for name, layer in layers.items()]
     with_intervals(averages, document_average_statistic, options)
     return {
