@@ -296,6 +296,8 @@ def compare_buckets(a: Sequence[Breakdown], b: Sequence[Breakdown], dimension: s
     layers = dict.fromkeys(x.layer for x in list(a) + list(b) if x.dimension == dimension)
     for layer in layers:
         ca, cb = _bucket_counts(a, dimension, layer), _bucket_counts(b, dimension, layer)
+        if not ca and not cb:  # a layer with no spans in either run has no buckets
+            continue
         shape = next(iter((ca or cb).values())).shape
         order = list(dict.fromkeys(list(ca) + list(cb)))
         for bucket in order:
