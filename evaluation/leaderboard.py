@@ -2,8 +2,8 @@
 
 A row holds, under one scheme: the entity layer's micro F1 with its bootstrap interval and the
 F1 of each entity label; the document-level entity-set micro F1 with its interval (did it name
-who and what each article is about; see `scoring/entities.py`); the quote layer's micro F1 with its interval and the quote attribution
-F1 (quote and speaker both right); and the seconds the extractor spent per document (time
+who and what each article is about; see `scoring/entities.py`); the quote layer's micro F1
+with its interval and the quote attribution F1 (quote and speaker both right); and the seconds the extractor spent per document (time
 inside the extractor, model loading excluded; from the cache entry when a document was cached).
 
 A layer an extractor does not produce is shown as "–", not as 0: `extractor_layers` says which

@@ -54,4 +54,5 @@ def probe_command(
             t = entry[name]
             lo, hi = t["interval"]
             typer.echo(f"  {name} F1: {100 * t['f1_original']:.1f} -> {100 * t['f1_swapped']:.1f}  "
-                       f"change {100 * t['difference']:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]  p = {t['p_value']:.3g}")
+                       f"change {100 * t['difference']:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]  "
+                       f"p = {t['p_value']:.3g}")

@@ -31,8 +31,8 @@ def _entity_counts(report: Report, scheme: str, label: str | None) -> np.ndarray
     return counts.sum(axis=1) if label is None else counts[:, layer.labels.index(label)]
 
 
-def probe(gold: Gold, *, extractor: str | None = None, command: str | None = None, swaps: Sequence[str] = ("person", "place"),
-          settings: RunSettings = RunSettings(), label_map: str | None = None, ignore: Sequence[str] = (),
+def probe(gold: Gold, *, extractor: str | None = None, command: str | None = None,
+          swaps: Sequence[str] = ("person", "place"), settings: RunSettings = RunSettings(), label_map: str | None = None, ignore: Sequence[str] = (),
           drop_unknown: bool = False, options: ScoreOptions = ScoreOptions(), scheme: str = "strict",
           swap_seed: int = 0) -> dict:
     """{"original": {micro_f1, label_f1}, "swaps": {swap: {...paired test..., entities, mentions}}}."""

@@ -77,7 +77,8 @@ def _shift(position: int, edits: Sequence[tuple[int, int, str]]) -> int:
     return position + sum(len(new) - (end - start) for start, end, new in edits if end <= position)
 
 
-def swap_document(doc: Document, spans: Sequence[Span], swap: str, rng: random.Random) -> tuple[Document, list[Span], int, int]:
+def swap_document(doc: Document, spans: Sequence[Span], swap: str,
+                  rng: random.Random) -> tuple[Document, list[Span], int, int]:
     """One document with the entities of `swap`'s label renamed; returns (document, spans, entities, mentions)."""
     label = SWAP_LABELS[swap]
     entities: dict[str, list[Span]] = defaultdict(list)

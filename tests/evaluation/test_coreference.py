@@ -8,6 +8,7 @@ from fractions import Fraction as F
 
 import pytest
 from corefeval.metrics import b_cubed, ceafe, muc
+from occurrences import occurrence
 
 from newsspans.corpus.model import Document, Span
 from newsspans.evaluation.predictions import Prediction
@@ -112,12 +113,8 @@ def test_agrees_with_e2e_coref_metrics_on_random_clusterings():
 TEXT = "Angela Merkel met Putin. Merkel left. The chancellor spoke to Putin."
 
 
-def at(text: str, nth: int = 0) -> tuple[int, int]:
-    """Offsets of the nth occurrence of `text` in TEXT."""
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(text, start + 1)
-    return start, start + len(text)
+def at(part: str, nth: int = 0) -> tuple[int, int]:
+    return occurrence(TEXT, part, nth)
 
 
 def test_scored_from_spans_strict_mentions_and_twinless_convention():

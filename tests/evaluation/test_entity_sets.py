@@ -3,6 +3,7 @@ prediction's own canonical name, offset-free texts, per label, micro and macro, 
 from __future__ import annotations
 
 import pytest
+from occurrences import occurrence
 
 from newsspans.corpus.model import Document, Span
 from newsspans.evaluation.predictions import Prediction
@@ -14,11 +15,8 @@ from newsspans.evaluation.scoring.scorer import score
 TEXT = "The Bundesbank's chief Joachim Nagel met Nagel's staff in Frankfurt. Christine Lagarde stayed in Paris."
 
 
-def at(text: str, nth: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(text, start + 1)
-    return start, start + len(text)
+def at(part: str, nth: int = 0) -> tuple[int, int]:
+    return occurrence(TEXT, part, nth)
 
 
 def g(i: int, text: str, label: str, canonical: str, nth: int = 0) -> Span:

@@ -7,6 +7,7 @@ import json
 import random
 
 from cli_app import make_app
+from occurrences import occurrence
 from typer.testing import CliRunner
 
 from newsspans.corpus.model import Document, Span
@@ -17,11 +18,8 @@ from newsspans.evaluation.scoring.scorer import check_gold
 TEXT = 'Olaf Scholz met Mr Macron in Paris. "Scholz is right," said Olaf. Scholz\'s aide left Paris.'
 
 
-def at(text: str, nth: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(text, start + 1)
-    return start, start + len(text)
+def at(part: str, nth: int = 0) -> tuple[int, int]:
+    return occurrence(TEXT, part, nth)
 
 
 DOC = Document("d", "t", TEXT)

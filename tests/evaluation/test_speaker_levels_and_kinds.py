@@ -3,6 +3,7 @@ kind), worked by hand on one small document."""
 from __future__ import annotations
 
 import pytest
+from occurrences import occurrence
 
 from newsspans.corpus.model import Document, Span
 from newsspans.evaluation.predictions import Prediction
@@ -13,11 +14,8 @@ TEXT = ('Christine Lagarde spoke. "Rates stay," Lagarde said. "Prices rose 5%," 
         '"Growth is 2 percent," said Nagel on Monday, the 3rd.')
 
 
-def at(text: str, nth: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(text, start + 1)
-    return start, start + len(text)
+def at(part: str, nth: int = 0) -> tuple[int, int]:
+    return occurrence(TEXT, part, nth)
 
 
 DOC = Document("d", "t", TEXT)
