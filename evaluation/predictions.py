@@ -17,7 +17,9 @@ from newsspans.corpus.jsonl import jsonl_records, read_utf8
 from newsspans.corpus.model import NUM_KINDS
 
 
-@dataclass(frozen=True)
+# slots: one instance per span an extractor returns; without a per-instance dict, millions of
+# them (and the `canonical` field entity sets need) still fit where they did before.
+@dataclass(frozen=True, slots=True)
 class Prediction:
     """One predicted span; `file`/`line` say where it was read from, for error messages only."""
 
