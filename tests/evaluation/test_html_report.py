@@ -193,6 +193,13 @@ def test_cli_score_html_and_report_html_write_the_same_page(tmp_path):
     assert page == (tmp_path / "b.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '"boundary-label"' in page
     assert f"wrote {tmp_path / 'b.html'}" in out.output  # the path written is named
+    # A report saved under schema 1 (before the entity, coreference, kind and breakdown sections) still draws.
+    old = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    for key in ("entities", "coreference", "num_kinds", "breakdowns", "document_average"):
+        del old[key]
+    (tmp_path / "old.json").write_text(json.dumps({**old, "schema_version": 1}), encoding="utf-8")
+    out = runner.invoke(app, ["report", str(tmp_path / "old.json"), "--html", str(tmp_path / "c.html")])
+    assert out.exit_code == 0, out.output
 
 
 def test_cli_report_refuses_other_texts_and_bad_files(tmp_path):
