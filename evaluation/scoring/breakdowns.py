@@ -28,6 +28,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -57,16 +58,19 @@ def n_tokens(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
+@lru_cache(maxsize=1 << 16)
 def length_bucket(text: str) -> str:
     n = n_tokens(text)
     return str(n) if n < 4 else "4+"
 
 
+@lru_cache(maxsize=1 << 16)
 def quote_length_bucket(text: str) -> str:
     n = n_tokens(text)
     return "1-10" if n <= 10 else "11-25" if n <= 25 else "26-50" if n <= 50 else "51+"
 
 
+@lru_cache(maxsize=1 << 16)
 def shape_bucket(text: str) -> str:
     if any(c.isdigit() for c in text):
         return "digits"

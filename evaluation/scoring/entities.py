@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -42,6 +43,7 @@ _LEADING_THE = re.compile(r"^the\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across mentions, documents and sections
 def normalize_name(text: str) -> str:
     """A name as compared: case-folded, runs of whitespace as one space, a leading "the" and a
     trailing possessive ('s, ’s, or the apostrophe of "Reuters'") removed.
