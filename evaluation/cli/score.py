@@ -115,7 +115,8 @@ def compare_command(
         counts_a, counts_b = (r.layers[name].counts[:, s] for r in reports)
         results[name] = paired_bootstrap(counts_a, counts_b, lambda c: prf(c.sum(axis=-2))[2], scoring.bootstrap,
                                          scoring.seed)
-    by = {dimension: compare_buckets(reports[0].sections["breakdowns"].result, reports[1].sections["breakdowns"].result,
+    by = {dimension: compare_buckets(reports[0].sections["breakdowns"].counted.breakdowns,
+                                     reports[1].sections["breakdowns"].counted.breakdowns,
                                      dimension, scheme, scoring.bootstrap, scoring.seed) for dimension in breakdown.by}
     if html is not None:
         write_compare_html(html, [r.to_dict() for r in reports], data.documents, [str(a), str(b)], scheme,

@@ -86,6 +86,12 @@ BUCKET_ORDER = {"length": ("1", "2", "3", "4+"), "quote_length": ("1-10", "11-25
                 "shape": ("all_caps", "title_case", "digits", "other"), "seen": ("seen", "unseen")}
 
 
+def order_buckets(dimension: str, names) -> list[str]:
+    """Buckets in their natural order (lengths ascending), the others alphabetically."""
+    order = BUCKET_ORDER.get(dimension, ())
+    return sorted(names, key=lambda b: (order.index(b) if b in order else len(order), b))
+
+
 def document_field(doc: Document, extra: Mapping[str, object], name: str) -> str:
     """A document's value of field `name` (its own attribute, else its gold JSONL record's)."""
     value = getattr(doc, name, None) if name in DOCUMENT_FIELDS else extra.get(name)
@@ -135,8 +141,7 @@ def count_breakdown(dimension: str, layer, documents: Sequence[Document], doc_in
     """Per-document counts of `layer`'s outcomes filed by the bucket `bucket_of` gives each span."""
     g_names = [bucket_of(s) for s in layer.gold]
     p_names = [bucket_of(p) for p in layer.predicted]
-    order = BUCKET_ORDER.get(dimension, ())
-    names = sorted(set(g_names) | set(p_names), key=lambda b: (order.index(b) if b in order else len(order), b))
+    names = order_buckets(dimension, set(g_names) | set(p_names))
     index = {b: i for i, b in enumerate(names)}
     g_doc = np.array([doc_index[s.doc_id] for s in layer.gold], np.int64)
     p_doc = np.array([doc_index[p.doc_id] for p in layer.predicted], np.int64)

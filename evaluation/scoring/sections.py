@@ -6,10 +6,11 @@
     breakdowns        span scores per bucket                 (breakdowns.py)
     document_average  mean and spread of per-document F1     (breakdowns.py)
 
-Every section keeps its per-document counts (`Section.counts`: name -> array with one row per
-document) next to a pure function from summed counts to its numbers, so it bootstraps here and
-sums across shards. (Merge hook: a shard's partial can store `Section.counts`; summing the rows of
-two shards and calling `Section.render` gives the merged section.)
+Every section keeps its per-document counts (`Counted`: arrays with one row per document) next
+to a pure function from summed counts to its numbers, so it bootstraps here and merges across
+shards: `merge_counted` stacks the rows of shards over disjoint documents and `finish_sections`
+bootstraps and renders them, giving what one run over all documents gives (the merge hook for
+partial results; `tests/evaluation/test_sections_merge.py`).
 """
 from __future__ import annotations
 
@@ -22,18 +23,19 @@ from newsspans.corpus.model import Document, Span
 
 from ..predictions import Prediction
 from .bootstrap import bootstrap_intervals
-from .breakdowns import (DEFAULT_BREAKDOWNS, DocumentAverage, breakdowns_dict, breakdowns_for, bucket_intervals,
-                         document_average_dict, document_average_statistic, document_f1_rows, with_intervals)
-from .coreference import coreference_dict, coreference_scores, count_coreference
-from .entities import count_entity_sets, entity_set_scores, entity_sets_dict
-from .numkinds import count_num_kinds, num_kind_statistic, num_kinds_dict
+from .breakdowns import (DEFAULT_BREAKDOWNS, Breakdown, DocumentAverage, breakdowns_dict, breakdowns_for,
+                         bucket_intervals, document_average_dict, document_average_statistic, document_f1_rows,
+                         order_buckets, with_intervals)
+from .coreference import Coreference, coreference_dict, coreference_scores, count_coreference
+from .entities import EntitySets, count_entity_sets, entity_set_scores, entity_sets_dict
+from .numkinds import NumKinds, count_num_kinds, num_kind_statistic, num_kinds_dict
 
 
 @dataclass
 class Section:
-    """One report section: its result object (per-document counts inside) and how it renders."""
+    """One report section: the run's counts (a `Counted`, shared by all sections) and how it renders."""
 
-    result: object
+    counted: Counted
     render: Callable[[], dict]
 
 
@@ -52,27 +54,82 @@ def score_sections(documents: Sequence[Document], doc_spans: Mapping[str, Sequen
                    doc_index: Mapping[str, int], options,
                    doc_fields: Mapping[str, Mapping[str, object]] | None = None) -> dict[str, Section]:
     """Every section of a report, with bootstrap intervals under `options` (a ScoreOptions)."""
-    ids = [d.id for d in documents]
+    entity = layers["entity"]
+    requested = tuple(options.by)
+    counted = Counted(
+        ids=[d.id for d in documents],
+        entities=count_entity_sets(documents, doc_spans, predictions),
+        coreference=count_coreference(documents, entity.gold, entity.predicted, entity.matching),
+        num_kinds=count_num_kinds(entity, dict(doc_index), len(documents)),
+        breakdowns=breakdowns_for(DEFAULT_BREAKDOWNS + requested, layers, documents, doc_index, doc_fields or {},
+                                  requested),
+        averages=[DocumentAverage(name, document_f1_rows(layer.counts)) for name, layer in layers.items()])
+    return finish_sections(counted, options)
+
+
+@dataclass
+class Counted:
+    """The per-document counts of every section, before intervals: what a shard has to keep."""
+
+    ids: list[str]
+    entities: EntitySets
+    coreference: Coreference
+    num_kinds: NumKinds
+    breakdowns: list[Breakdown]
+    averages: list[DocumentAverage]
+
+
+def finish_sections(counted: Counted, options) -> dict[str, Section]:
+    """Bootstrap every section's counts and give each its renderer."""
     boot = lambda counts, stat: bootstrap_intervals(counts, stat, options.n_resamples, options.seed,  # noqa: E731
                                                     options.confidence)
-    entities = count_entity_sets(documents, doc_spans, predictions)
-    entities.intervals = {k: v for k, v in boot(entities.counts, entity_set_scores).items() if k.endswith("_f1")}
-    entity = layers["entity"]
-    coref = count_coreference(documents, entity.gold, entity.predicted, entity.matching)
-    coref.intervals = {k: v for k, v in boot(coref.counts, coreference_scores).items() if k.endswith("_f1")}
-    kinds = count_num_kinds(entity, dict(doc_index), len(documents))
-    _num_kind_intervals(kinds, options)
-    requested = tuple(options.by)
-    breakdowns = breakdowns_for(DEFAULT_BREAKDOWNS + requested, layers, documents, doc_index, doc_fields or {},
-                                requested)
-    for b in breakdowns:
+    c = counted
+    c.entities.intervals = {k: v for k, v in boot(c.entities.counts, entity_set_scores).items() if k.endswith("_f1")}
+    c.coreference.intervals = {k: v for k, v in boot(c.coreference.counts, coreference_scores).items()
+                               if k.endswith("_f1")}
+    _num_kind_intervals(c.num_kinds, options)
+    for b in c.breakdowns:
         b.intervals = bucket_intervals(b, options)
-    averages = [DocumentAverage(name, document_f1_rows(layer.counts)) for name, layer in layers.items()]
-    with_intervals(averages, document_average_statistic, options)
+    with_intervals(c.averages, document_average_statistic, options)
     return {
-        "entities": Section(entities, lambda: entity_sets_dict(entities, ids)),
-        "coreference": Section(coref, lambda: coreference_dict(coref)),
-        "num_kinds": Section(kinds, lambda: num_kinds_dict(kinds)),
-        "breakdowns": Section(breakdowns, lambda: breakdowns_dict(breakdowns, options.beta)),
-        "document_average": Section(averages, lambda: document_average_dict(averages)),
+        "entities": Section(c, lambda: entity_sets_dict(c.entities, c.ids)),
+        "coreference": Section(c, lambda: coreference_dict(c.coreference)),
+        "num_kinds": Section(c, lambda: num_kinds_dict(c.num_kinds)),
+        "breakdowns": Section(c, lambda: breakdowns_dict(c.breakdowns, options.beta)),
+        "document_average": Section(c, lambda: document_average_dict(c.averages)),
     }
+
+
+def _aligned(parts: Sequence[Breakdown]) -> Breakdown:
+    """One breakdown from the same dimension and layer of several shards: buckets united, rows stacked."""
+    first = parts[0]
+    names = order_buckets(first.dimension, {b for p in parts for b in p.buckets})
+    rows, documents = [], np.zeros(len(names), np.int64)
+    for p in parts:
+        at = [names.index(b) for b in p.buckets]
+        counts = np.zeros(p.counts.shape[:2] + (len(names),) + p.counts.shape[3:], p.counts.dtype)
+        counts[:, :, at] = p.counts
+        rows.append(counts)
+        documents[at] += p.documents
+    return Breakdown(first.dimension, first.layer, tuple(names), np.concatenate(rows), documents)
+
+
+def merge_counted(parts: Sequence[Counted]) -> Counted:
+    """The counts of shards over disjoint documents as one run's, in shard order.
+
+    Every row is one document's, so stacking the rows is the whole merge; the `seen` buckets are
+    the exception: "seen elsewhere in the corpus" was judged within each shard's gold.
+    """
+    cat = np.concatenate
+    e = [p.entities for p in parts]
+    keys = dict.fromkeys((b.dimension, b.layer) for p in parts for b in p.breakdowns)
+    return Counted(
+        ids=[i for p in parts for i in p.ids],
+        entities=EntitySets(e[0].labels, cat([x.counts for x in e]), [d for x in e for d in x.found],
+                            [d for x in e for d in x.missed], [d for x in e for d in x.spurious]),
+        coreference=Coreference(cat([p.coreference.counts for p in parts])),
+        num_kinds=NumKinds(cat([p.num_kinds.confusion for p in parts]), cat([p.num_kinds.strict for p in parts])),
+        breakdowns=[_aligned([b for p in parts for b in p.breakdowns if (b.dimension, b.layer) == key])
+                    for key in keys],
+        averages=[DocumentAverage(a.layer, cat([q.rows for p in parts for q in p.averages if q.layer == a.layer]))
+                  for a in parts[0].averages])
