@@ -76,6 +76,10 @@ def test_buckets_by_hand(files):
     assert strict(data, "desk", "politics")["f1"] == pytest.approx(0.5)
     # Every bucket here is below 10 gold spans: no interval, and it says so.
     assert strict(data, "desk", "economy")["f1_ci"] is None and strict(data, "desk", "economy")["note"] == TOO_SMALL
+    # Entity sets: 6 gold entities (Lagarde once per document); "Scholz" is not a name of Olaf
+    # Scholz (only its full text is) and "Berlin" as ORG names nothing: 4 named, 6 predicted.
+    e = data["entities"]["micro"]
+    assert (e["named"], e["gold"], e["predicted"]) == (4, 6, 6)
     # Document average: F1 0.75 and 0.5: mean 0.625, sample sd 0.125 * sqrt(2).
     avg = data["document_average"]["entity"]["strict"]
     assert (avg["f1_mean"], avg["f1_sd"], avg["documents"]) == pytest.approx([0.625, 0.125 * math.sqrt(2), 2])
@@ -120,6 +124,10 @@ def test_cli_by_and_compare_by(files):
                                  "--bootstrap", "0"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "by desk" in result.stdout and "economy" in result.stdout and "too small" in result.stdout
+    # The other sections print too: entity sets, coreference, number kinds, the document average.
+    for line in ("entity sets per document", "coreference (F1): MUC", "number kinds: 0/0 matched NUMs",
+                 "document average: F1 62.5 ± 17.7 (sd) over 2 documents"):
+        assert line in result.stdout, line
     result = runner.invoke(APP, ["score", "--gold", str(gold), "--predictions", str(preds), "--by", "nosuch"])
     assert result.exit_code == 2 and "--by nosuch: no document has this field" in result.output
     result = runner.invoke(APP, ["compare", str(preds), str(preds), "--gold", str(gold), "--by", "desk",
