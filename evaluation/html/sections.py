@@ -15,7 +15,9 @@ from .data import safe_name
 from .summary import ci_text, name_html, table_html
 
 METRIC_KEYS = ("precision", "recall", "f1")
-COUNT_KEYS = ("possible", "actual", "correct", "incorrect", "partial", "missed", "spurious", "count", "matched")
+COUNT_KEYS = ("possible", "actual", "correct", "incorrect", "partial", "missed", "spurious", "count", "matched",
+              "named", "gold", "predicted", "documents")
+SCHEMES = ("strict", "exact", "partial", "type")
 
 
 def _is_number(x: object) -> bool:
@@ -164,17 +166,61 @@ def num_kinds_html(num_kinds: Mapping) -> str:
     return _section("num-kinds", "Number kinds", "".join(parts))
 
 
-def breakdowns_html(breakdowns: Mapping) -> str:
-    """{field: {bucket: {precision, recall, f1, counts...}}}: scores per slice of the documents."""
-    parts = [prf_table("breakdown", f"by {name_html(field)}, scores in %", buckets, str(field))
+def _bucket_rows(buckets: Mapping, scheme: str) -> dict[str, Mapping]:
+    """Table rows of one breakdown field: a bucket's scores, or, in the scorer's shape
+    {bucket: {layer: {scheme: scores}}}, one row per bucket and layer under `scheme`."""
+    rows: dict[str, Mapping] = {}
+    for bucket, value in buckets.items():
+        layers = {k: v[scheme] for k, v in value.items()
+                  if isinstance(v, Mapping) and isinstance(v.get(scheme), Mapping)} if isinstance(value, Mapping) else {}
+        if layers:
+            rows.update({f"{bucket} · {layer}": v for layer, v in layers.items()})
+        else:
+            rows[str(bucket)] = value
+    return rows
+
+
+def breakdowns_html(breakdowns: Mapping, scheme: str = "strict") -> str:
+    """{field: {bucket: {precision, recall, f1, counts...}}}, or the scorer's {field: {bucket: {layer:
+    {scheme: ...}}}}: scores per slice of the documents (too-small buckets have no interval)."""
+    parts = [prf_table("breakdown", f"by {name_html(field)}, {escape(scheme)} scheme, scores in %",
+                       _bucket_rows(buckets, scheme), str(field))
              for field, buckets in breakdowns.items() if isinstance(buckets, Mapping)]
     return _section("breakdowns", "Breakdowns", "".join(parts))
 
 
-def speaker_levels_html(report: Mapping) -> str:
-    """layers.quote.speakers.mention / .entity: {precision, recall, f1, f1_ci?, counts...}."""
+def document_average_html(averages: Mapping, scheme: str = "strict") -> str:
+    """{layer: {scheme: {f1_mean, f1_sd, documents, f1_mean_ci}}}: the mean and spread of per-document F1."""
+    rows = []
+    for layer, schemes in averages.items():
+        a = schemes.get(scheme) if isinstance(schemes, Mapping) else None
+        if not isinstance(a, Mapping):
+            continue
+        ci = a.get("f1_mean_ci")
+        ci = ci_text(ci) if isinstance(ci, list) and len(ci) == 2 and all(map(_is_number, ci)) else "–"
+        rows.append(f'<tr><th scope="row">{name_html(layer)}</th><td>{cell(a.get("f1_mean"), True)}</td>'
+                    f'<td>{cell(a.get("f1_sd"), True)}</td><td>{ci}</td><td>{cell(a.get("documents"))}</td></tr>')
+    if not rows:
+        return ""
+    return _section("document-average", "Per-document F1", table_html(
+        "docaverage", f"mean and standard deviation of each document's micro F1 ({escape(scheme)}), in %",
+        _head(["layer", "mean F1", "sd", "interval of the mean", "documents"]), rows))
+
+
+def _level_row(level: Mapping, scheme: str) -> Mapping:
+    """A speaker level's row: its scores, or, in the scorer's shape, its attribution under `scheme`."""
+    attribution = level.get("attribution")
+    if isinstance(attribution, Mapping) and isinstance(attribution.get(scheme), Mapping):
+        return {**attribution[scheme], "matched": level.get("matched")}
+    return level
+
+
+def speaker_levels_html(report: Mapping, scheme: str = "strict") -> str:
+    """layers.quote.speakers.mention / .entity: {precision, recall, f1, f1_ci?, counts...}, or the
+    scorer's {matched, speaker_correct, accuracy, attribution: {scheme: ...}}."""
     sp = report.get("layers", {}).get("quote", {}).get("speakers") or {}
-    rows = {level: sp[level] for level in ("mention", "entity") if isinstance(sp.get(level), Mapping)}
+    rows = {level: _level_row(sp[level], scheme) for level in ("mention", "entity")
+            if isinstance(sp.get(level), Mapping)}
     if not rows:
         return ""
     return _section("speaker-levels", "Speakers at two levels",
@@ -190,10 +236,14 @@ def _section(key: str, title: str, inner: str) -> str:
 
 
 RENDERERS = (("alignment", alignment_html), ("thresholds", thresholds_html), ("entities", entities_html),
-             ("coreference", coreference_html), ("num_kinds", num_kinds_html), ("breakdowns", breakdowns_html))
+             ("coreference", coreference_html), ("num_kinds", num_kinds_html))
+# Sections whose tables depend on the page's scheme.
+SCHEME_RENDERERS = (("breakdowns", breakdowns_html), ("document_average", document_average_html))
 
 
-def sections_html(report: Mapping) -> str:
+def sections_html(report: Mapping, scheme: str = "strict") -> str:
     """Every optional section the report has, in a fixed order, then speakers at two levels."""
+    scheme = scheme if scheme in SCHEMES else "strict"
     out = [render(report[key]) for key, render in RENDERERS if isinstance(report.get(key), Mapping)]
-    return "".join(out) + speaker_levels_html(report)
+    out += [render(report[key], scheme) for key, render in SCHEME_RENDERERS if isinstance(report.get(key), Mapping)]
+    return "".join(out) + speaker_levels_html(report, scheme)
