@@ -15,8 +15,12 @@ from .data import safe_name
 from .summary import ci_text, name_html, table_html
 
 METRIC_KEYS = ("precision", "recall", "f1")
-COUNT_KEYS = ("possible", "actual", "correct", "incorrect", "partial", "missed", "spurious", "count", "matched",
-              "named", "gold", "predicted", "documents")
+# Counts in order of preference: the support first, then what was predicted.
+COUNT_KEYS = ("possible", "gold", "actual", "predicted", "named", "documents", "correct", "incorrect", "partial",
+              "missed", "spurious", "count", "matched")
+MAX_COUNTS = 2
+SHORT = {"precision": "P", "recall": "R", "f1": "F1", "possible": "n", "actual": "pred.", "gold": "n",
+         "predicted": "pred.", "documents": "docs"}
 SCHEMES = ("strict", "exact", "partial", "type")
 
 
@@ -45,8 +49,10 @@ def prf_table(cls: str, caption: str, rows: Mapping[str, Mapping], first: str = 
         return ""
     metrics = [k for k in METRIC_KEYS if any(k in r for r in rows.values())]
     has_ci = any("f1_ci" in r for r in rows.values())
-    counts = [k for k in COUNT_KEYS if any(k in r for r in rows.values())]
-    head = _head([first, *[{"f1": "F1"}.get(m, m) for m in metrics]] + (["F1 interval"] if has_ci else []) + counts)
+    # At most two counts, with short headings, so a table fits a 400 px window like the score tables.
+    counts = [k for k in COUNT_KEYS if any(k in r for r in rows.values())][:MAX_COUNTS]
+    head = _head([first, *[SHORT.get(m, m) for m in metrics]] + (["F1 CI"] if has_ci else [])
+                 + [SHORT.get(c, c) for c in counts])
     body = []
     for name, r in rows.items():
         cells = [cell(r.get(m), percent=True) for m in metrics]
@@ -148,18 +154,32 @@ def coreference_html(coref: Mapping) -> str:
     return _section("coreference", "Coreference", prf_table("coreference", "coreference metrics in %", rows, "metric"))
 
 
+# Short column heads of the kind confusion, so eight kinds fit a narrow window (full name on hover).
+KIND_HEADS = {"cardinal": "card.", "ordinal": "ord.", "percent": "%", "quantity": "qty", "duration": "dur."}
+
+
+def _kind_head(kind: object) -> str:
+    short = KIND_HEADS.get(kind) if isinstance(kind, str) else None
+    return f'<abbr title="{escape(kind)}">{escape(short)}</abbr>' if short else name_html(kind)
+
+
 def num_kinds_html(num_kinds: Mapping) -> str:
     """{"accuracy", "matched", "confusion": {gold kind: {predicted kind: count}}, "strict_with_kind": {p, r, f1}}."""
     parts = [f'<p class="meta">kind right on {cell(num_kinds.get("accuracy"), True)}% of '
              f'{cell(num_kinds.get("matched"))} matched numbers</p>']
     conf = num_kinds.get("confusion")
     if isinstance(conf, Mapping) and conf:
-        kinds = list(dict.fromkeys([*conf, *(p for row in conf.values() if isinstance(row, Mapping) for p in row)]))
+        # Only kinds that occur: the scorer lists every kind, most with zeros.
+        used = {p for row in conf.values() if isinstance(row, Mapping) for p, n in row.items() if n != 0}
+        used |= {g for g, row in conf.items() if isinstance(row, Mapping) and any(n != 0 for n in row.values())}
+        kinds = [k for k in dict.fromkeys([*conf, *(p for row in conf.values() if isinstance(row, Mapping)
+                                                      for p in row)]) if k in used]
         rows = [f'<tr><th scope="row">{name_html(g)}</th>'
-                + "".join(f"<td>{cell((conf.get(g) or {}).get(p, 0))}</td>" for p in kinds) + "</tr>" for g in conf]
+                + "".join(f"<td>{cell((conf.get(g) or {}).get(p, 0))}</td>" for p in kinds) + "</tr>"
+                for g in conf if g in used]
         parts.append(table_html("confusion", "number kind: gold (rows) predicted as (columns)",
-                                "<th scope=\"col\">gold \\ predicted</th>" + "".join(
-                                    f'<th scope="col">{name_html(k)}</th>' for k in kinds), rows))
+                                "<th scope=\"col\">gold \\ pred.</th>" + "".join(
+                                    f'<th scope="col">{_kind_head(k)}</th>' for k in kinds), rows))
     if isinstance(num_kinds.get("strict_with_kind"), Mapping):
         parts.append(prf_table("numkind", "NUM spans scored strict with their kind, in %",
                                {"strict with kind": num_kinds["strict_with_kind"]}))
@@ -184,7 +204,7 @@ def breakdowns_html(breakdowns: Mapping, scheme: str = "strict") -> str:
     """{field: {bucket: {precision, recall, f1, counts...}}}, or the scorer's {field: {bucket: {layer:
     {scheme: ...}}}}: scores per slice of the documents (too-small buckets have no interval)."""
     parts = [prf_table("breakdown", f"by {name_html(field)}, {escape(scheme)} scheme, scores in %",
-                       _bucket_rows(buckets, scheme), str(field))
+                       _bucket_rows(buckets, scheme), "bucket")
              for field, buckets in breakdowns.items() if isinstance(buckets, Mapping)]
     return _section("breakdowns", "Breakdowns", "".join(parts))
 
