@@ -85,3 +85,14 @@ def test_intervals_and_empty_documents():
     lo, hi = e["micro"]["f1_ci"]
     assert lo <= e["micro"]["f1"] <= hi
     assert e["documents"]["e"] == {"found": [], "missed": [], "spurious": []}
+
+
+def test_canonical_is_read_from_predictions_and_checked():
+    from newsspans.corpus.errors import CorpusError
+    from newsspans.evaluation.predictions import dumps_predictions, parse_predictions
+
+    preds = parse_predictions('{"id": "d", "spans": [{"start": 0, "end": 3, "label": "PER", "canonical": "X Y"}]}\n')
+    assert preds["d"][0].canonical == "X Y"
+    assert parse_predictions(dumps_predictions(preds))["d"][0].canonical == "X Y"  # written back as read
+    with pytest.raises(CorpusError, match="'canonical' must be a string or null"):
+        parse_predictions('{"id": "d", "spans": [{"start": 0, "end": 3, "label": "PER", "canonical": 5}]}\n')
