@@ -6,15 +6,14 @@ from typing import Optional
 
 import typer
 
-from .options import (GOLD, MAPPING, RUN, SCORING, Format, GoldArgs, MappingArgs, RunArgs, ScoringArgs, load_gold_of,
-                      run_settings, takes)
+from .options import (GOLD, MAPPING, RUN, SCORING, Format, GoldArgs, MappingArgs, RunArgs, ScoringArgs, extractor_help,
+                      load_gold_of, run_settings, takes)
 
 
 @takes(GOLD, MAPPING, SCORING, RUN)
 def probe_command(
     gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
-    extractor: Optional[str] = typer.Option(None, "--extractor", help="The extractor to probe: a built-in name, a "
-                                            "model adapter, module.path:callable or path/to/file.py:callable."),
+    extractor: Optional[str] = typer.Option(None, "--extractor", help=extractor_help("The extractor to probe")),
     command: Optional[str] = typer.Option(None, "--command", help="Or an external program speaking JSONL."),
     swap: list[str] = typer.Option([], "--swap", metavar="KIND", help="person or place (repeatable; default both)."),
     swap_seed: int = typer.Option(0, "--swap-seed", help="Seed of the draw of replacement names."),
