@@ -4,7 +4,7 @@ documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
@@ -24,6 +24,13 @@ class Gold:
     documents: list[Document]
     spans: list[Span]
     source: str
+    # Fields of a gold JSONL record beyond id/text/spans and Document's own (doc id -> name -> value),
+    # so `--by FIELD` can break scores down by a field of a user's own gold.
+    fields: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+# Record keys that are Document attributes; any other scalar key is kept in Gold.fields.
+_DOCUMENT_KEYS = ("title", "outlet", "agency", "dateline", "published")
 
 
 def _documents_from(path: Path) -> list[Document]:
@@ -45,8 +52,9 @@ def _jsonl_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, obj
 
 
 def _jsonl_record(record: object, number: int, path: Path, seen: dict[str, int],
-                  problems: list[Problem]) -> tuple[Document, list[LocatedSpan]] | None:
-    """One `{"id", "text", "spans"}` line as a document and its located spans (span ids default to T1, T2, ...)."""
+                  problems: list[Problem]) -> tuple[Document, list[LocatedSpan], dict[str, object]] | None:
+    """One `{"id", "text", "spans"}` line as a document, its located spans (span ids default to
+    T1, T2, ...) and its fields beyond those (for `Gold.fields`)."""
     if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
             or not isinstance(record.get("text"), str) or not isinstance(record.get("spans", []), list):
         problems.append(Problem('expected {"id": str, "text": str, "spans": [...]}', file=str(path), line=number))
@@ -70,7 +78,10 @@ def _jsonl_record(record: object, number: int, path: Path, seen: dict[str, int],
             located.append(LocatedSpan(span_from_dict(full, file, number), file, number))
         except CorpusError as exc:
             problems.extend(exc.problems)
-    return Document(id=doc_id, title=record.get("title", ""), text=record["text"], source=path.name), located
+    own = {k: record[k] for k in _DOCUMENT_KEYS if isinstance(record.get(k), str)}
+    extra = {k: v for k, v in record.items() if k not in {"id", "text", "spans", *_DOCUMENT_KEYS}
+             and isinstance(v, (str, int, float, bool))}
+    return Document(id=doc_id, text=record["text"], source=path.name, **{"title": "", **own}), located, extra
 
 
 def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: int = 2000) -> Iterator[Gold]:
@@ -88,7 +99,8 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
             by_doc.setdefault(s.doc_id, []).append(s)
         for lo in range(0, len(gold.documents), chunk):
             docs = gold.documents[lo:lo + chunk]
-            yield Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], gold.source)
+            yield Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], gold.source,
+                       {d.id: gold.fields[d.id] for d in docs if d.id in gold.fields})
         return
     path = Path(path)
     if not path.exists():
@@ -97,21 +109,25 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
     seen: dict[str, int] = {}
     docs: list[Document] = []
     located: list[LocatedSpan] = []
+    fields: dict[str, dict[str, object]] = {}
 
     def flush() -> Gold | None:
         # User gold need not carry canonical names; speakers then match by their own span only.
         problems.extend(validate(docs, located, require_canonical=False))
-        return None if problems else Gold(list(docs), [ls.span for ls in located], str(path))
+        return None if problems else Gold(list(docs), [ls.span for ls in located], str(path), dict(fields))
 
     for number, record in _jsonl_lines(path, problems):
         one = _jsonl_record(record, number, path, seen, problems)
         if one is not None:
             docs.append(one[0])
             located.extend(one[1])
+            if one[2]:
+                fields[one[0].id] = one[2]
         if len(docs) >= chunk:
             part = flush()
             docs.clear()
             located.clear()
+            fields.clear()
             if part is not None:
                 yield part
     part = flush() if docs else None
@@ -127,12 +143,13 @@ def _jsonl_documents(path: Path) -> Gold:
     return chunks[0] if chunks else Gold([], [], str(path))
 
 
-def _checked(docs: list[Document], located: list[LocatedSpan], source: str) -> Gold:
+def _checked(docs: list[Document], located: list[LocatedSpan], source: str,
+             fields: dict[str, dict[str, object]] | None = None) -> Gold:
     # User gold need not carry canonical names; speakers then match by their own span only.
     problems = validate(docs, located, require_canonical=False)
     if problems:
         raise CorpusError(problems)
-    return Gold(docs, [ls.span for ls in located], source)
+    return Gold(docs, [ls.span for ls in located], source, dict(fields or {}))
 
 
 def load_gold(path: Path | None = None, documents: Path | None = None) -> Gold:

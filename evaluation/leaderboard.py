@@ -1,8 +1,9 @@
 """The leaderboard: several extractors scored on the same gold, one row each, in one table.
 
 A row holds, under one scheme: the entity layer's micro F1 with its bootstrap interval and the
-F1 of each entity label; the quote layer's micro F1 with its interval and the quote attribution
-F1 (quote and speaker both right); and the seconds the extractor spent per document (time
+F1 of each entity label; the document-level entity-set micro F1 with its interval (did it name
+who and what each article is about; see `scoring/entities.py`); the quote layer's micro F1
+with its interval and the quote attribution F1 (quote and speaker both right); and the seconds the extractor spent per document (time
 inside the extractor, model loading excluded; from the cache entry when a document was cached).
 
 A layer an extractor does not produce is shown as "–", not as 0: `extractor_layers` says which
@@ -48,6 +49,8 @@ def entry_row(entry: Entry, scheme: str) -> dict:
         s = data["layers"][layer]["schemes"][scheme]
         row[layer] = {"micro": _f1(s["micro"]), "labels": {label: _f1(c) for label, c in s["labels"].items()},
                       "possible": s["micro"]["possible"], "actual": s["micro"]["actual"]}
+        if layer == "entity" and "entities" in data:
+            row[layer]["entity_sets"] = _f1(data["entities"]["micro"])
         if "speakers" in data["layers"][layer]:
             row[layer]["attribution"] = _f1(data["layers"][layer]["speakers"]["attribution"][scheme])
     row["seconds_per_document"] = entry.seconds_per_document
@@ -67,10 +70,11 @@ def leaderboard_dict(entries: Sequence[Entry], scheme: str, gold: str) -> dict:
 
 # --- Text cells (shared by the terminal table and the Markdown table) ----------------------------
 
-COLUMNS = ("extractor", "entities micro F1 (95% CI)", *ENTITY_LABELS, "quotes micro F1 (95% CI)",
+COLUMNS = ("extractor", "entities micro F1 (95% CI)", *ENTITY_LABELS, "entity sets F1 (95% CI)",
+           "quotes micro F1 (95% CI)",
            "quote attribution F1 (95% CI)", "s/doc")
 # The same columns with headers short enough for an 80-column terminal (intervals on a second line).
-SHORT_COLUMNS = ("extractor", "entities F1", *ENTITY_LABELS, "quotes F1", "speakers F1", "s/doc")
+SHORT_COLUMNS = ("extractor", "entities F1", *ENTITY_LABELS, "entity sets", "quotes F1", "speakers F1", "s/doc")
 
 
 def _pct(x: float) -> str:
@@ -97,6 +101,7 @@ def row_cells(row: dict, two_lines: bool = False) -> list[str]:
     entity, quote = row["entity"], row["quote"]
     labels = [DASH if entity is None else _pct(entity["labels"][label]["f1"]) for label in ENTITY_LABELS]
     return [row["extractor"], _with_ci(None if entity is None else entity["micro"], two_lines), *labels,
+            _with_ci(None if entity is None else entity.get("entity_sets"), two_lines),
             _with_ci(None if quote is None else quote["micro"], two_lines),
             _with_ci(None if quote is None else quote.get("attribution"), two_lines),
             _seconds(row["seconds_per_document"])]

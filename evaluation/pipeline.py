@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.model import ENTITY_LABELS
 from .extractors.cache import PredictionCache
 from .extractors.runner import ExtractorRun
 from .extractors.workers import RunSettings, run_source
@@ -23,6 +24,7 @@ from .gold import Gold, iter_gold, load_gold
 from .labelmap import apply_label_map, parse_label_map
 from .predictions import PredictionSet, PredictionsFile, read_predictions
 from .scoring.bootstrap import resolved_seed
+from .scoring.breakdowns import seen_index
 from .scoring.partial import Fingerprint, fingerprint_of, merge
 from .scoring.report import Report, ScoreOptions
 from .scoring.scorer import score_partial
@@ -75,16 +77,19 @@ class _Chunk:
 def _score_chunks(chunks: Iterable[_Chunk], fingerprint: Callable[[], str], n_gold: Callable[[], int], *,
                   label_map: str | None, ignore: Iterable[str], drop_unknown: bool, options: ScoreOptions,
                   detail: bool, source: str, unknown: Callable[[], Mapping[str, Sequence[object]]],
-                  dropped: Mapping[str, int] | None = None) -> Report:
+                  seen_in: Callable[[], Mapping[tuple[str, str], int]], dropped: Mapping[str, int] | None = None,
+                  ) -> Report:
     """The one scoring loop of `score_run` and `score_files`: map labels, count each chunk into a
     partial (its spans released after), merge the partials. `fingerprint`/`n_gold`/`unknown` are
-    asked for once the chunks are consumed (a streamed gold is known only then)."""
+    asked for once the chunks are consumed (a streamed gold is known only then); `seen_in` (the
+    whole gold's `breakdowns.seen_index`) before the first chunk."""
     parsed = parse_label_map(label_map, list(ignore), drop_unknown)
     mapping = {"label_map": label_map, "ignore_label": sorted(ignore), "drop_unknown": drop_unknown}
     options = replace(options, seed=resolved_seed(options.seed))  # one seed for every chunk
     total: dict[str, int] = dict(dropped or {})
     partials, layers, source_gold = [], None, ""
-    context = dict(predictions_source=source, gold_checked=True, mapping=mapping, gold_fingerprint="")
+    context = dict(predictions_source=source, gold_checked=True, mapping=mapping, gold_fingerprint="",
+                   seen_in=seen_in())
     for chunk in chunks:
         mapped, dropped_here = apply_label_map(chunk.predictions, parsed)
         for label, n in dropped_here.items():
@@ -92,7 +97,7 @@ def _score_chunks(chunks: Iterable[_Chunk], fingerprint: Callable[[], str], n_go
         source_gold = chunk.gold.source
         partial, layers = score_partial(chunk.gold.documents, chunk.gold.spans, mapped, options,
                                         positions=chunk.positions, keep_detail=detail, gold_source=source_gold,
-                                        extractor_errors=chunk.errors, **context)
+                                        extractor_errors=chunk.errors, doc_fields=chunk.gold.fields, **context)
         partials.append(partial)
     # Predictions for documents not in the gold are an error, reported like the chunks' own checks.
     mapped, _ = apply_label_map(unknown(), parsed)
@@ -150,13 +155,15 @@ def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str
         for lo in range(0, len(positions), step):
             part = positions[lo:lo + step]
             docs = [gold.documents[i] for i in part]
-            yield _Chunk(Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], gold.source), part,
+            yield _Chunk(Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], gold.source,
+                              {d.id: gold.fields[d.id] for d in docs if d.id in gold.fields}), part,
                          _subset(preds, (d.id for d in docs)), {d.id: run.errors[d.id] for d in docs
                                                                 if d.id in run.errors})
 
     return _score_chunks(chunks(), lambda: fingerprint_of(gold.documents, by_doc), lambda: len(gold.documents),
                          label_map=label_map, ignore=ignore, drop_unknown=drop_unknown, options=options,
                          detail=detail, source=source, dropped=run.dropped,
+                         seen_in=lambda: seen_index(s for s in gold.spans if s.label in ENTITY_LABELS),
                          unknown=lambda: _subset(preds, (k for k in preds if k not in known)))
 
 
@@ -203,12 +210,22 @@ def score_files(gold: Path | str | None, predictions: Path | str, *, gold_docume
                 if lo >= hi:
                     continue
                 docs = part.documents[lo - here.start:hi - here.start]
-                part, here = Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], part.source), range(lo, hi)
+                kept = {d.id: part.fields[d.id] for d in docs if d.id in part.fields}
+                part = Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], part.source, kept)
+                here = range(lo, hi)
             yield _Chunk(part, here, index.take(d.id for d in part.documents), {})
 
     return _score_chunks(chunks(), fp.hexdigest, lambda: fp.documents, label_map=label_map, ignore=ignore,
                          drop_unknown=drop_unknown, options=options, detail=False, source=str(predictions),
+                         seen_in=lambda: _seen_of_file(gold, gold_documents, chunk),
                          unknown=lambda: index.take(k for k in index.ids() if k not in seen))
+
+
+def _seen_of_file(gold: Path | str | None, documents: Path | str | None, chunk: int) -> dict:
+    """The whole gold's `seen_index`, from a first streamed pass over the gold (bounded memory)."""
+    return seen_index(s for part in iter_gold(None if gold is None else Path(gold),
+                                              None if documents is None else Path(documents), chunk)
+                      for s in part.spans if s.label in ENTITY_LABELS)
 
 
 def _count_gold(gold: Path | str | None, documents: Path | str | None) -> int:

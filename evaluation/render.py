@@ -1,7 +1,7 @@
 """Terminal rendering of a report (rich tables) and of its error list with text context."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.markup import escape
@@ -21,8 +21,10 @@ def _ci(ci: list[float] | None) -> str:
     return "" if ci is None else f"{_pct(ci[0])}–{_pct(ci[1])}"
 
 
-def render_report(report: Report | Mapping, scheme: str = "strict", console: Console | None = None) -> None:
-    """Per layer: per-label P/R/F1 (in %) with the F1 interval and support, then averages.
+def render_report(report: Report | Mapping, scheme: str = "strict", console: Console | None = None,
+                  by: Sequence[str] = ()) -> None:
+    """Per layer: per-label P/R/F1 (in %) with the F1 interval and support, then averages; then
+    entity sets, coreference, number kinds, the document average and the `by` breakdowns.
 
     `report`: a Report, or its JSON (`to_dict`); a Report is summarised without its per-document
     and per-span parts, which a table does not show.
@@ -50,17 +52,29 @@ def render_report(report: Report | Mapping, scheme: str = "strict", console: Con
         console.print(table)
         others = " · ".join(f"{o} {_pct(layer['schemes'][o]['micro']['f1'])}" for o in SCHEMES if o != scheme)
         console.print(f"micro F1 under the other schemes: {others}")
+        beta = data["settings"].get("beta", 1.0)
+        if beta != 1.0:
+            console.print(f"micro F-beta (beta {beta:g}): {_pct(s['micro']['f_beta'])}")
+        if "document_average" in data:
+            a = data["document_average"][name][scheme]
+            console.print(f"document average: F1 {_pct(a['f1_mean'])} ± {_pct(a['f1_sd'])} (sd) over "
+                          f"{a['documents']} documents [{_ci(a['f1_mean_ci'])}]")
         if "speakers" in layer:
             sp = layer["speakers"]
-            att = sp["attribution"][scheme]
-            console.print(f"speakers: {sp['speaker_correct']}/{sp['matched']} matched quotes right "
-                          f"({_pct(sp['accuracy'])}%); attribution ({scheme}) P {_pct(att['precision'])} "
-                          f"R {_pct(att['recall'])} F1 {_pct(att['f1'])}"
-                          + (f" [{_ci(att['f1_ci'])}]" if att["f1_ci"] else ""))
+            for level in ("mention", "entity"):
+                if level not in sp:
+                    continue
+                lv = sp[level]
+                att = lv["attribution"][scheme]
+                console.print(f"speakers, {level} level: {lv['speaker_correct']}/{lv['matched']} matched quotes right "
+                              f"({_pct(lv['accuracy'])}%); attribution ({scheme}) P {_pct(att['precision'])} "
+                              f"R {_pct(att['recall'])} F1 {_pct(att['f1'])}"
+                              + (f" [{_ci(att['f1_ci'])}]" if att["f1_ci"] else ""))
         console.print()
     note = data["settings"]["bootstrap"].get("note")
     if note:
         console.print(f"[yellow]no intervals[/yellow]: {escape(note)}")
+    render_sections(data, scheme, console, by)
     if data["dropped"]:
         console.print("dropped predictions: " + ", ".join(f"{k} {v}" for k, v in data["dropped"].items()))
     for doc_id, message in data["extractor_errors"].items():
@@ -68,6 +82,53 @@ def render_report(report: Report | Mapping, scheme: str = "strict", console: Con
     if data["missing_predictions"]:
         console.print(f"[yellow]no predictions for {len(data['missing_predictions'])} document(s)[/yellow] "
                       f"(scored as empty): {', '.join(data['missing_predictions'])}")
+
+
+def render_sections(data: dict, scheme: str, console: Console, by: Sequence[str] = ()) -> None:
+    """Entity sets, coreference, number kinds and the breakdowns of `by`, from the report JSON."""
+    if "entities" in data:
+        e = data["entities"]
+        table = Table(title="entity sets per document (label + canonical name)", title_justify="left")
+        for col in ("label", "precision", "recall", "F1", "F1 95% CI", "gold", "predicted"):
+            table.add_column(col, justify="left" if col == "label" else "right")
+        for label, c in list(e["labels"].items()) + [("micro", e["micro"])]:
+            if label == "micro":
+                table.add_section()
+            table.add_row(label, _pct(c["precision"]), _pct(c["recall"]), _pct(c["f1"]), _ci(c["f1_ci"]),
+                          str(c["gold"]), str(c["predicted"]))
+        m = e["macro"]
+        table.add_row("macro", _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]), _ci(m["f1_ci"]), "", "")
+        console.print(table)
+    if "coreference" in data:
+        c = data["coreference"]
+        console.print("coreference (F1): " + " · ".join(
+            f"{label} {_pct(c[key]['f1'])} [{_ci(c[key]['f1_ci'])}]"
+            for key, label in (("muc", "MUC"), ("b_cubed", "B-cubed"), ("ceaf_e", "CEAF-e"), ("conll", "CoNLL"))))
+    if "num_kinds" in data:
+        k = data["num_kinds"]
+        swk = k["strict_with_kind"]
+        confused = [f"{g}→{p} {n}" for g, row in k["confusion"].items() for p, n in row.items() if n and g != p]
+        console.print(f"number kinds: {k['kind_correct']}/{k['matched']} matched NUMs of the right kind "
+                      f"({_pct(k['accuracy'])}%); strict with kind P {_pct(swk['precision'])} R {_pct(swk['recall'])} "
+                      f"F1 {_pct(swk['f1'])} [{_ci(swk['f1_ci'])}]"
+                      + (f"; confused: {', '.join(confused)}" if confused else ""))
+    for dimension in by:
+        buckets = data.get("breakdowns", {}).get(dimension, {})
+        beta = data["settings"].get("beta", 1.0)
+        table = Table(title=f"by {dimension}, {scheme} scheme (n: gold spans, docs: documents with them)",
+                      title_justify="left")
+        columns = ["bucket", "layer", "P", "R", "F1"] + ([f"F{beta:g}"] if beta != 1.0 else []) + ["F1 95% CI", "n",
+                                                                                                  "docs"]
+        for col in columns:
+            table.add_column(col, justify="left" if col in ("bucket", "layer") else "right", overflow="fold")
+        for bucket, layers in buckets.items():
+            for layer, schemes in layers.items():
+                b = schemes[scheme]
+                cells = [escape(bucket), layer, _pct(b["precision"]), _pct(b["recall"]), _pct(b["f1"])]
+                cells += [_pct(b["f_beta"])] if beta != 1.0 else []
+                cells += ["too small" if "note" in b else _ci(b["f1_ci"]), str(b["possible"]), str(b["documents"])]
+                table.add_row(*cells)
+        console.print(table)
 
 
 def _context(text: str, start: int, end: int) -> str:

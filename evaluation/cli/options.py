@@ -69,6 +69,12 @@ class ScoringArgs:
 
 
 @dataclass(frozen=True)
+class BreakdownArgs:
+    by: list[str]
+    beta: float
+
+
+@dataclass(frozen=True)
 class RunArgs:
     timeout: Optional[float]
     fail_fast: bool
@@ -130,6 +136,13 @@ SCORING = Group("scoring", ScoringArgs, {
                                 help="Least overlap / union length for a gold and a predicted span to be paired."),
     "bootstrap": typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
     "seed": typer.Option(0, "--seed", help="Bootstrap random seed."),
+})
+BREAKDOWN = Group("breakdown", BreakdownArgs, {
+    "by": typer.Option([], "--by", metavar="FIELD", help="Also break the scores down by FIELD (repeatable): a "
+                       "document field (outlet, agency, dateline, published, or a field of your own gold JSONL) "
+                       "or length, shape, seen, quote_length; each bucket with its support and interval."),
+    "beta": typer.Option(1.0, "--beta", min=0.0, help="Beta of the F-beta reported next to F1 (2 weighs recall "
+                         "twice as much as precision)."),
 })
 RUN = Group("run", RunArgs, {
     "timeout": typer.Option(None, "--timeout", help="Seconds per document before the extractor is given up on "
@@ -238,23 +251,29 @@ def parse_shard(value: str | None) -> tuple[int, int] | None:
     return i, n  # the range is checked by score_run
 
 
+def _breakdown_options(breakdown: BreakdownArgs | None) -> dict:
+    return {} if breakdown is None else {"by": tuple(breakdown.by), "beta": breakdown.beta}
+
+
 def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs, bootstrap: bool = True,
-             detail: bool = True, shard: tuple[int, int] | None = None):
+             breakdown: BreakdownArgs | None = None, detail: bool = True,
+             shard: tuple[int, int] | None = None):
     """`score_run` with the options of a command (no intervals when `bootstrap` is False)."""
     from .. import ScoreOptions, score_run
 
-    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed)
+    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed,
+                           **_breakdown_options(breakdown))
     return score_run(gold, run, source=source, label_map=mapping.label_map, ignore=mapping.ignore_label,
                      drop_unknown=mapping.drop_unknown, options=options, detail=detail, shard=shard)
 
 
 def stream_of(gold: GoldArgs, predictions: Path, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
-              shard: tuple[int, int] | None):
+              shard: tuple[int, int] | None, breakdown: BreakdownArgs | None = None):
     """`score_files` (streamed, no per-span detail) with the options of a command."""
     from .. import ScoreOptions, score_files
     from ..pipeline import check_idle
 
     check_idle(run_settings(run))
-    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap, scoring.seed)
+    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap, scoring.seed, **_breakdown_options(breakdown))
     return score_files(gold.gold, predictions, gold_documents=gold.gold_documents, label_map=mapping.label_map,
                        ignore=mapping.ignore_label, drop_unknown=mapping.drop_unknown, options=options, shard=shard)

@@ -13,14 +13,15 @@ import typer
 from newsspans.corpus.cli.common import FINDING, console as policy_console
 from newsspans.corpus.errors import CorpusError, Problem
 
-from .options import (DEFAULT_RESAMPLES, GOLD, MAPPING, RUN, SCORING, Format, FormatOption, GoldArgs, HtmlOption,
-                      Layer, MappingArgs, OutputOption, RunArgs, ScoringArgs, cache_of, extractor_help, fraction,
-                      load_gold_of, note, parse_shard, run_settings, score_of, stream_of, takes, warn_unreadable)
+from .options import (BREAKDOWN, DEFAULT_RESAMPLES, GOLD, MAPPING, RUN, SCORING, BreakdownArgs, Format,
+                      FormatOption, GoldArgs, HtmlOption, Layer, MappingArgs, OutputOption, RunArgs, ScoringArgs,
+                      cache_of, extractor_help, fraction, load_gold_of, note, parse_shard, run_settings, score_of,
+                      stream_of, takes, warn_unreadable)
 
 
-@takes(GOLD, MAPPING, SCORING, RUN)
+@takes(GOLD, MAPPING, SCORING, BREAKDOWN, RUN)
 def score_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
+    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs, run: RunArgs,
     extractor: Optional[str] = typer.Option(None, "--extractor", help=extractor_help("The extractor to run")),
     command: Optional[str] = typer.Option(None, "--command", help="An external program speaking JSONL on "
                                           "stdin/stdout."),
@@ -62,7 +63,7 @@ def score_command(
     if predictions is not None and str(predictions) != "-" and not detail and save_predictions is None \
             and extractor is None and command is None:
         # Nothing needs the spans once counted: stream the files in bounded memory.
-        report = stream_of(gold, predictions, mapping, scoring, run, part)
+        report = stream_of(gold, predictions, mapping, scoring, run, part, breakdown)
     else:
         data = load_gold_of(gold)
         store = cache_of(run)
@@ -71,7 +72,8 @@ def score_command(
         warn_unreadable(store, run.quiet)
         if save_predictions is not None:
             write_predictions(save_predictions, extractor_run.predictions)
-        report = score_of(data, extractor_run, source, mapping, scoring, detail=detail, shard=part)
+        report = score_of(data, extractor_run, source, mapping, scoring, breakdown=breakdown, detail=detail,
+                          shard=part)
     if partial_out is not None:
         report.partial.save(partial_out)
         note(f"wrote {partial_out}", run.quiet)
@@ -83,7 +85,7 @@ def score_command(
         note(f"wrote {html}", run.quiet)
     if as_json:
         full = full if full is not None and not no_spans else report.to_dict(spans=not no_spans)
-    console = emit_report(full if as_json else report, fmt, output, scoring.scheme.value)
+    console = emit_report(full if as_json else report, fmt, output, scoring.scheme.value, breakdown.by)
     if errors and console is not None:
         render_errors(report, {d.id: d.text for d in data.documents}, scoring.scheme.value, console)
     check_fail_under(report, threshold, layer, scoring)
@@ -125,11 +127,11 @@ def merge_command(
              "documents")
     report = Report.from_partial(merged)
     emit_report(report.to_dict(spans=False) if fmt is Format.json or output is not None else report,
-                fmt, output, scoring.scheme.value)
+                fmt, output, scoring.scheme.value, report.options.by)
     check_fail_under(report, fraction(fail_under), layer, scoring)
 
 
-def emit_report(report, fmt: Format, output: Path | None, scheme: str):
+def emit_report(report, fmt: Format, output: Path | None, scheme: str, by=()):
     """Write the JSON report to `output` (`-`: standard output) and/or stdout, or print the table;
     returns the table's Console."""
     import sys
@@ -150,7 +152,7 @@ def emit_report(report, fmt: Format, output: Path | None, scheme: str):
             write_json(report, sys.stdout)
         return None
     out = policy_console()
-    render_report(report, scheme, out)
+    render_report(report, scheme, out, by)
     return out
 
 
@@ -164,9 +166,9 @@ def check_fail_under(report, threshold: float | None, layer: Layer, scoring: Sco
         raise typer.Exit(FINDING)
 
 
-@takes(GOLD, MAPPING, SCORING)
+@takes(GOLD, MAPPING, SCORING, BREAKDOWN)
 def compare_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs,
+    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs,
     a: Path = typer.Argument(..., help="Predictions JSONL of system A."),
     b: Path = typer.Argument(..., help="Predictions JSONL of system B."),
     fmt: Format = typer.Option(Format.table, "--format", help="table or json on stdout."),
@@ -174,12 +176,13 @@ def compare_command(
 ) -> None:
     """Paired bootstrap test of two prediction files on the same gold: is A's micro F1 really better?
 
-    Both systems are scored on the same resampled documents; prints per layer each system's micro F1, the difference A - B, its 95% interval and a two-sided p-value.
+    Both systems are scored on the same resampled documents; prints per layer each system's micro F1, the difference A - B, its 95% interval and a two-sided p-value; with --by FIELD, the same per bucket of FIELD ("where is A better than B").
 
-    Example: `newsspans compare run_a.jsonl run_b.jsonl --scheme partial --bootstrap 5000`
+    Examples: `newsspans compare run_a.jsonl run_b.jsonl --scheme partial --bootstrap 5000`; `newsspans compare run_a.jsonl run_b.jsonl --by outlet --by length`
     """  # noqa: E501
     from .. import run_extractor
     from ..scoring.bootstrap import paired_bootstrap
+    from ..scoring.breakdowns import compare_buckets
     from ..scoring.counts import SCHEMES
     from ..scoring.metrics import prf
     from ..scoring.scorer import LAYERS
@@ -188,7 +191,7 @@ def compare_command(
     data = load_gold_of(gold)
     # Intervals come from the paired test below, not from each report.
     reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, bootstrap=False,
-                        detail=html is not None) for p in (a, b)]
+                        breakdown=breakdown, detail=html is not None) for p in (a, b)]
     scheme = scoring.scheme.value
     s = SCHEMES.index(scheme)
     results = {}
@@ -196,13 +199,18 @@ def compare_command(
         counts_a, counts_b = (r.layers[name].counts[:, s] for r in reports)
         results[name] = paired_bootstrap(counts_a, counts_b, lambda c: prf(c.sum(axis=-2))[2],
                                          reports[0].documents, scoring.bootstrap, scoring.seed)
+    ids = reports[0].documents
+    by = {dimension: compare_buckets(reports[0].sections["breakdowns"].counted.breakdowns,
+                                     reports[1].sections["breakdowns"].counted.breakdowns,
+                                     dimension, scheme, ids, scoring.bootstrap, scoring.seed)
+          for dimension in breakdown.by}
     if html is not None:
         write_compare_html(html, [r.to_dict() for r in reports], data.documents, [str(a), str(b)], scheme,
                            {k: v.to_dict() for k, v in results.items()})
         note(f"wrote {html}")
     if fmt is Format.json:
         typer.echo(json.dumps({"a": str(a), "b": str(b), "scheme": scheme,
-                               "layers": {k: v.to_dict() for k, v in results.items()}}, indent=1))
+                               "layers": {k: v.to_dict() for k, v in results.items()}, "breakdowns": by}, indent=1))
         return
     for name, t in results.items():
         head = f"{name} ({scheme}, micro F1): A {100 * t.f1_a:.1f}  B {100 * t.f1_b:.1f}  A-B {100 * t.difference:+.1f}"
@@ -211,6 +219,14 @@ def compare_command(
         else:
             typer.echo(f"{head} [{100 * t.low:+.1f}, {100 * t.high:+.1f}]  {t.p_text()} "
                        f"({t.n_resamples} paired resamples of {t.n_documents} documents)")
+    for dimension, buckets in by.items():
+        typer.echo(f"by {dimension} ({scheme}, F1 per bucket):")
+        for bucket, layers in buckets.items():
+            for name, t in layers.items():
+                where = t["note"] if t.get("note") else \
+                    f"[{100 * t['interval'][0]:+.1f}, {100 * t['interval'][1]:+.1f}]  p = {t['p_value']:.3g}"
+                typer.echo(f"  {bucket} · {name} (n {t['possible']}, {t['documents']} docs): A {100 * t['f1_a']:.1f}  "
+                           f"B {100 * t['f1_b']:.1f}  A-B {100 * t['difference']:+.1f} {where}")
 
 
 @takes(GOLD)

@@ -207,7 +207,7 @@ def render_html(report: Mapping, texts: Mapping[str, str], *, scheme: str = "str
     systems = f'<p class="meta"><b>predictions</b> {name_html(report.get("predictions", ""))}</p>'
     body = (_header(title, report, scheme, systems)
             + f'<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
-            f"{summary_html(report, scheme)}{sections_html(report)}</section>{_legend()}"
+            f"{summary_html(report, scheme)}{sections_html(report, scheme)}</section>{_legend()}"
             + _documents_section(len(report["documents"]), data["labels"], "most errors first"))
     return _page(title, body, data)
 
@@ -258,7 +258,7 @@ def render_compare_html(report_a: Mapping, report_b: Mapping, texts: Mapping[str
     sources = (f'<p class="meta"><b>A</b> {name_html(names[0])} ({name_html(report_a.get("predictions", ""))}) · '
                f'<b>B</b> {name_html(names[1])} ({name_html(report_b.get("predictions", ""))})</p>')
     summaries = "".join(f'<div class="system"><h3 class="colhead">{k} = {name_html(n)}</h3>{summary_html(r, scheme)}'
-                        f"{sections_html(r)}</div>"
+                        f"{sections_html(r, scheme)}</div>"
                         for k, r, n in (("A", report_a, names[0]), ("B", report_b, names[1])))
     body = (_header(title, report_a, scheme, sources, paired)
             + '<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'

@@ -15,7 +15,13 @@ from .data import safe_name
 from .summary import ci_text, name_html, table_html
 
 METRIC_KEYS = ("precision", "recall", "f1")
-COUNT_KEYS = ("possible", "actual", "correct", "incorrect", "partial", "missed", "spurious", "count", "matched")
+# Counts in order of preference: the support first, then what was predicted.
+COUNT_KEYS = ("possible", "gold", "actual", "predicted", "named", "documents", "correct", "incorrect", "partial",
+              "missed", "spurious", "count", "matched")
+MAX_COUNTS = 2
+SHORT = {"precision": "P", "recall": "R", "f1": "F1", "possible": "n", "actual": "pred.", "gold": "n",
+         "predicted": "pred.", "documents": "docs"}
+SCHEMES = ("strict", "exact", "partial", "type")
 
 
 def _is_number(x: object) -> bool:
@@ -43,8 +49,10 @@ def prf_table(cls: str, caption: str, rows: Mapping[str, Mapping], first: str = 
         return ""
     metrics = [k for k in METRIC_KEYS if any(k in r for r in rows.values())]
     has_ci = any("f1_ci" in r for r in rows.values())
-    counts = [k for k in COUNT_KEYS if any(k in r for r in rows.values())]
-    head = _head([first, *[{"f1": "F1"}.get(m, m) for m in metrics]] + (["F1 interval"] if has_ci else []) + counts)
+    # At most two counts, with short headings, so a table fits a 400 px window like the score tables.
+    counts = [k for k in COUNT_KEYS if any(k in r for r in rows.values())][:MAX_COUNTS]
+    head = _head([first, *[SHORT.get(m, m) for m in metrics]] + (["F1 CI"] if has_ci else [])
+                 + [SHORT.get(c, c) for c in counts])
     body = []
     for name, r in rows.items():
         cells = [cell(r.get(m), percent=True) for m in metrics]
@@ -146,35 +154,93 @@ def coreference_html(coref: Mapping) -> str:
     return _section("coreference", "Coreference", prf_table("coreference", "coreference metrics in %", rows, "metric"))
 
 
+# Short column heads of the kind confusion, so eight kinds fit a narrow window (full name on hover).
+KIND_HEADS = {"cardinal": "card.", "ordinal": "ord.", "percent": "%", "quantity": "qty", "duration": "dur."}
+
+
+def _kind_head(kind: object) -> str:
+    short = KIND_HEADS.get(kind) if isinstance(kind, str) else None
+    return f'<abbr title="{escape(kind)}">{escape(short)}</abbr>' if short else name_html(kind)
+
+
 def num_kinds_html(num_kinds: Mapping) -> str:
     """{"accuracy", "matched", "confusion": {gold kind: {predicted kind: count}}, "strict_with_kind": {p, r, f1}}."""
     parts = [f'<p class="meta">kind right on {cell(num_kinds.get("accuracy"), True)}% of '
              f'{cell(num_kinds.get("matched"))} matched numbers</p>']
     conf = num_kinds.get("confusion")
     if isinstance(conf, Mapping) and conf:
-        kinds = list(dict.fromkeys([*conf, *(p for row in conf.values() if isinstance(row, Mapping) for p in row)]))
+        # Only kinds that occur: the scorer lists every kind, most with zeros.
+        used = {p for row in conf.values() if isinstance(row, Mapping) for p, n in row.items() if n != 0}
+        used |= {g for g, row in conf.items() if isinstance(row, Mapping) and any(n != 0 for n in row.values())}
+        kinds = [k for k in dict.fromkeys([*conf, *(p for row in conf.values() if isinstance(row, Mapping)
+                                                      for p in row)]) if k in used]
         rows = [f'<tr><th scope="row">{name_html(g)}</th>'
-                + "".join(f"<td>{cell((conf.get(g) or {}).get(p, 0))}</td>" for p in kinds) + "</tr>" for g in conf]
+                + "".join(f"<td>{cell((conf.get(g) or {}).get(p, 0))}</td>" for p in kinds) + "</tr>"
+                for g in conf if g in used]
         parts.append(table_html("confusion", "number kind: gold (rows) predicted as (columns)",
-                                "<th scope=\"col\">gold \\ predicted</th>" + "".join(
-                                    f'<th scope="col">{name_html(k)}</th>' for k in kinds), rows))
+                                "<th scope=\"col\">gold \\ pred.</th>" + "".join(
+                                    f'<th scope="col">{_kind_head(k)}</th>' for k in kinds), rows))
     if isinstance(num_kinds.get("strict_with_kind"), Mapping):
         parts.append(prf_table("numkind", "NUM spans scored strict with their kind, in %",
                                {"strict with kind": num_kinds["strict_with_kind"]}))
     return _section("num-kinds", "Number kinds", "".join(parts))
 
 
-def breakdowns_html(breakdowns: Mapping) -> str:
-    """{field: {bucket: {precision, recall, f1, counts...}}}: scores per slice of the documents."""
-    parts = [prf_table("breakdown", f"by {name_html(field)}, scores in %", buckets, str(field))
+def _bucket_rows(buckets: Mapping, scheme: str) -> dict[str, Mapping]:
+    """Table rows of one breakdown field: a bucket's scores, or, in the scorer's shape
+    {bucket: {layer: {scheme: scores}}}, one row per bucket and layer under `scheme`."""
+    rows: dict[str, Mapping] = {}
+    for bucket, value in buckets.items():
+        layers = {k: v[scheme] for k, v in value.items()
+                  if isinstance(v, Mapping) and isinstance(v.get(scheme), Mapping)} if isinstance(value, Mapping) else {}
+        if layers:
+            rows.update({f"{bucket} · {layer}": v for layer, v in layers.items()})
+        else:
+            rows[str(bucket)] = value
+    return rows
+
+
+def breakdowns_html(breakdowns: Mapping, scheme: str = "strict") -> str:
+    """{field: {bucket: {precision, recall, f1, counts...}}}, or the scorer's {field: {bucket: {layer:
+    {scheme: ...}}}}: scores per slice of the documents (too-small buckets have no interval)."""
+    parts = [prf_table("breakdown", f"by {name_html(field)}, {escape(scheme)} scheme, scores in %",
+                       _bucket_rows(buckets, scheme), "bucket")
              for field, buckets in breakdowns.items() if isinstance(buckets, Mapping)]
     return _section("breakdowns", "Breakdowns", "".join(parts))
 
 
-def speaker_levels_html(report: Mapping) -> str:
-    """layers.quote.speakers.mention / .entity: {precision, recall, f1, f1_ci?, counts...}."""
+def document_average_html(averages: Mapping, scheme: str = "strict") -> str:
+    """{layer: {scheme: {f1_mean, f1_sd, documents, f1_mean_ci}}}: the mean and spread of per-document F1."""
+    rows = []
+    for layer, schemes in averages.items():
+        a = schemes.get(scheme) if isinstance(schemes, Mapping) else None
+        if not isinstance(a, Mapping):
+            continue
+        ci = a.get("f1_mean_ci")
+        ci = ci_text(ci) if isinstance(ci, list) and len(ci) == 2 and all(map(_is_number, ci)) else "–"
+        rows.append(f'<tr><th scope="row">{name_html(layer)}</th><td>{cell(a.get("f1_mean"), True)}</td>'
+                    f'<td>{cell(a.get("f1_sd"), True)}</td><td>{ci}</td><td>{cell(a.get("documents"))}</td></tr>')
+    if not rows:
+        return ""
+    return _section("document-average", "Per-document F1", table_html(
+        "docaverage", f"mean and standard deviation of each document's micro F1 ({escape(scheme)}), in %",
+        _head(["layer", "mean F1", "sd", "interval of the mean", "documents"]), rows))
+
+
+def _level_row(level: Mapping, scheme: str) -> Mapping:
+    """A speaker level's row: its scores, or, in the scorer's shape, its attribution under `scheme`."""
+    attribution = level.get("attribution")
+    if isinstance(attribution, Mapping) and isinstance(attribution.get(scheme), Mapping):
+        return {**attribution[scheme], "matched": level.get("matched")}
+    return level
+
+
+def speaker_levels_html(report: Mapping, scheme: str = "strict") -> str:
+    """layers.quote.speakers.mention / .entity: {precision, recall, f1, f1_ci?, counts...}, or the
+    scorer's {matched, speaker_correct, accuracy, attribution: {scheme: ...}}."""
     sp = report.get("layers", {}).get("quote", {}).get("speakers") or {}
-    rows = {level: sp[level] for level in ("mention", "entity") if isinstance(sp.get(level), Mapping)}
+    rows = {level: _level_row(sp[level], scheme) for level in ("mention", "entity")
+            if isinstance(sp.get(level), Mapping)}
     if not rows:
         return ""
     return _section("speaker-levels", "Speakers at two levels",
@@ -190,10 +256,14 @@ def _section(key: str, title: str, inner: str) -> str:
 
 
 RENDERERS = (("alignment", alignment_html), ("thresholds", thresholds_html), ("entities", entities_html),
-             ("coreference", coreference_html), ("num_kinds", num_kinds_html), ("breakdowns", breakdowns_html))
+             ("coreference", coreference_html), ("num_kinds", num_kinds_html))
+# Sections whose tables depend on the page's scheme.
+SCHEME_RENDERERS = (("breakdowns", breakdowns_html), ("document_average", document_average_html))
 
 
-def sections_html(report: Mapping) -> str:
+def sections_html(report: Mapping, scheme: str = "strict") -> str:
     """Every optional section the report has, in a fixed order, then speakers at two levels."""
+    scheme = scheme if scheme in SCHEMES else "strict"
     out = [render(report[key]) for key, render in RENDERERS if isinstance(report.get(key), Mapping)]
-    return "".join(out) + speaker_levels_html(report)
+    out += [render(report[key], scheme) for key, render in SCHEME_RENDERERS if isinstance(report.get(key), Mapping)]
+    return "".join(out) + speaker_levels_html(report, scheme)

@@ -67,14 +67,24 @@ def count_outcomes(gold: SpanArrays, pred: SpanArrays, matching: Matching, n_doc
     predicted-side slots each prediction's outcome under its own label (spurious if unmatched).
     """
     g_out, p_out = span_outcomes(gold, pred, matching)
+    return tally(g_out, p_out, (gold.doc, gold.label), (pred.doc, pred.label), n_docs, n_labels)
+
+
+def tally(g_out: np.ndarray, p_out: np.ndarray, gold_at: tuple[np.ndarray, np.ndarray],
+          pred_at: tuple[np.ndarray, np.ndarray], n_docs: int, n_groups: int) -> np.ndarray:
+    """Outcome codes (n_schemes, n) filed by (document, group) of each span: (n_docs, n_schemes, n_groups, N_SLOTS).
+
+    The group is the label for the span tables; breakdowns file the same outcomes under buckets.
+    """
     n_schemes = len(SCHEMES)
     scheme = np.arange(n_schemes)[:, None]
     # Outcome codes 0..3 are gold-side slots 0..3; predicted-side codes 0,1,2,4 go to slots 4,5,6,7.
     p_slot = np.where(p_out == SPURIOUS, P_SPU, p_out + P_COR)
 
-    def flat(doc, label, slot):
-        return ((doc[None, :] * n_schemes + scheme) * n_labels + label[None, :]) * N_SLOTS + slot
+    def flat(doc, group, slot):
+        doc, group = np.asarray(doc, np.int64), np.asarray(group, np.int64)
+        return ((doc[None, :] * n_schemes + scheme) * n_groups + group[None, :]) * N_SLOTS + slot
 
-    index = np.concatenate([flat(gold.doc, gold.label, g_out).ravel(), flat(pred.doc, pred.label, p_slot).ravel()])
-    size = n_docs * n_schemes * n_labels * N_SLOTS
-    return np.bincount(index, minlength=size).reshape(n_docs, n_schemes, n_labels, N_SLOTS)
+    index = np.concatenate([flat(*gold_at, g_out).ravel(), flat(*pred_at, p_slot).ravel()])
+    size = n_docs * n_schemes * n_groups * N_SLOTS
+    return np.bincount(index, minlength=size).reshape(n_docs, n_schemes, n_groups, N_SLOTS)

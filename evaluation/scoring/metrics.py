@@ -37,6 +37,22 @@ def f1_score(precision: np.ndarray, recall: np.ndarray) -> np.ndarray:
     return safe_div(2 * precision * recall, precision + recall)
 
 
+def f_beta(precision: np.ndarray, recall: np.ndarray, beta: float = 1.0) -> np.ndarray:
+    """F-beta: recall weighs beta times as much as precision (beta 1 is F1)."""
+    b2 = beta * beta
+    return safe_div((1 + b2) * precision * recall, b2 * precision + recall)
+
+
+def set_prf(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision, recall, F1 of counts (..., 3) = hits, gold size, predicted size.
+
+    The shape of every "how many of the gold things did it name" score: entity sets, speaker
+    attribution, strict-with-kind.
+    """
+    p, r = safe_div(counts[..., 0], counts[..., 2]), safe_div(counts[..., 0], counts[..., 1])
+    return p, r, f1_score(p, r)
+
+
 def possible(counts: np.ndarray) -> np.ndarray:
     return counts[..., G_COR] + counts[..., G_INC] + counts[..., G_PAR] + counts[..., G_MIS]
 

@@ -33,6 +33,10 @@ FORMAT = "newsspans-partial/1"
 # by the modules that define the tables (scorer for span counts and attribution).
 STATISTICS: dict[str, Callable[[np.ndarray], dict[str, np.ndarray]]] = {}
 
+# Order of the names along a named axis (`Partial.axes`) once the shards' names are united, by
+# table-name prefix (filled by the modules that define such tables: sections for breakdowns).
+AXIS_ORDER: dict[str, Callable[[str, Iterable[str]], list[str]]] = {}
+
 
 @dataclass
 class Partial:
@@ -48,11 +52,17 @@ class Partial:
     extractor_errors: dict[str, str] = field(default_factory=dict)
     missing_predictions: list[str] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
+    # Names along axis 2 of a table whose entries differ between shards (breakdown buckets):
+    # a merge unites them and puts every shard's counts under the united names.
+    axes: dict[str, list[str]] = field(default_factory=dict)
+    # Per-document JSON values (one per document, in `documents` order), e.g. the entities found.
+    lists: dict[str, list] = field(default_factory=dict)
 
     def meta(self) -> dict:
         return {"format": FORMAT, "settings": self.settings, "gold": self.gold, "documents": self.documents,
                 "sources": self.sources, "extractor_errors": self.extractor_errors,
-                "missing_predictions": self.missing_predictions, "dropped": self.dropped}
+                "missing_predictions": self.missing_predictions, "dropped": self.dropped, "axes": self.axes,
+                "lists": self.lists}
 
     def save(self, path: Path | str) -> None:
         """Write atomically (a temporary file renamed into place): no half-written partial."""
@@ -81,7 +91,8 @@ class Partial:
                 sums = {k[4:]: z[k] for k in z.files if k.startswith("sum/")}
                 positions = z["positions"]
             return cls(meta["settings"], meta["gold"], meta["documents"], positions, tables, sums, meta["sources"],
-                       meta["extractor_errors"], meta["missing_predictions"], meta["dropped"])
+                       meta["extractor_errors"], meta["missing_predictions"], meta["dropped"], meta.get("axes", {}),
+                       meta.get("lists", {}))
         except FileNotFoundError:
             raise CorpusError(Problem("partial result not found", file=str(path))) from None
         except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
@@ -111,6 +122,8 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Pa
     _differs(partials, names, "schemes", lambda p: p.settings["schemes"])
     _differs(partials, names, "settings", lambda p: p.settings)
     _differs(partials, names, "tables", lambda p: sorted(p.tables))
+    _differs(partials, names, "named axes", lambda p: sorted(p.axes))
+    _differs(partials, names, "per-document lists", lambda p: sorted(p.lists))
     owner: dict[str, str] = {}
     for p, name in zip(partials, names):
         for doc_id in p.documents:
@@ -121,7 +134,10 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Pa
     positions = np.concatenate([p.positions for p in partials]).astype(np.int64)
     order = np.argsort(positions, kind="stable")
     documents = [d for p in partials for d in p.documents]
-    tables = {k: np.concatenate([p.tables[k] for p in partials])[order] for k in partials[0].tables}
+    axes = {k: _united(k, [p.axes[k] for p in partials]) for k in partials[0].axes}
+    tables = {k: np.concatenate([_on_axis(p, k, axes.get(k)) for p in partials])[order] for k in partials[0].tables}
+    lists = {k: [v for p in partials for v in p.lists[k]] for k in partials[0].lists}
+    lists = {k: [v[i] for i in order.tolist()] for k, v in lists.items()}
     sums = {k: np.sum([p.sums[k] for p in partials], axis=0, dtype=np.int64) for k in partials[0].sums}
     rank = {d: i for i, d in enumerate(documents[i] for i in order.tolist())}
     errors = dict(sorted(((d, m) for p in partials for d, m in p.extractor_errors.items()), key=lambda x: rank[x[0]]))
@@ -132,7 +148,24 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Pa
             dropped[label] = dropped.get(label, 0) + n
     sources = list(dict.fromkeys(s for p in partials for s in p.sources))
     return Partial(partials[0].settings, partials[0].gold, [documents[i] for i in order.tolist()], positions[order],
-                   tables, sums, sources, errors, missing, dict(sorted(dropped.items())))
+                   tables, sums, sources, errors, missing, dict(sorted(dropped.items())), axes, lists)
+
+
+def _united(table: str, names: Sequence[Sequence[str]]) -> list[str]:
+    """The names of a named axis over all shards, in the order its table's module gives them."""
+    union = list(dict.fromkeys(n for part in names for n in part))
+    order = next((f for prefix, f in AXIS_ORDER.items() if table.startswith(prefix)), None)
+    return order(table, union) if order is not None else union
+
+
+def _on_axis(p: Partial, table: str, names: Sequence[str] | None) -> np.ndarray:
+    """`p.tables[table]` with axis 2 laid out as `names` (zeros for names the shard lacks)."""
+    t = p.tables[table]
+    if names is None or list(p.axes[table]) == list(names):
+        return t
+    out = np.zeros(t.shape[:2] + (len(names),) + t.shape[3:], t.dtype)
+    out[:, :, [list(names).index(n) for n in p.axes[table]]] = t
+    return out
 
 
 def load_and_merge(paths: Sequence[Path | str]) -> Partial:

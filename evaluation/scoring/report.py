@@ -1,5 +1,9 @@
 """The score report and its stable JSON form (`Report.to_dict()`, `schema_version` 2).
 
+Schema 2 adds the sections of `sections.py` (entities, coreference, num_kinds, breakdowns,
+document_average), speakers at two levels and `settings.beta`; docs/report-schema.md documents
+every field.
+
 A report is computed from a `partial.Partial` (per-document count tables and their bootstrap
 sums) and, when per-span detail was asked for, the matched spans of each layer. A table run
 never builds the span detail; `to_dict(spans=False)` leaves it out of the JSON.
@@ -45,7 +49,7 @@ from newsspans.corpus.model import Span
 from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, intervals_from_sums, too_few_documents
 from .counts import OUTCOMES, SCHEMES, SLOTS
 from .matching import Matching
-from .metrics import PARTIAL_CREDIT, actual, averages, f1_score, possible, prf, safe_div
+from .metrics import PARTIAL_CREDIT, actual, averages, f1_score, f_beta, possible, prf, safe_div
 from .partial import STATISTICS, Partial
 from ..predictions import Prediction
 
@@ -54,12 +58,15 @@ SCHEMA_VERSION = 2
 
 @dataclass(frozen=True)
 class ScoreOptions:
-    """Scoring settings: minimum overlap ratio (overlap / union) for a pair, and the bootstrap."""
+    """Scoring settings: minimum overlap ratio (overlap / union) for a pair, the bootstrap,
+    breakdowns asked for beyond the default ones (`by`), and the beta of F-beta."""
 
     min_overlap: float = 0.0
     n_resamples: int = DEFAULT_RESAMPLES
     seed: int | None = 0
     confidence: float = DEFAULT_CONFIDENCE
+    by: tuple[str, ...] = ()
+    beta: float = 1.0
 
 
 # Slots of an attribution table row (per scheme): matched quote pairs with the right speaker and
@@ -87,7 +94,8 @@ class LayerResult:
     labels: tuple[str, ...]
     counts: np.ndarray  # (n_docs, n_schemes, n_labels, n_slots)
     intervals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    speakers: SpeakerScores | None = None
+    speakers: SpeakerScores | None = None  # the entity level, as before levels existed
+    speaker_levels: dict[str, SpeakerScores] = field(default_factory=dict)  # "mention", "entity"
     gold: list[Span] | None = None
     predicted: list[Prediction] | None = None
     matching: Matching | None = None
@@ -157,9 +165,13 @@ def _speaker_json(speaker) -> object:
     return list(speaker) if isinstance(speaker, tuple) else speaker
 
 
-def table_names(layer: str) -> tuple[str, str, str]:
-    """Names of a layer's tables in a Partial: span counts, attribution, speakers."""
-    return layer, f"{layer}.attribution", f"{layer}.speakers"
+# The speaker levels of `speakers.SPEAKER_LEVELS`, in report order (named here: speakers imports the model only).
+SPEAKER_LEVEL_NAMES = ("mention", "entity")
+
+
+def speaker_table_names(layer: str, level: str) -> tuple[str, str]:
+    """Names of a layer's speaker tables at one level in a Partial: attribution, speakers."""
+    return f"{layer}.attribution.{level}", f"{layer}.speakers.{level}"
 
 
 @dataclass
@@ -192,22 +204,32 @@ class Report:
 
         layers = {}
         for name, labels in st["layers"].items():
-            counts_name, att_name, sp_name = table_names(name)
-            speakers = None
-            if att_name in partial.tables:
-                speakers = SpeakerScores(partial.tables[att_name], partial.tables[sp_name], intervals(att_name))
-            layer = LayerResult(name, tuple(labels), partial.tables[counts_name], intervals(counts_name), speakers)
+            layer = LayerResult(name, tuple(labels), partial.tables[name], intervals(name))
+            for level in SPEAKER_LEVEL_NAMES:
+                att_name, sp_name = speaker_table_names(name, level)
+                if att_name in partial.tables:
+                    layer.speaker_levels[level] = SpeakerScores(partial.tables[att_name], partial.tables[sp_name],
+                                                                intervals(att_name))
+            layer.speakers = layer.speaker_levels.get("entity")
             d = (detail or {}).get(name)
             if d is not None:
                 layer.gold, layer.predicted, layer.matching = d.gold, d.predicted, d.matching
                 layer.gold_outcomes, layer.pred_outcomes = d.gold_outcomes, d.pred_outcomes
-                if speakers is not None and d.speakers is not None:
-                    speakers.right, speakers.gold_names = d.speakers.right, d.speakers.gold_names
+                for level, kept in d.speaker_levels.items():
+                    if level in layer.speaker_levels:
+                        layer.speaker_levels[level].right = kept.right
+                        layer.speaker_levels[level].gold_names = kept.gold_names
             layers[name] = layer
-        options = ScoreOptions(st["min_overlap"], boot["resamples"], boot["seed"], boot["confidence"])
-        return cls(list(partial.documents), layers, options, partial.gold["source"], ", ".join(partial.sources),
-                   dict(partial.dropped), dict(partial.extractor_errors), list(partial.missing_predictions),
-                   partial.gold["fingerprint"], note, partial)
+        options = ScoreOptions(st["min_overlap"], boot["resamples"], boot["seed"], boot["confidence"],
+                               tuple(st.get("by", ())), st.get("beta", 1.0))
+        report = cls(list(partial.documents), layers, options, partial.gold["source"], ", ".join(partial.sources),
+                     dict(partial.dropped), dict(partial.extractor_errors), list(partial.missing_predictions),
+                     partial.gold["fingerprint"], note, partial)
+        from .sections import sections_of  # sections import the metric modules, which import this one
+
+        report.sections = sections_of(partial, options)
+        return report
+    sections: dict = field(default_factory=dict)  # name -> sections.Section
 
     def micro_f1(self, layer: str = "entity", scheme: str = "strict") -> float:
         return self.layers[layer].micro_f1(scheme)
@@ -224,12 +246,14 @@ class Report:
             "settings": {"min_overlap": o.min_overlap,
                          "bootstrap": {"resamples": o.n_resamples, "seed": o.seed, "confidence": o.confidence,
                                        "method": "poisson", "documents": len(self.documents),
-                                       "note": self.interval_note}},
+                                       "note": self.interval_note},
+                         "beta": o.beta, "by": list(o.by)},
             "documents": list(self.documents),
             "dropped": dict(self.dropped),
             "extractor_errors": dict(self.extractor_errors),
             "missing_predictions": list(self.missing_predictions),
             "layers": {name: self._layer_dict(layer, spans, documents) for name, layer in self.layers.items()},
+            **{name: section.render() for name, section in self.sections.items()},
         }
 
     def _layer_dict(self, layer: LayerResult, spans: bool, documents: bool) -> dict:
@@ -239,8 +263,10 @@ class Report:
             labels = {}
             for i, label in enumerate(layer.labels):
                 labels[label] = _count_block(totals[s, i]) | {"f1_ci": _interval(ci, "label_f1", (s, i))}
+            micro = _count_block(totals[s].sum(axis=0))
             entry = {"labels": labels,
-                     "micro": _count_block(totals[s].sum(axis=0)) | {"f1_ci": _interval(ci, "micro_f1", (s,))}}
+                     "micro": micro | {"f1_ci": _interval(ci, "micro_f1", (s,)),
+                                       "f_beta": float(f_beta(micro["precision"], micro["recall"], self.options.beta))}}
             for avg in ("macro", "weighted"):
                 entry[avg] = {m: float(scores[f"{avg}_{m}"][s]) for m in ("precision", "recall", "f1")}
                 entry[avg]["f1_ci"] = _interval(ci, f"{avg}_f1", (s,))
@@ -280,11 +306,22 @@ class Report:
             if speakers is not None:
                 entry["speaker"] = _speaker_json(p.speaker)
                 entry["speaker_correct"] = None if g is None else bool(speakers.right[pair_of_pred[j]])
+                mention = layer.speaker_levels.get("mention")
+                mention = None if mention is None else mention.right
+                if mention is not None:
+                    entry["speaker_mention_correct"] = None if g is None else bool(mention[pair_of_pred[j]])
             predicted.append(entry)
         return gold, predicted
 
     def _speaker_dict(self, layer: LayerResult) -> dict:
-        sp = layer.speakers
+        # The top level keeps the entity-level numbers of schema 1; `mention` and `entity` give both levels.
+        out = self._speaker_level_dict(layer.speakers)
+        for level, scores in layer.speaker_levels.items():
+            out[level] = self._speaker_level_dict(scores)
+        return out
+
+    @staticmethod
+    def _speaker_level_dict(sp: SpeakerScores) -> dict:
         matched, right = (int(x) for x in sp.matched.sum(axis=0))
         totals = sp.attribution.sum(axis=0)
         p, r, f = attribution_prf(totals)
@@ -298,7 +335,8 @@ class Report:
                 "attribution": attribution}
 
 
-STATISTICS.update({"entity": span_statistic, "quote": span_statistic, "quote.attribution": attribution_statistic})
+STATISTICS.update({"entity": span_statistic, "quote": span_statistic})
+STATISTICS.update({speaker_table_names("quote", level)[0]: attribution_statistic for level in SPEAKER_LEVEL_NAMES})
 
 # Lists longer than this are written in slices, each by the C encoder (json.dump and indent use
 # the pure-Python one, which was 40% of a large run's time).

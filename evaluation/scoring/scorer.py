@@ -21,10 +21,10 @@ from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
 from .matching import SpanArrays, match
 from .partial import STATISTICS, Partial, fingerprint_of
 from ..predictions import Prediction, PredictionSet, predictions_from_dicts
-from .speakers import speaker_is_right, speaker_name
+from .speakers import SPEAKER_LEVELS, speaker_is_right, speaker_name
+from .sections import count_sections, section_tables
 from .report import (ATT_ACTUAL, ATT_FULL, ATT_HALF, ATT_POSSIBLE, LayerResult, Report, ScoreOptions,
-                     SpeakerScores)
-from .report import table_names
+                     SpeakerScores, speaker_table_names)
 
 LAYERS: dict[str, tuple[str, ...]] = {"entity": ENTITY_LABELS, "quote": QUOTE_LABELS}
 
@@ -74,11 +74,12 @@ def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int],
 
 
 def count_speakers(layer: LayerResult, doc_spans: Mapping[str, list[Span]], doc_index: Mapping[str, int],
-                   n_docs: int) -> SpeakerScores:
+                   n_docs: int, is_right=speaker_is_right) -> SpeakerScores:
     """Speaker correctness per matched quote pair, and per document the attribution table
-    (n_docs, n_schemes, 4: see report.ATT_*) and the speakers table (matched pairs, right speakers)."""
+    (n_docs, n_schemes, 4: see report.ATT_*) and the speakers table (matched pairs, right speakers),
+    under one rule of `speakers.SPEAKER_LEVELS` (the entity level by default)."""
     m = layer.matching
-    right = np.array([speaker_is_right(layer.gold[g], layer.predicted[p], doc_spans[layer.gold[g].doc_id])
+    right = np.array([is_right(layer.gold[g], layer.predicted[p], doc_spans[layer.gold[g].doc_id])
                       for g, p in zip(m.gold.tolist(), m.pred.tolist())], dtype=bool)
     att = np.zeros((n_docs, len(SCHEMES), 4), np.int64)
     pair_outcome = layer.gold_outcomes[:, m.gold]  # (n_schemes, n_pairs)
@@ -113,10 +114,10 @@ def layer_tables(layers: Mapping[str, LayerResult]) -> dict[str, np.ndarray]:
     """The per-document tables of counted layers, by their names in a Partial."""
     tables = {}
     for name, layer in layers.items():
-        counts_name, att_name, sp_name = table_names(name)
-        tables[counts_name] = layer.counts
-        if layer.speakers is not None:
-            tables[att_name], tables[sp_name] = layer.speakers.attribution, layer.speakers.matched
+        tables[name] = layer.counts
+        for level, speakers in layer.speaker_levels.items():
+            att_name, sp_name = speaker_table_names(name, level)
+            tables[att_name], tables[sp_name] = speakers.attribution, speakers.matched
     return tables
 
 
@@ -126,7 +127,8 @@ def partial_settings(options: ScoreOptions, mapping: Mapping | None = None) -> d
             "bootstrap": {"resamples": options.n_resamples, "seed": options.seed, "confidence": options.confidence,
                           "method": "poisson"},
             "mapping": dict(mapping or {}), "schemes": list(SCHEMES),
-            "layers": {name: list(labels) for name, labels in LAYERS.items()}}
+            "layers": {name: list(labels) for name, labels in LAYERS.items()},
+            "by": list(options.by), "beta": options.beta}
 
 
 def make_partial(doc_ids: Sequence[str], tables: Mapping[str, np.ndarray], settings: dict, gold: dict,
@@ -160,12 +162,16 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
                   dropped: Mapping[str, int] | None = None, extractor_errors: Mapping[str, str] | None = None,
                   gold_checked: bool = False, mapping: Mapping | None = None, gold_fingerprint: str | None = None,
                   gold_documents: int | None = None, positions: Sequence[int] | None = None,
-                  keep_detail: bool = False) -> tuple[Partial, dict[str, LayerResult] | None]:
+                  keep_detail: bool = False, doc_fields: Mapping[str, Mapping[str, object]] | None = None,
+                  seen_in: Mapping[tuple[str, str], int] | None = None,
+                  ) -> tuple[Partial, dict[str, LayerResult] | None]:
     """Check and count `predictions` on `documents`: their Partial and, with `keep_detail`, the
     counted layers with their spans (for a detailed report, --errors, --html).
 
     `gold_fingerprint`, `gold_documents` and `positions` describe the whole gold when
     `documents` are one shard of it (default: these documents are the whole gold).
+    `doc_fields` (doc id -> field -> value) holds document fields beyond `Document`'s, for breakdowns.
+    `seen_in`: `breakdowns.seen_index` of the whole gold, when `documents` are part of it.
     """
     if not gold_checked and (gold_problems := check_gold(documents, gold)):
         raise CorpusError(gold_problems)
@@ -187,20 +193,25 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
         layer = count_layer(name, labels, [s for s in gold if s.label in labels],
                             [p for p in all_preds if p.label in labels], doc_index, options.min_overlap)
         if name == "quote":
-            layer.speakers = count_speakers(layer, doc_spans, doc_index, len(documents))
+            layer.speaker_levels = {level: count_speakers(layer, doc_spans, doc_index, len(documents), rule)
+                                    for level, rule in SPEAKER_LEVELS.items()}
+            layer.speakers = layer.speaker_levels["entity"]
         layers[name] = layer
     del all_preds
+    # The sections beyond the span tables need the matching, which exists only while counting.
+    tables, axes, lists = section_tables(count_sections(documents, doc_spans, predictions, layers, doc_index, options,
+                                                        doc_fields, seen_in))
     errors = dict(extractor_errors or {})
     options = replace(options, seed=resolved_seed(options.seed))
     if gold_fingerprint is None:
         gold_fingerprint = fingerprint_of(documents, doc_spans)
     partial = make_partial(
-        [d.id for d in documents], layer_tables(layers), partial_settings(options, mapping),
+        [d.id for d in documents], layer_tables(layers) | tables, partial_settings(options, mapping),
         {"source": gold_source, "fingerprint": gold_fingerprint,
          "documents": len(documents) if gold_documents is None else gold_documents}, positions,
         sources=[predictions_source] if predictions_source else [], extractor_errors=errors,
         missing_predictions=[d.id for d in documents if d.id not in predictions and d.id not in errors],
-        dropped=dict(sorted((dropped or {}).items())))
+        dropped=dict(sorted((dropped or {}).items())), axes=axes, lists=lists)
     return partial, layers if keep_detail else None
 
 

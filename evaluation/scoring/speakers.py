@@ -1,13 +1,22 @@
-"""Is a predicted quote's speaker right? Speaker accuracy and end-to-end attribution.
+"""Is a predicted quote's speaker right? Speaker accuracy and end-to-end attribution, at two levels.
 
 A gold quote names its speaker by span id; the speaker's entity is every gold PER/ORG span of
-the document with the same `canonical` name (just the speaker span when it has none).
+the document with the same `canonical` name (just the speaker span when it has none). As in
+Muzny et al. (2017), who score quote-to-mention and mention-to-entity separately, there are two
+levels:
 
+Entity level (`speaker_is_right`):
 - A predicted speaker given as a span `(start, end)` is right when it has the boundaries of
   one of the entity's gold mentions (any mention, not only the one the gold quote points to).
 - A speaker given as a name string is right when it equals, ignoring case and surrounding
   spaces, the canonical name or the text of one of the mentions.
-- A gold quote without a speaker is right only with no predicted speaker, and vice versa.
+
+Mention level (`speaker_mention_is_right`):
+- A span is right only with the boundaries of the very mention the gold quote points to.
+- A name string is right only when it equals (same normalization) that mention's own text.
+
+At both levels a gold quote without a speaker is right only with no predicted speaker, and
+vice versa.
 
 Attribution credit of a matched quote pair under a scheme is its detection credit (1 for
 correct, 0.5 for partial, else 0) when the speaker is right, else 0.
@@ -48,6 +57,23 @@ def speaker_is_right(quote: Span, predicted: Prediction, doc_spans: Sequence[Spa
         return any((m.start, m.end) == guess for m in mentions)
     names = {_norm(m.text) for m in mentions} | {_norm(m.canonical) for m in mentions if m.canonical}
     return _norm(guess) in names
+
+
+def speaker_mention_is_right(quote: Span, predicted: Prediction, doc_spans: Sequence[Span]) -> bool:
+    """Whether `predicted.speaker` is the very gold mention `quote` points to (module docstring)."""
+    guess = predicted.speaker
+    if quote.speaker is None or guess is None:
+        return quote.speaker is None and guess is None
+    target = next((s for s in doc_spans if s.id == quote.speaker), None)
+    if target is None:
+        return False
+    if isinstance(guess, tuple):
+        return (target.start, target.end) == guess
+    return _norm(guess) == _norm(target.text)
+
+
+# The two levels, in the order the report lists them.
+SPEAKER_LEVELS = {"mention": speaker_mention_is_right, "entity": speaker_is_right}
 
 
 def speaker_name(quote: Span, doc_spans: Sequence[Span]) -> str | None:

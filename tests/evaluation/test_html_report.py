@@ -192,6 +192,13 @@ def test_cli_score_html_and_report_html_write_the_same_page(tmp_path):
     assert page == (tmp_path / "b.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '"boundary-label"' in page
     assert f"wrote {tmp_path / 'b.html'}" in out.output  # the path written is named
+    # A report saved under schema 1 (before the entity, coreference, kind and breakdown sections) still draws.
+    old = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    for key in ("entities", "coreference", "num_kinds", "breakdowns", "document_average"):
+        del old[key]
+    (tmp_path / "old.json").write_text(json.dumps({**old, "schema_version": 1}), encoding="utf-8")
+    out = runner.invoke(app, ["report", str(tmp_path / "old.json"), "--html", str(tmp_path / "c.html")])
+    assert out.exit_code == 0, out.output
 
 
 def test_cli_report_refuses_other_texts_and_bad_files(tmp_path):
@@ -311,7 +318,26 @@ def test_optional_sections_are_drawn_when_present():
     assert "average precision 74.0" in page and "best threshold 0.5" in page
     assert "<td>66.7</td>" in page and "Merkle" in page and "B³" not in page  # coreference names muc, conll only
     assert "MUC" in page and "CoNLL (mean F1)" in page
-    assert sections_html(ex.report()) == ""  # nothing when absent
+    bare = {k: v for k, v in ex.report().items()
+            if k not in ("entities", "coreference", "num_kinds", "breakdowns", "document_average")}
+    for level in ("mention", "entity"):
+        bare["layers"]["quote"]["speakers"].pop(level, None)
+    assert sections_html(bare) == ""  # nothing when absent
+
+
+def test_the_scorers_sections_are_drawn_under_the_pages_scheme():
+    # The scorer's own shapes (schema 2): breakdowns per bucket, layer and scheme; speakers with
+    # attribution per scheme; the document average.
+    report = ex.report()
+    page = sections_html(report, "strict")
+    for section in ("entities", "coreference", "num-kinds", "breakdowns", "document-average", "speaker-levels"):
+        assert f'id="s-{section}"' in page, section
+    bucket, layers = next(iter(report["breakdowns"]["length"].items()))
+    layer, schemes = next(iter(layers.items()))
+    assert f"{bucket} · {layer}" in page and f"<td>{100 * schemes['strict']['f1']:.1f}</td>" in page
+    mention = report["layers"]["quote"]["speakers"]["mention"]["attribution"]["strict"]
+    assert f"<td>{100 * mention['f1']:.1f}</td>" in page
+    assert "length</bdi>, exact scheme, scores in %" in sections_html(report, "exact")
 
 
 def test_optional_sections_of_unexpected_shape_show_text_and_never_markup():

@@ -79,6 +79,8 @@ def test_rows_with_hand_worked_numbers_and_dashes(own_gold, plugin, tmp_path):
     assert people["entity"]["micro"]["f1"] == pytest.approx(2 * 0.2 / 1.2)
     assert people["entity"]["labels"]["PER"]["f1"] == pytest.approx(2 * 0.5 / 1.5)
     assert people["quote"]["micro"]["f1"] == 0.0
+    # Entity sets: "Olaf Scholz" names 1 of the 3 gold entities (Olaf Scholz, Paris, Lagarde): P 1, R 1/3.
+    assert people["entity"]["entity_sets"]["f1"] == pytest.approx(0.5)
     assert file_row["extractor"] == str(preds) and file_row["seconds_per_document"] is None
     assert file_row["entity"]["labels"]["LOC"]["f1"] == 1.0
     markdown = invoke("leaderboard", "--gold", own_gold, "--extractor", "board_ext:quotes", "--bootstrap", "0",
@@ -87,7 +89,7 @@ def test_rows_with_hand_worked_numbers_and_dashes(own_gold, plugin, tmp_path):
     header = next(i for i, line in enumerate(lines) if line.startswith("| extractor"))
     row = [c.strip() for c in lines[header + 2].strip("|").split("|")]
     assert len(row) == len(COLUMNS) and row[0] == "board_ext:quotes"
-    assert row[1:6] == [DASH] * 5 and row[6] == "100.0" and row[7] == "100.0"
+    assert row[1:7] == [DASH] * 6 and row[7] == "100.0" and row[8] == "100.0"
     assert "strict scheme" in lines[0] and "no intervals" in lines[0]
 
 
@@ -99,6 +101,8 @@ def test_baseline_row_agrees_with_score_and_workers_do_not_change_it(tmp_path):
     for layer in ("entity", "quote"):
         micro = report["layers"][layer]["schemes"]["strict"]["micro"]
         assert row[layer]["micro"] == {"f1": micro["f1"], "f1_ci": micro["f1_ci"]}
+    assert row["entity"]["entity_sets"] == {"f1": report["entities"]["micro"]["f1"],
+                                            "f1_ci": report["entities"]["micro"]["f1_ci"]}
     assert row["quote"]["attribution"]["f1"] == report["layers"]["quote"]["speakers"]["attribution"]["strict"]["f1"]
     assert row["documents"] == 4 and 0 < row["seconds_per_document"] < 5
     assert json.loads((tmp_path / "board.json").read_text()) == board

@@ -25,18 +25,30 @@ def invoke(*args):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    return write_corpus(tmp_path_factory.mktemp("synthetic"), 41, seed=3, chars=600)
+    return write_corpus(tmp_path_factory.mktemp("synthetic"), 41, seed=3, chars=600, fields=True)
 
 
 def test_merged_reports_are_bit_identical_to_one_pass_for_1_2_and_7_shards_in_any_order(corpus, tmp_path):
     gold, preds = corpus
-    common = ("--gold", gold, "--predictions", preds, "--bootstrap", "200", "--seed", "5", "--no-progress")
+    # `desk` is a field of the user's own gold that only the last quarter of the documents has.
+    common = ("--gold", gold, "--predictions", preds, "--bootstrap", "200", "--seed", "5", "--no-progress",
+              "--by", "desk", "--beta", "2")
     one = invoke("score", *common, "--format", "json", "--no-spans")
     assert one.exit_code == 0, one.output
     report = json.loads(one.stdout)
     # Enough documents for intervals, and every part of the report is there to compare.
     assert report["layers"]["entity"]["schemes"]["strict"]["micro"]["f1_ci"] is not None
     assert report["layers"]["quote"]["speakers"]["attribution"]["partial"]["f1_ci"] is not None
+    for level in ("mention", "entity"):
+        assert report["layers"]["quote"]["speakers"][level]["attribution"]["partial"]["f1_ci"] is not None
+    # ...and so are issue 13's sections, with intervals where they have enough documents.
+    assert report["entities"]["micro"]["f1_ci"] is not None and report["coreference"]["conll"]["f1_ci"] is not None
+    assert report["num_kinds"]["strict_with_kind"]["f1_ci"] is not None
+    assert report["document_average"]["entity"]["strict"]["f1_mean_ci"] is not None
+    assert set(report["breakdowns"]) == {"outlet", "desk", "length", "shape", "seen", "quote_length"}
+    assert set(report["breakdowns"]["desk"]) == {"(none)", "politics", "sport"}
+    assert set(report["breakdowns"]["seen"]) == {"seen", "unseen"}
+    assert report["entities"]["documents"][report["documents"][0]]["found"]
     assert report["layers"]["entity"]["spans"] is False and "gold" not in report["layers"]["entity"]
     rng = random.Random(0)
     for n in (1, 2, 7):
@@ -51,7 +63,7 @@ def test_merged_reports_are_bit_identical_to_one_pass_for_1_2_and_7_shards_in_an
         assert merged.exit_code == 0, merged.output
         assert merged.stdout == one.stdout, f"{n} shards differ from one pass"
     table = invoke("merge", *paths)
-    assert "entity layer, strict scheme" in table.stdout and "speakers:" in table.stdout
+    assert "entity layer, strict scheme" in table.stdout and "speakers, entity level:" in table.stdout
 
 
 def test_a_shard_is_scored_on_its_documents_only(corpus, tmp_path):

@@ -39,7 +39,7 @@ def gold_predictions(docs, spans, drop: int | None = None) -> dict[str, list[Pre
             continue
         speaker = by_id[(s.doc_id, s.speaker)] if s.speaker else None
         out[s.doc_id].append(Prediction(s.doc_id, s.start, s.end, s.label, s.text, s.num_kind,
-                                        (speaker.start, speaker.end) if speaker else None))
+                                        (speaker.start, speaker.end) if speaker else None, s.canonical))
     return out
 
 
@@ -62,7 +62,21 @@ def test_gold_against_itself_scores_one(bundled, tmp_path):
                 assert scheme["micro"]["f1"] == 1.0 and scheme["micro"]["f1_ci"] is None
     assert report["settings"]["bootstrap"]["note"].startswith("too few documents")
     if any(s.label == "QUOTE" and s.speaker for s in spans):
-        assert report["layers"]["quote"]["speakers"]["attribution"]["strict"]["f1"] == 1.0
+        speakers = report["layers"]["quote"]["speakers"]
+        for level in (speakers, speakers["mention"], speakers["entity"]):
+            assert level["attribution"]["strict"]["f1"] == 1.0 and level["accuracy"] == 1.0
+    # Every section beyond the span tables is perfect too.
+    assert report["entities"]["micro"]["f1"] == 1.0 and report["entities"]["micro"]["f1_ci"] is None  # 4 documents
+    assert all(report["coreference"][m]["f1"] == 1.0 for m in ("muc", "b_cubed", "ceaf_e", "conll"))
+    kinds = report["num_kinds"]
+    assert kinds["accuracy"] == 1.0 and kinds["strict_with_kind"]["f1"] == 1.0
+    assert kinds["matched"] == sum(s.label == "NUM" for s in spans)
+    for buckets in report["breakdowns"].values():
+        for layers in buckets.values():
+            for schemes in layers.values():
+                assert schemes["strict"]["f1"] == 1.0
+    assert report["document_average"]["entity"]["strict"]["f1_mean"] == 1.0
+    assert report["document_average"]["entity"]["strict"]["f1_sd"] == 0.0
 
 
 def test_one_span_removed_gives_exactly_one_missed(bundled, tmp_path):

@@ -90,12 +90,19 @@ def records(n_docs: int, seed: int = 0, chars: int = 2000) -> Iterator[tuple[dic
         yield document(rng, f"doc{i:07d}", chars)
 
 
-def write_corpus(folder: Path, n_docs: int, seed: int = 0, chars: int = 2000) -> tuple[Path, Path]:
-    """Write gold.jsonl and predictions.jsonl into `folder`; returns their paths."""
+def write_corpus(folder: Path, n_docs: int, seed: int = 0, chars: int = 2000,
+                 fields: bool = False) -> tuple[Path, Path]:
+    """Write gold.jsonl and predictions.jsonl into `folder`; returns their paths. `fields`: give
+    every document an `outlet` (one of three) and the last quarter a field of the user's own, `desk`
+    (so the first shards of a split have no document with it)."""
     folder.mkdir(parents=True, exist_ok=True)
     gold, preds = folder / "gold.jsonl", folder / "predictions.jsonl"
     with open(gold, "w", encoding="utf-8") as g, open(preds, "w", encoding="utf-8") as p:
-        for gold_record, pred_record in records(n_docs, seed, chars):
+        for i, (gold_record, pred_record) in enumerate(records(n_docs, seed, chars)):
+            if fields:
+                gold_record["outlet"] = f"outlet {i % 3}"
+                if i >= n_docs * 3 // 4:
+                    gold_record["desk"] = "sport" if i % 2 else "politics"
             g.write(json.dumps(gold_record, ensure_ascii=False) + "\n")
             p.write(json.dumps(pred_record, ensure_ascii=False) + "\n")
     return gold, preds

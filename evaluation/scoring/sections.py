@@ -1,0 +1,249 @@
+"""The report sections beyond the span tables, computed from a scored run, one family per module.
+
+    entities          document-level entity sets           (entities.py)
+    coreference       MUC, B-cubed, CEAF-e, CoNLL           (coreference.py)
+    num_kinds         kind accuracy, confusion, strict+kind  (numkinds.py)
+    breakdowns        span scores per bucket                 (breakdowns.py)
+    document_average  mean and spread of per-document F1     (breakdowns.py)
+
+Every section keeps its per-document counts (`Counted`: arrays with one row per document) next
+to a pure function from summed counts to its numbers. The counts need the matching, which exists
+only while a chunk of documents is counted (`count_sections`); they travel in the chunk's
+`partial.Partial` as tables under `sections/` (`section_tables`), so `partial.merge` carries
+them like the span tables, and `sections_of` turns a (merged) partial back into a `Counted` and
+`finish_sections` bootstraps and renders it. The bootstrap of a section runs over its rows with
+the Poisson weights keyed by document id, so a merge of shards gives what one pass over all
+documents gives, bit for bit (`tests/evaluation/test_merge.py`). The one exception is the `seen`
+breakdown: "seen in another document of the gold" is judged within each shard's gold.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsspans.corpus.errors import CorpusError, Problem
+from newsspans.corpus.model import Document, Span
+
+from ..predictions import Prediction
+from .bootstrap import bootstrap_intervals
+from .breakdowns import (DEFAULT_BREAKDOWNS, DOCUMENT_FIELDS, NO_VALUE, SPAN_DIMENSIONS, Breakdown, DocumentAverage,
+                         breakdowns_dict, breakdowns_for, bucket_intervals, document_average_dict,
+                         document_average_statistic, document_f1_rows, document_field, order_buckets, with_intervals)
+from .coreference import Coreference, coreference_dict, coreference_scores, count_coreference
+from .entities import ENTITY_SET_LABELS, EntitySets, count_entity_sets, entity_set_scores, entity_sets_dict
+from .numkinds import NumKinds, count_num_kinds, num_kind_statistic, num_kinds_dict
+from .metrics import possible
+from .partial import AXIS_ORDER, Partial
+
+PREFIX = "sections/"
+_BREAKDOWN = PREFIX + "breakdowns/"
+_HAS = PREFIX + "has/"  # per document: 1 when it has a value of a document field
+_ENTITY_LISTS = ("found", "missed", "spurious")
+
+
+@dataclass
+class Section:
+    """One report section: the run's counts (a `Counted`, shared by all sections) and how it renders."""
+
+    counted: Counted
+    render: Callable[[], dict]
+
+
+@dataclass
+class Counted:
+    """The per-document counts of every section, before intervals: what a shard has to keep."""
+
+    ids: list[str]
+    entities: EntitySets
+    coreference: Coreference
+    num_kinds: NumKinds
+    breakdowns: list[Breakdown]
+    averages: list[DocumentAverage]
+    has_value: dict[str, np.ndarray] | None = None  # document field -> (n_docs,) 1 when a document has it
+
+
+def _num_kind_intervals(result, options, ids: Sequence[str]) -> None:
+    # One per-document matrix for the bootstrap: the confusion cells, then the strict counts.
+    n_docs, k, _ = result.confusion.shape
+    joined = np.concatenate([result.confusion.reshape(n_docs, k * k), result.strict], axis=1)
+    result.intervals = bootstrap_intervals(
+        joined, lambda c: num_kind_statistic(c[..., :k * k].reshape(c.shape[:-1] + (k, k)), c[..., k * k:]),
+        ids, options.n_resamples, options.seed, options.confidence)
+    result.intervals = {key: result.intervals[key] for key in ("accuracy", "f1") if key in result.intervals}
+
+
+def _field_dimensions(options) -> list[str]:
+    return [d for d in dict.fromkeys(DEFAULT_BREAKDOWNS + tuple(options.by)) if d not in SPAN_DIMENSIONS]
+
+
+def count_sections(documents: Sequence[Document], doc_spans: Mapping[str, Sequence[Span]],
+                   predictions: Mapping[str, Sequence[Prediction]], layers: Mapping[str, object],
+                   doc_index: Mapping[str, int], options,
+                   doc_fields: Mapping[str, Mapping[str, object]] | None = None,
+                   seen_in: Mapping[tuple[str, str], int] | None = None) -> Counted:
+    """The per-document counts of every section for some documents (all of a chunk's layers counted);
+    `seen_in`: `breakdowns.seen_index` of the whole gold when these documents are part of it.
+
+    Every breakdown dimension is counted, even a document field none of these documents has:
+    another chunk or shard may have it (`finish_sections` leaves out a field no document has).
+    """
+    entity = layers["entity"]
+    fields = doc_fields or {}
+    return Counted(
+        ids=[d.id for d in documents],
+        entities=count_entity_sets(documents, doc_spans, predictions),
+        coreference=count_coreference(documents, entity.gold, entity.predicted, entity.matching),
+        num_kinds=count_num_kinds(entity, dict(doc_index), len(documents)),
+        breakdowns=breakdowns_for(DEFAULT_BREAKDOWNS + tuple(options.by), layers, documents, doc_index, fields,
+                                  keep_empty=True, seen_in=seen_in),
+        averages=[DocumentAverage(name, document_f1_rows(layer.counts)) for name, layer in layers.items()],
+        has_value={f: np.array([document_field(d, fields.get(d.id, {}), f) != NO_VALUE for d in documents],
+                               np.int64) for f in _field_dimensions(options)})
+
+
+def score_sections(documents: Sequence[Document], doc_spans: Mapping[str, Sequence[Span]],
+                   predictions: Mapping[str, Sequence[Prediction]], layers: Mapping[str, object],
+                   doc_index: Mapping[str, int], options,
+                   doc_fields: Mapping[str, Mapping[str, object]] | None = None) -> dict[str, Section]:
+    """Every section of a report over `documents`, with bootstrap intervals under `options` (a ScoreOptions)."""
+    return finish_sections(count_sections(documents, doc_spans, predictions, layers, doc_index, options, doc_fields),
+                           options)
+
+
+def _breakdown_name(b: Breakdown) -> str:
+    return f"{_BREAKDOWN}{b.dimension}/{b.layer}"
+
+
+def section_tables(counted: Counted) -> tuple[dict[str, np.ndarray], dict[str, list[str]], dict[str, list]]:
+    """`counted` as a Partial's tables, named axes (bucket names) and per-document lists.
+
+    The document averages are left out: they are a function of the span tables.
+    """
+    c = counted
+    tables = {PREFIX + "entities": c.entities.counts, PREFIX + "coreference": c.coreference.counts,
+              PREFIX + "num_kinds.confusion": c.num_kinds.confusion, PREFIX + "num_kinds.strict": c.num_kinds.strict}
+    axes = {}
+    for b in c.breakdowns:
+        tables[_breakdown_name(b)] = b.counts
+        axes[_breakdown_name(b)] = list(b.buckets)
+    tables.update({_HAS + f: v for f, v in (c.has_value or {}).items()})
+    lists = {f"{PREFIX}entities.{what}": [[list(key) for key in keys] for keys in getattr(c.entities, what)]
+             for what in _ENTITY_LISTS}
+    return tables, axes, lists
+
+
+def _bucket_order(table: str, names) -> list[str]:
+    return order_buckets(table[len(_BREAKDOWN):].rsplit("/", 1)[0], names)
+
+
+AXIS_ORDER[_BREAKDOWN] = _bucket_order
+
+
+def counted_of(partial: Partial, options) -> Counted:
+    """The `Counted` of a (merged) partial: `section_tables` read back, the document averages
+    from the span tables."""
+    t = partial.tables
+    breakdowns = []
+    for name, counts in t.items():
+        if name.startswith(_BREAKDOWN):
+            dimension, layer = name[len(_BREAKDOWN):].rsplit("/", 1)
+            buckets = tuple(partial.axes[name])
+            # Documents with a gold span in each bucket (gold counts do not depend on the scheme).
+            documents = (possible(counts[:, 0]) > 0).sum(axis=0).astype(np.int64) if len(buckets) else \
+                np.zeros(0, np.int64)
+            breakdowns.append(Breakdown(dimension, layer, buckets, counts, documents))
+
+    def keys(what: str) -> list[list[tuple[str, str]]]:
+        return [[tuple(key) for key in doc] for doc in partial.lists[f"{PREFIX}entities.{what}"]]
+
+    return Counted(
+        ids=list(partial.documents),
+        entities=EntitySets(ENTITY_SET_LABELS, t[PREFIX + "entities"], *(keys(w) for w in _ENTITY_LISTS)),
+        coreference=Coreference(t[PREFIX + "coreference"]),
+        num_kinds=NumKinds(t[PREFIX + "num_kinds.confusion"], t[PREFIX + "num_kinds.strict"]),
+        breakdowns=breakdowns,
+        averages=[DocumentAverage(name, document_f1_rows(t[name])) for name in partial.settings["layers"]],
+        has_value={name[len(_HAS):]: v for name, v in t.items() if name.startswith(_HAS)})
+
+
+def sections_of(partial: Partial, options) -> dict[str, Section]:
+    """Every section of the report of `partial` (none for a partial without section tables).
+
+    A `--by` field no document has is an error only when the partial covers the whole gold:
+    a shard's documents may lack a field the other shards have.
+    """
+    if PREFIX + "entities" not in partial.tables:
+        return {}
+    whole = len(partial.documents) >= partial.gold.get("documents", 0)
+    return finish_sections(counted_of(partial, options), options, whole)
+
+
+def _without_absent_fields(counted: Counted, options, strict: bool) -> None:
+    """Leave out the breakdowns of a document field no document has; one asked for is an error when `strict`."""
+    absent = {f for f, v in (counted.has_value or {}).items() if not v.any()}
+    asked = [f for f in options.by if f in absent]
+    if asked and strict:
+        raise CorpusError(Problem(f"--by {asked[0]}: no document has this field (known: "
+                                  f"{', '.join(sorted(set(SPAN_DIMENSIONS) | set(DOCUMENT_FIELDS)))}, or a field "
+                                  "of your own gold JSONL)"))
+    counted.breakdowns = [b for b in counted.breakdowns if b.dimension not in absent]
+
+
+def finish_sections(counted: Counted, options, strict: bool = True) -> dict[str, Section]:
+    """Bootstrap every section's counts (Poisson weights keyed by `counted.ids`) and give each its renderer;
+    `strict`: a `--by` field no document has is an error (else it is left out)."""
+    c = counted
+    _without_absent_fields(c, options, strict)
+    boot = lambda counts, stat: bootstrap_intervals(counts, stat, c.ids, options.n_resamples,  # noqa: E731
+                                                    options.seed, options.confidence)
+    c.entities.intervals = {k: v for k, v in boot(c.entities.counts, entity_set_scores).items() if k.endswith("_f1")}
+    c.coreference.intervals = {k: v for k, v in boot(c.coreference.counts, coreference_scores).items()
+                               if k.endswith("_f1")}
+    _num_kind_intervals(c.num_kinds, options, c.ids)
+    for b in c.breakdowns:
+        b.intervals = bucket_intervals(b, options, c.ids)
+    with_intervals(c.averages, document_average_statistic, options, c.ids)
+    return {
+        "entities": Section(c, lambda: entity_sets_dict(c.entities, c.ids)),
+        "coreference": Section(c, lambda: coreference_dict(c.coreference)),
+        "num_kinds": Section(c, lambda: num_kinds_dict(c.num_kinds)),
+        "breakdowns": Section(c, lambda: breakdowns_dict(c.breakdowns, options.beta)),
+        "document_average": Section(c, lambda: document_average_dict(c.averages)),
+    }
+
+
+def _aligned(parts: Sequence[Breakdown]) -> Breakdown:
+    """One breakdown from the same dimension and layer of several shards: buckets united, rows stacked."""
+    first = parts[0]
+    names = order_buckets(first.dimension, {b for p in parts for b in p.buckets})
+    rows, documents = [], np.zeros(len(names), np.int64)
+    for p in parts:
+        at = [names.index(b) for b in p.buckets]
+        counts = np.zeros(p.counts.shape[:2] + (len(names),) + p.counts.shape[3:], p.counts.dtype)
+        counts[:, :, at] = p.counts
+        rows.append(counts)
+        documents[at] += p.documents
+    return Breakdown(first.dimension, first.layer, tuple(names), np.concatenate(rows), documents)
+
+
+def merge_counted(parts: Sequence[Counted]) -> Counted:
+    """The counts of shards over disjoint documents as one run's, in shard order (what
+    `partial.merge` does for the tables of `section_tables`, for `Counted` in memory)."""
+    cat = np.concatenate
+    e = [p.entities for p in parts]
+    keys = dict.fromkeys((b.dimension, b.layer) for p in parts for b in p.breakdowns)
+    fields = dict.fromkeys(f for p in parts for f in (p.has_value or {}))
+    return Counted(
+        ids=[i for p in parts for i in p.ids],
+        entities=EntitySets(e[0].labels, cat([x.counts for x in e]), [d for x in e for d in x.found],
+                            [d for x in e for d in x.missed], [d for x in e for d in x.spurious]),
+        coreference=Coreference(cat([p.coreference.counts for p in parts])),
+        num_kinds=NumKinds(cat([p.num_kinds.confusion for p in parts]), cat([p.num_kinds.strict for p in parts])),
+        breakdowns=[_aligned([b for p in parts for b in p.breakdowns if (b.dimension, b.layer) == key])
+                    for key in keys],
+        averages=[DocumentAverage(a.layer, cat([q.rows for p in parts for q in p.averages if q.layer == a.layer]))
+                  for a in parts[0].averages],
+        has_value={f: cat([(p.has_value or {}).get(f, np.zeros(len(p.ids), np.int64)) for p in parts])
+                   for f in fields})
