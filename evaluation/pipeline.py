@@ -11,12 +11,14 @@ and the rule that an extractor failing on every document is an error, not an all
 """
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.corpus.model import ENTITY_LABELS
+from newsspans.corpus.model import ENTITY_LABELS, Span
 from .extractors.cache import PredictionCache
 from .extractors.runner import ExtractorRun
 from .extractors.workers import RunSettings, run_source
@@ -222,10 +224,33 @@ def score_files(gold: Path | str | None, predictions: Path | str, *, gold_docume
 
 
 def _seen_of_file(gold: Path | str | None, documents: Path | str | None, chunk: int) -> dict:
-    """The whole gold's `seen_index`, from a first streamed pass over the gold (bounded memory)."""
-    return seen_index(s for part in iter_gold(None if gold is None else Path(gold),
-                                              None if documents is None else Path(documents), chunk)
-                      for s in part.spans if s.label in ENTITY_LABELS)
+    """The whole gold's `seen_index`, from a first pass over the gold in bounded memory.
+
+    A JSONL gold is only parsed here (each span's label and text), not validated: the scoring
+    pass validates every line and stops on any problem, so what this pass counts of a bad line
+    is never reported.
+    """
+    if gold is None or Path(gold).is_dir() or documents is not None:
+        return seen_index(s for part in iter_gold(None if gold is None else Path(gold),
+                                                  None if documents is None else Path(documents), chunk)
+                          for s in part.spans if s.label in ENTITY_LABELS)
+    return seen_index(_entity_mentions(Path(gold)))
+
+
+def _entity_mentions(path: Path) -> Iterator[Span]:
+    """A bare Span (doc id, label, text) per entity span of a JSONL gold's well-formed lines."""
+    with open(path, "rb") as fh:
+        for raw in fh:
+            try:
+                record = json.loads(raw)
+                doc_id, text = record["id"], record["text"]
+                for span in record.get("spans", ()):
+                    if span.get("label") in ENTITY_LABELS:
+                        mention = span["text"] if "text" in span else text[span["start"]:span["end"]]
+                        if isinstance(doc_id, str) and isinstance(mention, str):
+                            yield Span(doc_id, "", 0, 0, span["label"], mention)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                continue
 
 
 def _count_gold(gold: Path | str | None, documents: Path | str | None) -> int:

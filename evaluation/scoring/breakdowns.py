@@ -35,7 +35,7 @@ import numpy as np
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document, Span
 
-from .bootstrap import bootstrap_intervals
+from .bootstrap import MIN_DOCUMENTS
 from .counts import SCHEMES, tally
 from .entities import mention_text, normalize_name
 from .intervals import interval_at
@@ -47,7 +47,6 @@ DOCUMENT_FIELDS: tuple[str, ...] = ("outlet", "agency", "dateline", "published",
 # Reported in the JSON without asking (document fields only when some document has a value).
 DEFAULT_BREAKDOWNS: tuple[str, ...] = ("outlet", "agency", "dateline", "length", "shape", "seen", "quote_length")
 MIN_SUPPORT = 10
-MIN_DOCUMENTS = 3
 NO_VALUE = "(none)"
 TOO_SMALL = f"too small for an interval (fewer than {MIN_SUPPORT} gold spans or {MIN_DOCUMENTS} documents)"
 
@@ -181,25 +180,15 @@ def in_bucket(*counts: np.ndarray) -> np.ndarray:
     return rows
 
 
-def bucket_intervals(b: Breakdown, options, doc_ids: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Percentile interval of each bucket's F1, resampling the documents that have spans in it.
+def bucket_statistic(sums: np.ndarray) -> dict[str, np.ndarray]:
+    """F1 of every bucket from resampled sums (..., n_schemes, n_buckets, slots).
 
-    A resample of all documents that drew none of a bucket's documents would give that bucket a
-    meaningless F1 of 0, so each bucket is bootstrapped over its own documents (`doc_ids`: the
-    id of each row, which keys its Poisson weights).
+    Each bucket's interval resamples the documents that have spans in it: with Poisson weights
+    keyed by document id, a bucket's sums over all documents are its sums over its own documents
+    (the others add zeros), so one pass gives every bucket's (`bootstrap.weighted_sums`, `sparse`).
+    A bucket with gold spans in fewer than `MIN_DOCUMENTS` documents shows no interval.
     """
-    if options.n_resamples <= 0 or b.counts.shape[0] == 0:
-        return {}
-    n_schemes, n_buckets = b.counts.shape[1:3]
-    lo, hi = np.zeros((n_schemes, n_buckets)), np.zeros((n_schemes, n_buckets))
-    for k in range(n_buckets):
-        counts = b.counts[:, :, k]
-        rows = in_bucket(counts)
-        ci = bootstrap_intervals(counts[rows], lambda c: {"f1": prf(c)[2]}, [doc_ids[i] for i in np.flatnonzero(rows)],
-                                 options.n_resamples, options.seed, options.confidence)
-        if ci:
-            lo[:, k], hi[:, k] = ci["f1"]
-    return {"f1": (lo, hi)}
+    return {"f1": prf(sums)[2]}
 
 
 def breakdowns_for(dimensions: Sequence[str], layers: Mapping[str, object], documents: Sequence[Document],
@@ -294,14 +283,6 @@ def document_average_dict(averages: Sequence[DocumentAverage]) -> dict:
                                  "f1_mean_ci": interval_at(a.intervals, "mean", (s,))}
                         for s, scheme in enumerate(SCHEMES)}
     return out
-
-
-def with_intervals(items, statistic, options, doc_ids: Sequence[str]) -> None:
-    """Bootstrap every item's per-document counts (its `counts` or `rows`, one row per `doc_ids`) in place."""
-    for item in items:
-        per_doc = item.counts if hasattr(item, "counts") else item.rows
-        item.intervals = bootstrap_intervals(per_doc, statistic, doc_ids, options.n_resamples, options.seed,
-                                             options.confidence)
 
 
 # --- Paired comparison per bucket (`newsspans compare --by`) --------------------------------

@@ -27,10 +27,10 @@ from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document, Span
 
 from ..predictions import Prediction
-from .bootstrap import bootstrap_intervals
+from .bootstrap import document_keys, intervals_from_sums, too_few_documents, weighted_sums
 from .breakdowns import (DEFAULT_BREAKDOWNS, DOCUMENT_FIELDS, NO_VALUE, SPAN_DIMENSIONS, Breakdown, DocumentAverage,
-                         breakdowns_dict, breakdowns_for, bucket_intervals, document_average_dict,
-                         document_average_statistic, document_f1_rows, document_field, order_buckets, with_intervals)
+                         breakdowns_dict, breakdowns_for, bucket_statistic, document_average_dict,
+                         document_average_statistic, document_f1_rows, document_field, order_buckets)
 from .coreference import Coreference, coreference_dict, coreference_scores, count_coreference
 from .entities import ENTITY_SET_LABELS, EntitySets, count_entity_sets, entity_set_scores, entity_sets_dict
 from .numkinds import NumKinds, count_num_kinds, num_kind_statistic, num_kinds_dict
@@ -64,14 +64,19 @@ class Counted:
     has_value: dict[str, np.ndarray] | None = None  # document field -> (n_docs,) 1 when a document has it
 
 
-def _num_kind_intervals(result, options, ids: Sequence[str]) -> None:
-    # One per-document matrix for the bootstrap: the confusion cells, then the strict counts.
+def _num_kind_rows(result: NumKinds) -> np.ndarray:
+    """One per-document matrix for the bootstrap: the confusion cells, then the strict counts."""
     n_docs, k, _ = result.confusion.shape
-    joined = np.concatenate([result.confusion.reshape(n_docs, k * k), result.strict], axis=1)
-    result.intervals = bootstrap_intervals(
-        joined, lambda c: num_kind_statistic(c[..., :k * k].reshape(c.shape[:-1] + (k, k)), c[..., k * k:]),
-        ids, options.n_resamples, options.seed, options.confidence)
-    result.intervals = {key: result.intervals[key] for key in ("accuracy", "f1") if key in result.intervals}
+    return np.concatenate([result.confusion.reshape(n_docs, k * k), result.strict], axis=1)
+
+
+def _num_kind_statistic(k: int):
+    return lambda c: {key: v for key, v in num_kind_statistic(c[..., :k * k].reshape(c.shape[:-1] + (k, k)),
+                                                              c[..., k * k:]).items() if key in ("accuracy", "f1")}
+
+
+def _f1s(statistic):
+    return lambda c: {key: v for key, v in statistic(c).items() if key.endswith("_f1")}
 
 
 def _field_dimensions(options) -> list[str]:
@@ -196,15 +201,26 @@ def finish_sections(counted: Counted, options, strict: bool = True) -> dict[str,
     `strict`: a `--by` field no document has is an error (else it is left out)."""
     c = counted
     _without_absent_fields(c, options, strict)
-    boot = lambda counts, stat: bootstrap_intervals(counts, stat, c.ids, options.n_resamples,  # noqa: E731
-                                                    options.seed, options.confidence)
-    c.entities.intervals = {k: v for k, v in boot(c.entities.counts, entity_set_scores).items() if k.endswith("_f1")}
-    c.coreference.intervals = {k: v for k, v in boot(c.coreference.counts, coreference_scores).items()
-                               if k.endswith("_f1")}
-    _num_kind_intervals(c.num_kinds, options, c.ids)
-    for b in c.breakdowns:
-        b.intervals = bucket_intervals(b, options, c.ids)
-    with_intervals(c.averages, document_average_statistic, options, c.ids)
+    k = c.num_kinds.confusion.shape[1]
+    # Every section's table, bootstrapped in one pass: the Poisson weights of a block of documents
+    # are drawn once for all of them (drawing them is most of a bootstrap's time).
+    tables = {"entities": (c.entities.counts, _f1s(entity_set_scores)),
+              "coreference": (c.coreference.counts, _f1s(coreference_scores)),
+              "num_kinds": (_num_kind_rows(c.num_kinds), _num_kind_statistic(k))}
+    tables.update({f"average/{i}": (a.rows, document_average_statistic) for i, a in enumerate(c.averages)})
+    tables.update({f"breakdown/{i}": (b.counts, bucket_statistic) for i, b in enumerate(c.breakdowns)})
+    intervals: dict[str, dict] = {name: {} for name in tables}
+    if options.n_resamples > 0 and not too_few_documents(len(c.ids)):
+        sums = weighted_sums({name: t for name, (t, _) in tables.items()}, document_keys(c.ids, options.seed),
+                             options.n_resamples, sparse=[n for n in tables if n.startswith("breakdown/")])
+        intervals = {name: intervals_from_sums(sums[name], stat, options.confidence)
+                     for name, (_, stat) in tables.items()}
+    c.entities.intervals, c.coreference.intervals = intervals["entities"], intervals["coreference"]
+    c.num_kinds.intervals = intervals["num_kinds"]
+    for i, a in enumerate(c.averages):
+        a.intervals = intervals[f"average/{i}"]
+    for i, b in enumerate(c.breakdowns):
+        b.intervals = intervals[f"breakdown/{i}"]
     return {
         "entities": Section(c, lambda: entity_sets_dict(c.entities, c.ids)),
         "coreference": Section(c, lambda: coreference_dict(c.coreference)),

@@ -155,3 +155,19 @@ def test_streamed_files_score_as_the_loaded_run_whatever_the_order_of_the_predic
     with pytest.raises(CorpusError, match="not in the gold") as exc:
         score_files(gold_path, stray)
     assert exc.value.problems[0].line == 42 and exc.value.problems[0].file == str(stray)
+
+
+def test_weighted_sums_keep_floats_and_sparse_groups_sum_as_dense():
+    from newsspans.evaluation.scoring.bootstrap import weighted_sums
+
+    rng = np.random.default_rng(1)
+    keys = document_keys([f"d{i}" for i in range(3000)], 4)  # more than one block of documents
+    # Breakdown-like counts: each document has counts in one of five buckets only.
+    counts = np.zeros((3000, 2, 5, 3), np.int64)
+    counts[np.arange(3000), :, rng.integers(0, 5, 3000)] = rng.integers(0, 4, (3000, 2, 3))
+    halves = np.full((3000, 2), 0.5)  # B-cubed credit and per-document F1 are fractions
+    dense = weighted_sums({"c": counts, "h": halves}, keys, 20)
+    sparse = weighted_sums({"c": counts, "h": halves}, keys, 20, sparse=["c"])
+    assert np.array_equal(dense["c"], sparse["c"]) and dense["c"].dtype == np.int64
+    w = poisson_weights(keys, 20)
+    assert np.allclose(dense["h"], 0.5 * w.sum(axis=1)[:, None]) and (dense["h"] % 1).any()
