@@ -2,6 +2,11 @@
 
 A prediction is what an extractor returns for one span: offsets into the document text, a label
 and, for quotes, an optional speaker given either as a mention span `(start, end)` or as a name.
+
+Offset-free predictions (what language models answer) give `text` and `label` without `start`
+and `end`, optionally with a `context` (a few words around the mention); `alignment` places them
+in the text before scoring (see `alignment.py`). Any prediction may carry a confidence `score` in
+[0, 1], and a quote a `speaker_score`.
 """
 from __future__ import annotations
 
@@ -24,8 +29,8 @@ class Prediction:
     """One predicted span; `file`/`line` say where it was read from, for error messages only."""
 
     doc_id: str
-    start: int
-    end: int
+    start: int | None  # None (with `end`) for an offset-free prediction not yet placed, or unaligned
+    end: int | None
     label: str
     text: str | None = None
     num_kind: str | None = None
@@ -33,23 +38,30 @@ class Prediction:
     # The extractor's own name for the entity a mention refers to: it groups predictions into
     # entities (entity-set and coreference scores); absent, a mention's normalized text does.
     canonical: str | None = None
+    score: float | None = None  # the extractor's confidence in [0, 1]; None when it gives none
+    speaker_score: float | None = None
+    context: str | None = None  # words around an offset-free mention, to tell its occurrences apart
+    # How offsets were found: None (given by the extractor), or an `alignment.STATUSES` value.
+    alignment: str | None = None
     file: str = field(default="", compare=False, repr=False)
     line: int | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         """The prediction dict of the cross-part contract (doc id and provenance left out)."""
-        d: dict = {"start": self.start, "end": self.end, "label": self.label}
-        if self.text is not None:
-            d["text"] = self.text
-        if self.num_kind is not None:
-            d["num_kind"] = self.num_kind
-        if self.canonical is not None:
-            d["canonical"] = self.canonical
+        d: dict = {"start": self.start, "end": self.end, "label": self.label} if self.start is not None else \
+            {"label": self.label}
         if isinstance(self.speaker, tuple):
             d["speaker"] = {"start": self.speaker[0], "end": self.speaker[1]}
         elif self.speaker is not None:
             d["speaker"] = self.speaker
+        for key in ("text", "num_kind", "canonical", "score", "speaker_score", "context"):
+            if (value := getattr(self, key)) is not None:
+                d[key] = value
         return d
+
+    @property
+    def offset_free(self) -> bool:
+        return self.start is None
 
 
 class PredictionSet(dict):
@@ -89,6 +101,24 @@ def _speaker(value: object) -> str | tuple[int, int] | None:
     raise ValueError(f"speaker must be a name string or a {{'start', 'end'}} span, got {value!r}")
 
 
+def _score(key: str, value: object) -> str | None:
+    """The problem with a confidence score, or None: a number in [0, 1] (or null)."""
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1):
+        return None
+    return f"{key!r} must be a number in [0, 1] or null, got {value!r}"
+
+
+def _offset_problems(start: object, end: object, text: object) -> list[str]:
+    """Offsets are two integers, or both absent when a non-empty `text` says what to place."""
+    if type(start) is int and type(end) is int:  # the common case, first: this runs for every span
+        return []
+    if start is None and end is None:
+        return [] if isinstance(text, str) and text.strip() else \
+            ["an offset-free prediction (no 'start'/'end') needs a non-empty 'text' to place"]
+    return [f"{key!r} must be an integer, got {value!r}" for key, value in (("start", start), ("end", end))
+            if not _is_int(value)]
+
+
 def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | None = None,
                          index: int | None = None) -> Prediction:
     """Check the fields of one prediction dict (or object) and build a `Prediction`.
@@ -98,17 +128,18 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
     # One accessor per prediction, and the error location built only on error: this runs for every
     # span an extractor returns, and was most of the harness's overhead over the baseline's time.
     get = d.get if isinstance(d, Mapping) else (lambda key: getattr(d, key, None))
-    problems = []
     start, end, label = get("start"), get("end"), get("label")
-    for key, value in (("start", start), ("end", end)):
-        if not _is_int(value):
-            problems.append(f"{key!r} must be an integer, got {value!r}")
+    text, num_kind, context = get("text"), get("num_kind"), get("context")
+    problems = _offset_problems(start, end, text)
     if not isinstance(label, str) or not label:
         problems.append(f"'label' must be a non-empty string, got {label!r}")
-    text, num_kind, canonical = get("text"), get("num_kind"), get("canonical")
-    for key, value in (("text", text), ("num_kind", num_kind), ("canonical", canonical)):
-        if value is not None and not isinstance(value, str):
+    canonical = get("canonical")
+    for key, value in (("text", text), ("num_kind", num_kind), ("context", context), ("canonical", canonical)):
+        if value is not None and type(value) is not str and not isinstance(value, str):
             problems.append(f"{key!r} must be a string or null, got {value!r}")
+    score, speaker_score = get("score"), get("speaker_score")
+    if score is not None or speaker_score is not None:
+        problems += [m for m in (_score("score", score), _score("speaker_score", speaker_score)) if m]
     if isinstance(num_kind, str) and num_kind not in NUM_KINDS:
         problems.append(f"unknown num_kind {num_kind!r} (known: {', '.join(NUM_KINDS)})")
     speaker = None
@@ -119,7 +150,10 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
     if problems:
         where = dict(file=file, line=line, doc_id=doc_id, span_id=None if index is None else f"prediction {index}")
         raise CorpusError([Problem(m, **where) for m in problems])
-    return Prediction(doc_id, int(start), int(end), label, text, num_kind, speaker, canonical, file=file, line=line)
+    offsets = (None, None) if start is None else (int(start), int(end))
+    return Prediction(doc_id, *offsets, label, text, num_kind, speaker, canonical,
+                      None if score is None else float(score), None if speaker_score is None else float(speaker_score),
+                      context, file=file, line=line)
 
 
 def _record_predictions(record: object, file: str, line: int) -> tuple[str, list[Prediction]]:

@@ -26,6 +26,7 @@ from newsspans.corpus.errors import CorpusError, Problem
 # --help need not import the bootstrap's numpy or the runner.
 DEFAULT_RESAMPLES = 1000
 DEFAULT_BATCH_SIZE = 16
+DEFAULT_ALIGN_THRESHOLD = 80.0
 CACHE_ENV = "NEWSSPANS_CACHE"
 LLM_URL_ENV = "NEWSSPANS_LLM_URL"  # adapters.llm.URL_ENV
 
@@ -60,12 +61,21 @@ class MappingArgs:
     drop_unknown: bool
 
 
+class Align(str, Enum):
+    all = "all"
+    first = "first"
+    ordered = "ordered"
+
+
 @dataclass(frozen=True)
 class ScoringArgs:
     scheme: Scheme
     min_overlap: float
     bootstrap: int
     seed: int
+    align: Align
+    align_threshold: float
+    threshold: Optional[float]
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,14 @@ SCORING = Group("scoring", ScoringArgs, {
                                 help="Least overlap / union length for a gold and a predicted span to be paired."),
     "bootstrap": typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
     "seed": typer.Option(0, "--seed", help="Bootstrap random seed."),
+    "align": typer.Option(Align.all, "--align", help="Placement of offset-free predictions (text and label, no "
+                          "start/end): all (every whole-word occurrence, longest strings first, no overlaps), first "
+                          "(first occurrence) or ordered (occurrences in the order listed, for mention lists)."),
+    "align_threshold": typer.Option(DEFAULT_ALIGN_THRESHOLD, "--align-threshold", min=0.0, max=100.0,
+                                    help="Least fuzzy-match score (0-100) for placing a string the text does not "
+                                    "contain exactly (after case and normalization)."),
+    "threshold": typer.Option(None, "--threshold", min=0.0, max=1.0, help="Drop predictions whose confidence "
+                              "score is below this before scoring (predictions without a score are kept)."),
 })
 BREAKDOWN = Group("breakdown", BreakdownArgs, {
     "by": typer.Option([], "--by", metavar="FIELD", help="Also break the scores down by FIELD (repeatable): a "
@@ -243,6 +261,8 @@ def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs,
     from .. import ScoreOptions, score_run
 
     extra = {} if breakdown is None else {"by": tuple(breakdown.by), "beta": breakdown.beta}
-    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed, **extra)
+    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed,
+                           align=scoring.align.value, align_threshold=scoring.align_threshold,
+                           threshold=scoring.threshold, **extra)
     return score_run(gold, run, source=source, label_map=mapping.label_map, ignore=mapping.ignore_label,
                      drop_unknown=mapping.drop_unknown, options=options)

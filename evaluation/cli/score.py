@@ -37,10 +37,15 @@ def score_command(
     fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when the micro F1 of --layer "
                                                "under --scheme is below this: 85 (as the table prints it) or 0.85."),
     layer: Layer = typer.Option(Layer.entity, "--layer", help="Layer checked by --fail-under."),
+    sweep: bool = typer.Option(False, "--sweep", help="Also print, per layer and label, the confidence-score "
+                               "threshold with the best strict F1, average precision, the precision-recall curve "
+                               "and calibration (the JSON report always has them under `thresholds`)."),
 ) -> None:
     """Score an extractor or a predictions file against the gold spans.
 
     Prints, per layer (entities; quotes with speakers), precision, recall and F1 per label with a 95% bootstrap interval over documents, micro/macro/weighted averages under --scheme, and the micro F1 under the other schemes.
+
+    Predictions may come without offsets (`{"text": "Putin", "label": "PER"}`, as language models answer): they are placed in the text by --align (exact, then ignoring case, then normalized quotes/dashes/spaces, then fuzzy at --align-threshold); a string found nowhere counts as spurious. A `score` in [0, 1] on a prediction feeds --threshold and --sweep.
 
     Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 85`; `newsspans score --extractor baseline --workers 2 --cache ~/.cache/newsspans`
     """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
@@ -48,7 +53,7 @@ def score_command(
 
     from .. import run_extractor
     from ..predictions import write_predictions
-    from ..render import render_errors, render_report
+    from ..render import render_errors, render_report, render_sweep
     from ..html.files import write_report_html
 
     threshold = fraction(fail_under)
@@ -72,6 +77,8 @@ def score_command(
     else:
         out = console()
         render_report(report, scoring.scheme.value, out, breakdown.by)
+        if sweep:
+            render_sweep(report, out)
         if errors:
             render_errors(report, {d.id: d.text for d in data.documents}, scoring.scheme.value, out)
     if threshold is not None:

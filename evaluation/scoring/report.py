@@ -7,11 +7,18 @@ every field.
 JSON layout (every float is a plain number, never NaN; see `metrics` for the 0/0 rules):
 
     schema_version, gold, predictions           where the gold and the predictions came from
-    settings: {min_overlap, bootstrap: {resamples, seed, confidence}}
+    settings: {min_overlap, bootstrap: {resamples, seed, confidence}, align, align_threshold, threshold}
     documents: [doc id, ...]                    scored documents, in gold order
     dropped: {label: n}                         predictions dropped by --ignore-label/--drop-unknown
     extractor_errors: {doc id: message}         documents the extractor failed on (scored as empty)
     missing_predictions: [doc id, ...]          documents with no predictions entry (scored as empty)
+    below_threshold: {label: n}                 predictions dropped by --threshold
+    alignment: {layer: {status: n, ..., unaligned_texts: [{doc_id, label, text}]}}
+                                                how predictions were placed (statuses: `alignment.STATUSES`)
+    thresholds: {layer: {label | "micro": {scored, unscored, gold, curve: [{threshold, precision,
+                 recall, f1, predicted}], average_precision, best: point, calibration: {bins:
+                 [{low, high, count, mean_score, accuracy}], expected_calibration_error}}}}
+                                                confidence-score sweep (see `thresholds`); None/[] without scores
     layers: {"entity": L, "quote": L}
     L.labels: [label, ...]
     L.schemes: {strict|exact|partial|type: S}
@@ -21,12 +28,13 @@ JSON layout (every float is a plain number, never NaN; see `metrics` for the 0/0
         precision, recall, f1, f1_ci: [low, high] or null}
     L.documents: {doc id: {scheme: C without f1_ci}}
     L.gold: [{doc_id, id, start, end, label, text, outcomes: {scheme: outcome}, match: index in L.predicted | null}]
-    L.predicted: [{index, doc_id, start, end, label, text, outcomes: {scheme: outcome}, match: gold id | null}]
+    L.predicted: [{index, doc_id, start, end, label, text, outcomes: {scheme: outcome}, match: gold id | null,
+                   alignment, score}]           start/end null for an unaligned prediction
     quote layer only:
     L.speakers: {matched, speaker_correct, accuracy,
                  attribution: {scheme: {credit, possible, actual, precision, recall, f1, f1_ci}}}
     and on quote entries: gold `speaker` (span id) and `speaker_name`; predicted `speaker`
-    (name, [start, end] or null) and `speaker_correct` (bool, null when unmatched).
+    (name, [start, end] or null), `speaker_correct` (bool, null when unmatched) and `speaker_score`.
 """
 from __future__ import annotations
 
@@ -40,7 +48,9 @@ from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES
 from .counts import OUTCOMES, SCHEMES, SLOTS
 from .matching import Matching
 from .metrics import actual, averages, f_beta, possible, prf, set_prf
+from ..alignment import DEFAULT_POLICY, DEFAULT_THRESHOLD, alignment_dict
 from ..predictions import Prediction
+from .thresholds import ScoreHistograms, thresholds_dict
 
 SCHEMA_VERSION = 2
 
@@ -56,6 +66,10 @@ class ScoreOptions:
     confidence: float = DEFAULT_CONFIDENCE
     by: tuple[str, ...] = ()
     beta: float = 1.0
+    # Offset-free predictions: placement policy and least fuzzy score (0-100); see `alignment`.
+    align: str = DEFAULT_POLICY
+    align_threshold: float = DEFAULT_THRESHOLD
+    threshold: float | None = None  # drop predictions scored below this before scoring
 
 
 @dataclass
@@ -83,6 +97,8 @@ class LayerResult:
     intervals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     speakers: SpeakerScores | None = None  # the entity level, as before levels existed
     speaker_levels: dict[str, SpeakerScores] = field(default_factory=dict)  # "mention", "entity"
+    alignment: np.ndarray | None = None  # (n_docs, n_statuses): predictions per alignment status
+    scores_histograms: ScoreHistograms | None = None  # confidence-score histograms (thresholds)
 
     def totals(self) -> np.ndarray:
         return self.counts.sum(axis=0)
@@ -145,6 +161,7 @@ class Report:
     extractor_errors: dict[str, str] = field(default_factory=dict)
     missing_predictions: list[str] = field(default_factory=list)
     sections: dict = field(default_factory=dict)  # name -> sections.Section
+    below_threshold: dict[str, int] = field(default_factory=dict)  # dropped by --threshold, per label
 
     def micro_f1(self, layer: str = "entity", scheme: str = "strict") -> float:
         return self.layers[layer].micro_f1(scheme)
@@ -157,13 +174,19 @@ class Report:
             "predictions": self.predictions_source,
             "settings": {"min_overlap": o.min_overlap,
                          "bootstrap": {"resamples": o.n_resamples, "seed": o.seed, "confidence": o.confidence},
-                         "beta": o.beta, "by": list(o.by)},
+                         "beta": o.beta, "by": list(o.by),
+                         "align": o.align, "align_threshold": o.align_threshold, "threshold": o.threshold},
             "documents": list(self.documents),
             "dropped": dict(self.dropped),
             "extractor_errors": dict(self.extractor_errors),
             "missing_predictions": list(self.missing_predictions),
             "layers": {name: self._layer_dict(layer) for name, layer in self.layers.items()},
             **{name: section.render() for name, section in self.sections.items()},
+            "below_threshold": dict(self.below_threshold),
+            "alignment": {name: alignment_dict(layer.alignment, layer.predicted)
+                          for name, layer in self.layers.items() if layer.alignment is not None},
+            "thresholds": {name: thresholds_dict(layer.scores_histograms, layer.labels)
+                           for name, layer in self.layers.items() if layer.scores_histograms is not None},
         }
 
     def _layer_dict(self, layer: LayerResult) -> dict:
@@ -211,13 +234,15 @@ class Report:
         for j, p in enumerate(layer.predicted):
             g = gold_of.get(j)
             entry = {"index": j, "doc_id": p.doc_id, "start": p.start, "end": p.end, "label": p.label,
-                     "text": p.text, "outcomes": p_outcomes[j], "match": None if g is None else layer.gold[g].id}
+                     "text": p.text, "outcomes": p_outcomes[j], "match": None if g is None else layer.gold[g].id,
+                     "alignment": p.alignment or "offsets", "score": p.score}
             if layer.speakers is not None:
                 entry["speaker"] = _speaker_json(p.speaker)
                 entry["speaker_correct"] = None if g is None else bool(layer.speakers.right[pair_of_pred[j]])
                 if "mention" in layer.speaker_levels:
                     entry["speaker_mention_correct"] = None if g is None else \
                         bool(layer.speaker_levels["mention"].right[pair_of_pred[j]])
+                entry["speaker_score"] = p.speaker_score
             predicted.append(entry)
         return gold, predicted
 

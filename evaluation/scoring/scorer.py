@@ -15,6 +15,7 @@ from newsspans.corpus.model import ENTITY_LABELS, LABELS, QUOTE_LABELS, Document
 from newsspans.corpus.standoff import LocatedSpan
 from newsspans.corpus.validate import validate
 
+from ..alignment import align_predictions, status_counts
 from .bootstrap import bootstrap_intervals
 from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
 from .matching import SpanArrays, match
@@ -23,6 +24,7 @@ from ..predictions import Prediction, PredictionSet, predictions_from_dicts
 from .speakers import SPEAKER_LEVELS, speaker_is_right, speaker_name
 from .sections import score_sections
 from .report import LayerResult, Report, ScoreOptions, SpeakerScores, attribution_prf
+from .thresholds import drop_below, histograms
 
 LAYERS: dict[str, tuple[str, ...]] = {"entity": ENTITY_LABELS, "quote": QUOTE_LABELS}
 
@@ -50,6 +52,12 @@ def check_predictions(documents: Sequence[Document], predictions: Mapping[str, S
             if p.label not in labels:
                 problems.append(Problem(f"unknown label {p.label!r} (known: {', '.join(labels)}); map it with "
                                         "--label-map, or drop it with --ignore-label/--drop-unknown", **where))
+            if p.alignment in ("unaligned", "merged"):
+                continue  # placed nowhere: scored as spurious, without offsets to check
+            if p.start is None:
+                problems.append(Problem("offset-free prediction was not aligned (call alignment.align_predictions "
+                                        "first)", **where))
+                continue
             if not 0 <= p.start < p.end <= len(text):
                 problems.append(Problem(f"offsets [{p.start}, {p.end}) are outside the text (length {len(text)}) "
                                         "or start >= end", **where))
@@ -67,8 +75,9 @@ def check_predictions(documents: Sequence[Document], predictions: Mapping[str, S
 
 def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int],
             label_index: Mapping[str, int]) -> SpanArrays:
-    return SpanArrays.build([doc_index[s.doc_id] for s in spans], [s.start for s in spans],
-                            [s.end for s in spans], [label_index[s.label] for s in spans])
+    # An unaligned prediction has no offsets: the empty span [0, 0) overlaps nothing, so it is spurious.
+    return SpanArrays.build([doc_index[s.doc_id] for s in spans], [s.start or 0 for s in spans],
+                            [s.end or 0 for s in spans], [label_index[s.label] for s in spans])
 
 
 def _f1_statistic(counts: np.ndarray) -> dict[str, np.ndarray]:
@@ -107,7 +116,11 @@ def score_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted:
     g_out, p_out = span_outcomes(g, p, matching)
     counts = count_outcomes(g, p, matching, len(doc_index), len(labels))
     intervals = bootstrap_intervals(counts, _f1_statistic, options.n_resamples, options.seed, options.confidence)
-    return LayerResult(name, labels, gold, predicted, matching, g_out, p_out, counts, intervals)
+    result = LayerResult(name, labels, gold, predicted, matching, g_out, p_out, counts, intervals)
+    gold_counts = np.zeros((len(doc_index), len(labels)))
+    np.add.at(gold_counts, (g.doc, g.label), 1)
+    result.scores_histograms = histograms(predicted, p_out, gold_counts, doc_index, label_index)
+    return result
 
 
 def as_predictions(predictions: Mapping[str, Sequence[object]]) -> Mapping[str, Sequence[Prediction]]:
@@ -139,7 +152,10 @@ def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapp
     """
     if not gold_checked and (gold_problems := check_gold(documents, gold)):
         raise CorpusError(gold_problems)
-    predictions = as_predictions(predictions)
+    predictions, below = drop_below(as_predictions(predictions), options.threshold)
+    # Offset-free predictions are placed in the text here, so every input path gets the same placement.
+    predictions = align_predictions({d.id: d.text for d in documents}, predictions, options.align,
+                                    options.align_threshold)
     problems = check_predictions(documents, predictions)
     if problems:
         raise CorpusError(problems)
@@ -154,8 +170,11 @@ def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapp
     all_preds = [p for d in documents for p in predictions.get(d.id, ())]
     layers = {}
     for name, labels in LAYERS.items():
+        claims = [p for p in all_preds if p.label in labels]
+        # A merged claim (alignment) named spans another claim placed: counted, not scored.
         layer = score_layer(name, labels, [s for s in gold if s.label in labels],
-                            [p for p in all_preds if p.label in labels], doc_index, options)
+                            [p for p in claims if p.alignment != "merged"], doc_index, options)
+        layer.alignment = status_counts(claims, doc_index, len(documents))
         if name == "quote":
             layer.speaker_levels = {level: _speakers(layer, doc_spans, doc_index, len(documents), options, rule)
                                     for level, rule in SPEAKER_LEVELS.items()}
@@ -166,4 +185,5 @@ def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapp
     return Report(sections=sections,
         documents=[d.id for d in documents], layers=layers, options=options, gold_source=gold_source,
         predictions_source=predictions_source, dropped=dict(dropped or {}), extractor_errors=errors,
+        below_threshold=below,
         missing_predictions=[d.id for d in documents if d.id not in predictions and d.id not in errors])
