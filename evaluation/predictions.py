@@ -170,25 +170,12 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
 def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
                            line: int | None = None) -> list[Prediction]:
     """Every span of one document as a Prediction; all bad spans are reported together."""
-    preds, problems, unplaced = [], [], []
+    preds, problems = [], []
     for i, d in enumerate(spans):
         try:
             preds.append(prediction_from_dict(doc_id, d, file, line, i))
         except CorpusError as exc:
-            # Offset-free spans (text and label, no start/end, as LLMs answer) cannot be placed in
-            # the text yet: said once per document below rather than twice per span. Only when the
-            # missing offsets are all that is wrong, so this stays inert once they may be missing.
-            if _get(d, "start") is None and _get(d, "end") is None and isinstance(_get(d, "text"), str) and \
-                    all(p.message.startswith(("'start' ", "'end' ")) for p in exc.problems):
-                unplaced.append(d)
-            else:
-                problems.extend(exc.problems)
-    if unplaced:
-        first = unplaced[0]
-        problems.insert(0, Problem(
-            f"{len(unplaced)} of {len(preds) + len(unplaced) + len({p.span_id for p in problems})} predicted spans "
-            f"have text and label but no start/end offsets (first: {_get(first, 'label')} {_get(first, 'text')!r}); "
-            "newsspans cannot place offset-free spans in the text yet", file=file, line=line, doc_id=doc_id))
+            problems.extend(exc.problems)
     if problems:
         raise CorpusError(problems)
     return preds
