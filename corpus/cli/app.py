@@ -36,6 +36,7 @@ def main() -> None:
         load_plugins(app)
     except KeyboardInterrupt:
         # Ctrl-C while the commands load (the policy handles it once a command runs): no traceback.
+        typer.echo("interrupted", err=True)
         sys.exit(INTERRUPTED)
     try:
         app()

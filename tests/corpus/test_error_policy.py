@@ -199,3 +199,27 @@ def test_output_dash_is_standard_output_once():
                "--no-progress")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["predictions"] == "extractor: baseline"  # one JSON document, not two
+
+
+@pytest.mark.parametrize("module", ["click", "newsspans.evaluation.cli"])
+def test_ctrl_c_while_the_cli_is_still_importing_exits_130(module):
+    """A Ctrl-C landing while click/typer (or a part's commands) are imported, made deterministic by
+    an import hook that raises KeyboardInterrupt exactly there; then the console script's own code."""
+    code = ("import sys\n"
+            "class Interrupt:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            f"        if name == {module!r}:\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Interrupt())\n"
+            "sys.argv = ['newsspans', '--help']\n"
+            "from newsspans.corpus.cli import main\n"
+            "sys.exit(main())\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip() == "interrupted", done.stderr
+
+
+def test_the_console_script_enters_through_the_import_free_module():
+    # The guard above only helps if the installed script starts there.
+    script = Path(NEWSSPANS).read_text()
+    assert "from newsspans.corpus.cli import main" in script, script
