@@ -223,3 +223,11 @@ def test_the_console_script_enters_through_the_import_free_module():
     # The guard above only helps if the installed script starts there.
     script = Path(NEWSSPANS).read_text()
     assert "from newsspans.corpus.cli import main" in script, script
+
+
+def test_loading_the_commands_imports_no_rich():
+    # rich is drawn only by help and tables; a command that prints neither must not pay for it.
+    code = ("import sys\nfrom newsspans.corpus.cli.app import app, load_plugins\nload_plugins(app)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in {'rich', 'numpy', 'httpx'}))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
