@@ -72,10 +72,14 @@ def test_user_extractors_by_module_in_the_working_directory_or_by_file(spec, use
     ("myner:Needs", ["Needs() raised TypeError", "missing 1 required positional argument"]),
     ("myner:Boom", ["Boom() raised RuntimeError: no model here", "myner.py:7"]),
     ("myner:missing", ["has no attribute 'missing'"]),
+    ("./nothere.py:extract", ["./nothere.py: no such file"]),
+    ("pkg.py:extract", ["pkg.py: is a folder, not a file"]),
 ])
 def test_a_user_extractor_that_fails_to_load_is_one_line(spec, needles, user_modules):
-    one_line_error(run("score", "--extractor", spec, cwd=user_modules), 2, f"cannot load extractor {spec!r}",
-                   *needles)
+    (user_modules / "pkg.py").mkdir(exist_ok=True)
+    done = run("score", "--extractor", spec, cwd=user_modules)
+    one_line_error(done, 2, f"cannot load extractor {spec!r}", *needles)
+    assert "registry.py" not in done.stderr  # never newsspans' own file as the place of the user's error
 
 
 def test_json_nested_100000_deep_names_the_line(tmp_path):
