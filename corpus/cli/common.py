@@ -169,8 +169,9 @@ def command(app: typer.Typer, name: str | None = None, **kwargs):
     return app.command(name, cls=PolicyCommand, **kwargs)
 
 
-def console():
-    """A rich Console for stdout whose closed pipe follows the policy (rich's own handler exits 1)."""
+def console(stderr: bool = False):
+    """A rich Console for stdout (or stderr, when an output file `-` holds stdout) whose closed
+    pipe follows the policy (rich's own handler exits 1)."""
     from rich.console import Console
 
     class _PipeConsole(Console):
@@ -178,4 +179,4 @@ def console():
             _quiet_stdout()
             raise typer.Exit(STDOUT_CLOSED)
 
-    return _PipeConsole()
+    return _PipeConsole(stderr=stderr)

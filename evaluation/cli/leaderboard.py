@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 from .options import (CACHE_ENV, GOLD, MAPPING, RUN, SCORING, GoldArgs, MappingArgs, RunArgs, ScoringArgs, cache_of,
-                      extractor_help, load_gold_of, run_settings, score_of, takes, warn_unreadable)
+                      extractor_help, load_gold_of, run_settings, score_of, stdout_taken, takes, warn_unreadable)
 
 
 class BoardFormat(str, Enum):
@@ -71,6 +71,7 @@ def leaderboard_command(
 
     if not extractor and not predictions:
         raise CorpusError(Problem("give at least one --extractor or --predictions"))
+    taken = stdout_taken(output=output)
     settings = run_settings(run)
     store = cache_of(run)
     entries = []
@@ -92,11 +93,12 @@ def leaderboard_command(
     if output is not None:
         write_text_atomic(output, payload + "\n")
     if fmt is BoardFormat.json:
-        typer.echo(payload)
+        if not taken:  # `--output -` has already printed it
+            typer.echo(payload)
     elif fmt is BoardFormat.markdown:
-        typer.echo(leaderboard_markdown(board), nl=False)
+        typer.echo(leaderboard_markdown(board), nl=False, err=taken)
     else:
-        _render_table(board, console())
+        _render_table(board, console(stderr=taken))
 
 
 def installed_spacy_pipelines() -> list[str]:

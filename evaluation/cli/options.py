@@ -225,6 +225,18 @@ def warn_unreadable(cache, quiet: bool = False) -> None:
         typer.echo(f"warning: {path}: unreadable cache entry, recomputed", err=True)
 
 
+def stdout_taken(**outputs: Path | None) -> bool:
+    """Whether one of a command's output files is `-` (standard output), which then holds that
+    file alone: the command prints its table on stderr and no JSON. Two of them would interleave
+    on stdout, so that is a usage error."""
+    from newsspans.corpus.atomic import is_stdout
+
+    names = [f"--{name.replace('_', '-')}" for name, path in outputs.items() if is_stdout(path)]
+    if len(names) > 1:
+        raise CorpusError(Problem(f"{' and '.join(names)} are each - (standard output); give - to one of them only"))
+    return bool(names)
+
+
 def note(message: str, quiet: bool = False) -> None:
     """An informational line on stderr (stdout stays for the report)."""
     if not quiet:

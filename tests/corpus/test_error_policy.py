@@ -205,6 +205,31 @@ def test_output_dash_is_standard_output_once():
     assert json.loads(done.stdout)["predictions"] == "extractor: baseline"  # one JSON document, not two
 
 
+@pytest.mark.parametrize("args", [["--html", "-"], ["--html", "-", "--format", "json"], ["--output", "-"],
+                                  ["--save-predictions", "-", "--format", "json"]])
+def test_an_output_file_dash_holds_stdout_alone(args):
+    # The table goes to stderr and no second JSON document follows: stdout is exactly that one file.
+    done = run("score", "--extractor", "baseline", "--bootstrap", "0", "--no-progress", *args)
+    assert done.returncode == 0, done.stderr
+    if args[0] == "--html":
+        assert done.stdout.startswith("<!DOCTYPE html>") and done.stdout.rstrip().endswith("</html>")
+        assert "{" not in done.stdout.rsplit("</html>", 1)[1]
+    elif args[0] == "--output":
+        assert json.loads(done.stdout)["gold"] == "bundled corpus"
+    else:
+        assert [json.loads(line)["id"] for line in done.stdout.splitlines()][:1] != []
+    if "--format" not in args:
+        assert "entity layer" in done.stderr  # the table, where it cannot corrupt the file
+
+
+def test_two_output_files_on_stdout_are_a_usage_error():
+    one_line_error(run("score", "--extractor", "baseline", "--output", "-", "--html", "-"), 2,
+                   "--output and --html are each - (standard output)")
+    done = run("leaderboard", "--extractor", "baseline", "--bootstrap", "0", "--format", "json", "--output", "-")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["rows"][0]["extractor"] == "baseline"  # once, as for score
+
+
 @pytest.mark.parametrize("module", ["click", "newsspans.evaluation.cli"])
 def test_ctrl_c_while_the_cli_is_still_importing_exits_130(module):
     """A Ctrl-C landing while click/typer (or a part's commands) are imported, made deterministic by
