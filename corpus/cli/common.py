@@ -127,12 +127,35 @@ def _plain_flags(params: list[click.Parameter]) -> list[click.Parameter]:
     return params
 
 
+@contextmanager
+def _help_pipe() -> Iterator[None]:
+    """While rich draws help: a closed stdout exits 141 as everywhere else (rich's own handler
+    exits 1, which means a finding here)."""
+    from rich.console import Console
+
+    def closed(console: Console) -> None:
+        console.quiet = True
+        _quiet_stdout()
+        raise typer.Exit(STDOUT_CLOSED)
+
+    original = Console.on_broken_pipe
+    Console.on_broken_pipe = closed
+    try:
+        yield
+    finally:
+        Console.on_broken_pipe = original
+
+
 class PolicyCommand(TyperCommand):
     """A command under the error policy, with flags shown without a value type."""
 
     def invoke(self, ctx: click.Context):
         with policy():
             return super().invoke(ctx)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _help_pipe():
+            return super().format_help(ctx, formatter)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         return _plain_flags(super().get_params(ctx))
@@ -154,6 +177,10 @@ class PolicyGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         with policy():
             return super().invoke(ctx)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _help_pipe():
+            return super().format_help(ctx, formatter)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         return _plain_flags(super().get_params(ctx))

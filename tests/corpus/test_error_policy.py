@@ -125,6 +125,17 @@ def test_a_closed_stdout_is_quiet_and_exits_141(fmt):
     assert done.stderr == ""
 
 
+@pytest.mark.parametrize("args", [["--help"], ["score", "--help"], ["corpus", "build", "--help"]])
+def test_help_into_a_closed_stdout_exits_141_not_1(args):
+    # rich draws help and exits 1 on a closed pipe by itself; 1 means a finding under the policy.
+    read, write = os.pipe()
+    os.close(read)
+    done = subprocess.run([NEWSSPANS, *args], stdout=write, stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(write)
+    assert done.returncode == 141, done.stderr
+    assert done.stderr == ""
+
+
 def test_ctrl_c_exits_130_with_one_line(tmp_path):
     (tmp_path / "slow.py").write_text("import time\ndef extract(text):\n    time.sleep(60)\n    return []\n")
     proc = subprocess.Popen([NEWSSPANS, "score", "--extractor", "slow:extract", "--no-progress"], cwd=tmp_path,
