@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import FINDING, CorpusOption, command, loaded, new_app, reading
+from .common import FINDING, CorpusOption, command, folder_out, loaded, new_app, reading
 from ..errors import CorpusError, Problem
 
 corpus_app = new_app("Build, validate, audit and extend the gold corpus.")
@@ -42,6 +42,7 @@ def build(corpus: Path = CorpusOption,
     from ..build import recover
     from ..stale import stale_files
 
+    out = folder_out(out)
     if check:
         with tempfile.TemporaryDirectory() as tmp:
             source = reading(corpus)
@@ -77,6 +78,7 @@ def publish(out: Path = typer.Option(None, "--out", file_okay=False, help="Write
     from ..errors import CorpusError, Problem
     from ..publish import publish as run_publish, upload
 
+    out = folder_out(out)
     if out is None and repo_id is None:
         raise CorpusError(Problem("give --out DIR, --repo-id ID, or both"))
     token = None

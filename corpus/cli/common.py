@@ -49,6 +49,15 @@ def reading(corpus: Path | None):
     return Corpus(root)
 
 
+def folder_out(out: Path | None, option: str = "--out") -> Path | None:
+    """`out` for an option naming an output folder; `-` is refused, since a dataset is a folder
+    of files and cannot go to standard output (it would otherwise become a folder named `-`)."""
+    if out is not None and str(out) == "-":
+        raise CorpusError(Problem(f"{option} -: a dataset is a folder of files and cannot be written to "
+                                  "standard output; give a folder"))
+    return out
+
+
 def echo_problems(problems: list[Problem], prefix: str = "error") -> None:
     """One line per problem on stderr, the first MAX_PROBLEMS, then how many more."""
     for problem in problems[:MAX_PROBLEMS]:

@@ -271,3 +271,9 @@ def test_loading_the_commands_imports_no_rich():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in {'rich', 'numpy', 'httpx'}))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "publish"])
+def test_a_dataset_folder_cannot_be_standard_output(command, tmp_path):
+    one_line_error(run("corpus", command, "--out", "-", cwd=tmp_path), 2, "--out -: a dataset is a folder")
+    assert list(tmp_path.iterdir()) == []  # no folder named '-'
