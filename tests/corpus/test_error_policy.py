@@ -277,3 +277,8 @@ def test_loading_the_commands_imports_no_rich():
 def test_a_dataset_folder_cannot_be_standard_output(command, tmp_path):
     one_line_error(run("corpus", command, "--out", "-", cwd=tmp_path), 2, "--out -: a dataset is a folder")
     assert list(tmp_path.iterdir()) == []  # no folder named '-'
+
+
+def test_gold_dash_says_the_gold_is_not_read_from_stdin():
+    one_line_error(run("score", "--gold", "-", "--predictions", "/dev/null", stdin=""), 2,
+                   "-: the gold is not read from standard input")
