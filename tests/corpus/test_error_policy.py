@@ -282,3 +282,19 @@ def test_a_dataset_folder_cannot_be_standard_output(command, tmp_path):
 def test_gold_dash_says_the_gold_is_not_read_from_stdin():
     one_line_error(run("score", "--gold", "-", "--predictions", "/dev/null", stdin=""), 2,
                    "-: the gold is not read from standard input")
+
+
+def test_a_password_or_token_in_the_label_studio_url_is_never_printed():
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for url in (f"http://ann:SECRETPW@127.0.0.1:{port}", f"http://127.0.0.1:{port}/?token=SECRETQ"):
+        done = run("annotate", "pull", "--url", url, "--project", "1", env={**os.environ, "LABEL_STUDIO_API_KEY": "k"})
+        one_line_error(done, 2, "cannot reach Label Studio at http://")
+        assert "SECRET" not in done.stderr + done.stdout, done.stderr
+    from newsspans.annotation.client import redact_url
+
+    assert redact_url("https://ann:pw@ls.example:8080/base?token=t") == "https://ann:***@ls.example:8080/base?***"
+    assert redact_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080/"
