@@ -135,7 +135,7 @@ SCORING = Group("scoring", ScoringArgs, {
     "min_overlap": typer.Option(0.0, "--min-overlap", min=0.0, max=1.0,
                                 help="Least overlap / union length for a gold and a predicted span to be paired."),
     "bootstrap": typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
-    "seed": typer.Option(0, "--seed", help="Bootstrap random seed."),
+    "seed": typer.Option(0, "--seed", min=0, help="Bootstrap random seed."),
 })
 BREAKDOWN = Group("breakdown", BreakdownArgs, {
     "by": typer.Option([], "--by", metavar="FIELD", help="Also break the scores down by FIELD (repeatable): a "
@@ -144,9 +144,20 @@ BREAKDOWN = Group("breakdown", BreakdownArgs, {
     "beta": typer.Option(1.0, "--beta", min=0.0, help="Beta of the F-beta reported next to F1 (2 weighs recall "
                          "twice as much as precision)."),
 })
+
+
+def _positive_seconds(value: float | None) -> float | None:
+    # 0 or less would mean "no limit" in-process but "give up at once" for --command: neither is asked for.
+    import math
+
+    if value is not None and not (value > 0 and math.isfinite(value)):
+        raise typer.BadParameter(f"{value:g} is not a number of seconds above 0")
+    return value
+
+
 RUN = Group("run", RunArgs, {
-    "timeout": typer.Option(None, "--timeout", help="Seconds per document before the extractor is given up on "
-                            "for that document."),
+    "timeout": typer.Option(None, "--timeout", callback=_positive_seconds,
+                            help="Seconds per document before the extractor is given up on for that document."),
     "fail_fast": typer.Option(False, "--fail-fast", help="Stop at the first document the extractor fails on."),
     "batch_size": typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1,
                                help="Texts per predict_batch call, and documents per worker task."),

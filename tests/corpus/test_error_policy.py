@@ -298,3 +298,13 @@ def test_a_password_or_token_in_the_label_studio_url_is_never_printed():
 
     assert redact_url("https://ann:pw@ls.example:8080/base?token=t") == "https://ann:***@ls.example:8080/base?***"
     assert redact_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080/"
+
+
+@pytest.mark.parametrize("args, needle", [(["--seed", "-1"], "'--seed'"), (["--timeout", "0"], "'--timeout'"),
+                                          (["--timeout", "-1"], "'--timeout'"), (["--timeout", "nan"], "'--timeout'")])
+def test_out_of_range_run_settings_are_usage_errors(args, needle):
+    # A negative seed was a numpy traceback (exit 1); a timeout of 0 or less meant "no limit" in-process
+    # but "give up at once" for --command.
+    done = run("score", "--extractor", "baseline", "--bootstrap", "5", *args)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and needle in done.stderr
