@@ -308,3 +308,16 @@ def test_out_of_range_run_settings_are_usage_errors(args, needle):
     done = run("score", "--extractor", "baseline", "--bootstrap", "5", *args)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and needle in done.stderr
+
+
+def test_invalid_gold_is_a_finding_for_validate_and_bad_input_everywhere_else(tmp_path):
+    corpus = tmp_path / "c"
+    (corpus / "sources").mkdir(parents=True)
+    (corpus / "sources" / "000_a.jsonl").write_text('{"id": "d", "title": "T", "text": "Lavrov spoke."}\n')
+    (corpus / "annotations.jsonl").write_text(
+        '{"doc_id": "d", "id": "T1", "start": 0, "end": 6, "label": "PERSON", "text": "Lavrov", "canonical": "L", '
+        '"num_kind": null, "speaker": null}\n')
+    one_line_error(run("corpus", "validate", "--corpus", str(corpus)), 1, "unknown label 'PERSON'")
+    for command in (["corpus", "summary"], ["corpus", "audit"], ["corpus", "build"]):
+        one_line_error(run(*command, "--corpus", str(corpus)), 2, "unknown label 'PERSON'")
+    one_line_error(run("score", "--gold", str(corpus), "--predictions", "/dev/null"), 2, "unknown label 'PERSON'")
