@@ -259,6 +259,19 @@ def test_ctrl_c_while_the_cli_is_still_importing_exits_130(module):
     assert done.stderr.strip() == "interrupted", done.stderr
 
 
+def test_ctrl_c_while_typer_builds_the_commands_exits_130():
+    # Between loading the commands and running one, typer builds the click commands (a few hundred
+    # ms on a busy machine), outside the policy; the interrupted-build test landed there.
+    code = ("import sys, typer.main\n"
+            "def interrupted(*args, **kwargs):\n    raise KeyboardInterrupt\n"
+            "typer.main.get_command = interrupted\n"
+            "sys.argv = ['newsspans', 'corpus', 'validate']\n"
+            "from newsspans.corpus.cli import main\nsys.exit(main())\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip() == "interrupted", done.stderr
+
+
 def test_the_console_script_enters_through_the_import_free_module():
     # The guard above only helps if the installed script starts there.
     script = Path(NEWSSPANS).read_text()
