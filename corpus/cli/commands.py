@@ -84,6 +84,13 @@ def publish(out: Path = typer.Option(None, "--out", file_okay=False, help="Write
     token = None
     if repo_id is not None:
         from huggingface_hub import get_token
+        from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+        try:  # checked before anything is built, as the token is: a bad id would fail only after the folder
+            validate_repo_id(repo_id)
+        except HFValidationError as exc:
+            raise CorpusError(Problem(f"--repo-id {repo_id!r} is not a Hugging Face repository id (USER/NAME): "
+                                      f"{str(exc).split(':')[0]}; nothing was written or uploaded")) from None
 
         token = get_token()  # HF_TOKEN, else the token saved by `hf auth login`
         if not token:
