@@ -99,6 +99,9 @@ def load_gold(path: Path | None = None, documents: Path | None = None) -> Gold:
             raise CorpusError(Problem("not a corpus folder: it has no sources/ folder", file=str(corpus.root)))
         docs, spans = corpus.load()
         return Gold(docs, spans, BUNDLED if root.resolve() == CORPUS_DIR else str(root))
+    if str(path) == "-":  # predictions take `-`; the gold is read by name (its kind comes from the path)
+        raise CorpusError(Problem("the gold is not read from standard input: give a corpus folder or a file",
+                                  file="-"))
     path = Path(path)
     if not path.exists():
         raise CorpusError(Problem("gold file not found", file=str(path)))

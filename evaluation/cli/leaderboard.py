@@ -10,20 +10,20 @@ import json
 from enum import Enum
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from newsspans.corpus.errors import CorpusError, Problem
 
 from ..extractors.registry import ALL_LAYERS, available_adapters, builtins, declared_version, extractor_layers
 from newsspans.corpus.cli.common import console
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 from .options import (CACHE_ENV, GOLD, MAPPING, RUN, SCORING, GoldArgs, MappingArgs, RunArgs, ScoringArgs, cache_of,
-                      extractor_help, load_gold_of, run_settings, score_of, takes, warn_unreadable)
+                      extractor_help, load_gold_of, run_settings, score_of, stdout_taken, takes, warn_unreadable)
 
 
 class BoardFormat(str, Enum):
@@ -32,7 +32,10 @@ class BoardFormat(str, Enum):
     json = "json"
 
 
-def _render_table(board: dict, console: Console) -> None:
+def _render_table(board: dict, console: "Console") -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     from ..leaderboard import SHORT_COLUMNS, caption, notes, row_cells
 
     table = Table(title=escape(caption(board)), title_justify="left")
@@ -68,6 +71,7 @@ def leaderboard_command(
 
     if not extractor and not predictions:
         raise CorpusError(Problem("give at least one --extractor or --predictions"))
+    taken = stdout_taken(output=output)
     settings = run_settings(run)
     store = cache_of(run)
     entries = []
@@ -89,11 +93,12 @@ def leaderboard_command(
     if output is not None:
         write_text_atomic(output, payload + "\n")
     if fmt is BoardFormat.json:
-        typer.echo(payload)
+        if not taken:  # `--output -` has already printed it
+            typer.echo(payload)
     elif fmt is BoardFormat.markdown:
-        typer.echo(leaderboard_markdown(board), nl=False)
+        typer.echo(leaderboard_markdown(board), nl=False, err=taken)
     else:
-        _render_table(board, console())
+        _render_table(board, console(stderr=taken))
 
 
 def installed_spacy_pipelines() -> list[str]:
@@ -133,6 +138,9 @@ def extractors_command(
     if fmt is BoardFormat.json:
         typer.echo(json.dumps(rows, indent=1))
         return
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="extractors (use with --extractor)", title_justify="left")
     for col in ("spec", "layers", "available", "argument / models", "to install"):
         table.add_column(col, overflow="fold")

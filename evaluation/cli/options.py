@@ -145,7 +145,7 @@ SCORING = Group("scoring", ScoringArgs, {
     "min_overlap": typer.Option(0.0, "--min-overlap", min=0.0, max=1.0,
                                 help="Least overlap / union length for a gold and a predicted span to be paired."),
     "bootstrap": typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
-    "seed": typer.Option(0, "--seed", help="Bootstrap random seed."),
+    "seed": typer.Option(0, "--seed", min=0, help="Bootstrap random seed."),
     "align": typer.Option(Align.all, "--align", help="Placement of offset-free predictions (text and label, no "
                           "start/end): all (every whole-word occurrence, longest strings first, no overlaps), first "
                           "(first occurrence) or ordered (occurrences in the order listed, for mention lists)."),
@@ -162,9 +162,20 @@ BREAKDOWN = Group("breakdown", BreakdownArgs, {
     "beta": typer.Option(1.0, "--beta", min=0.0, help="Beta of the F-beta reported next to F1 (2 weighs recall "
                          "twice as much as precision)."),
 })
+
+
+def _positive_seconds(value: float | None) -> float | None:
+    # 0 or less would mean "no limit" in-process but "give up at once" for --command: neither is asked for.
+    import math
+
+    if value is not None and not (value > 0 and math.isfinite(value)):
+        raise typer.BadParameter(f"{value:g} is not a number of seconds above 0")
+    return value
+
+
 RUN = Group("run", RunArgs, {
-    "timeout": typer.Option(None, "--timeout", help="Seconds per document before the extractor is given up on "
-                            "for that document."),
+    "timeout": typer.Option(None, "--timeout", callback=_positive_seconds,
+                            help="Seconds per document before the extractor is given up on for that document."),
     "fail_fast": typer.Option(False, "--fail-fast", help="Stop at the first document the extractor fails on."),
     "batch_size": typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1,
                                help="Texts per predict_batch call, and documents per worker task."),
@@ -241,6 +252,18 @@ def warn_unreadable(cache, quiet: bool = False) -> None:
     """Damaged cache entries were recomputed and rewritten; say which, on stderr."""
     for path in cache.stats.unreadable if cache is not None and not quiet else ():
         typer.echo(f"warning: {path}: unreadable cache entry, recomputed", err=True)
+
+
+def stdout_taken(**outputs: Path | None) -> bool:
+    """Whether one of a command's output files is `-` (standard output), which then holds that
+    file alone: the command prints its table on stderr and no JSON. Two of them would interleave
+    on stdout, so that is a usage error."""
+    from newsspans.corpus.atomic import is_stdout
+
+    names = [f"--{name.replace('_', '-')}" for name, path in outputs.items() if is_stdout(path)]
+    if len(names) > 1:
+        raise CorpusError(Problem(f"{' and '.join(names)} are each - (standard output); give - to one of them only"))
+    return bool(names)
 
 
 def note(message: str, quiet: bool = False) -> None:

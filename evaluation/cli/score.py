@@ -14,7 +14,7 @@ from newsspans.corpus.cli.common import FINDING, console
 
 from .options import (BREAKDOWN, GOLD, MAPPING, RUN, SCORING, BreakdownArgs, Format, GoldArgs, HtmlOption, Layer,
                       MappingArgs, RunArgs, ScoringArgs, cache_of, extractor_help, fraction, load_gold_of, note,
-                      run_settings, score_of, takes, warn_unreadable)
+                      run_settings, score_of, stdout_taken, takes, warn_unreadable)
 
 
 @takes(GOLD, MAPPING, SCORING, BREAKDOWN, RUN)
@@ -49,7 +49,7 @@ def score_command(
 
     Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 85`; `newsspans score --extractor baseline --workers 2 --cache ~/.cache/newsspans`
     """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
-    from newsspans.corpus.atomic import is_stdout, write_text_atomic
+    from newsspans.corpus.atomic import write_text_atomic
 
     from .. import run_extractor
     from ..predictions import write_predictions
@@ -57,6 +57,7 @@ def score_command(
     from ..html.files import write_report_html
 
     threshold = fraction(fail_under)
+    taken = stdout_taken(output=output, html=html, save_predictions=save_predictions)
     data = load_gold_of(gold)
     store = cache_of(run)
     extractor_run, source = run_extractor(data, extractor=extractor, command=command, predictions=predictions,
@@ -72,10 +73,10 @@ def score_command(
         write_report_html(html, report.to_dict(), data.documents, scoring.scheme.value)
         note(f"wrote {html}", run.quiet)
     if fmt is Format.json:
-        if not is_stdout(output):  # `--output -` has already printed it
+        if not taken:  # `--output -` has already printed it; after `--html -` it would corrupt the page
             typer.echo(payload)
     else:
-        out = console()
+        out = console(stderr=taken)
         render_report(report, scoring.scheme.value, out, breakdown.by)
         if sweep:
             render_sweep(report, out)
@@ -111,6 +112,7 @@ def compare_command(
     from ..scoring.scorer import LAYERS
     from ..html.files import write_compare_html
 
+    taken = stdout_taken(html=html)
     data = load_gold_of(gold)
     # Intervals come from the paired test below, not from each report.
     reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, bootstrap=False,
@@ -130,21 +132,23 @@ def compare_command(
                            {k: v.to_dict() for k, v in results.items()})
         note(f"wrote {html}")
     if fmt is Format.json:
-        typer.echo(json.dumps({"a": str(a), "b": str(b), "scheme": scheme,
-                               "layers": {k: v.to_dict() for k, v in results.items()}, "breakdowns": by}, indent=1))
+        if not taken:
+            typer.echo(json.dumps({"a": str(a), "b": str(b), "scheme": scheme,
+                                   "layers": {k: v.to_dict() for k, v in results.items()}, "breakdowns": by},
+                                  indent=1))
         return
     for name, t in results.items():
         typer.echo(f"{name} ({scheme}, micro F1): A {100 * t.f1_a:.1f}  B {100 * t.f1_b:.1f}  "
                    f"A-B {100 * t.difference:+.1f} [{100 * t.low:+.1f}, {100 * t.high:+.1f}]  "
-                   f"p = {t.p_value:.3g} ({t.n_resamples} paired resamples)")
+                   f"p = {t.p_value:.3g} ({t.n_resamples} paired resamples)", err=taken)
     for dimension, buckets in by.items():
-        typer.echo(f"by {dimension} ({scheme}, F1 per bucket):")
+        typer.echo(f"by {dimension} ({scheme}, F1 per bucket):", err=taken)
         for bucket, layers in buckets.items():
             for name, t in layers.items():
                 where = t["note"] if "note" in t else \
                     f"[{100 * t['interval'][0]:+.1f}, {100 * t['interval'][1]:+.1f}]  p = {t['p_value']:.3g}"
                 typer.echo(f"  {bucket} · {name} (n {t['possible']}, {t['documents']} docs): A {100 * t['f1_a']:.1f}  "
-                           f"B {100 * t['f1_b']:.1f}  A-B {100 * t['difference']:+.1f} {where}")
+                           f"B {100 * t['f1_b']:.1f}  A-B {100 * t['difference']:+.1f} {where}", err=taken)
 
 
 @takes(GOLD)
