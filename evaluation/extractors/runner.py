@@ -15,10 +15,12 @@ predicts nothing, unless `fail_fast`, which raises `ExtractorFailure` at the fir
 from __future__ import annotations
 
 import json
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from time import perf_counter
 
@@ -72,7 +74,17 @@ class ExtractorRun:
 
 def load_extractor(spec: str) -> object:
     """A callable or batch object from a registry name, a model adapter spec (`spacy:NAME`,
-    `hf:PATH`, `textacy-quotes[:NAME]`) or `module.path:attr` (attr may be dotted)."""
+    `hf:PATH`, `textacy-quotes[:NAME]`) or `module.path:attr` (attr may be dotted).
+
+    What loading prints goes to stderr, and a `sys.exit()` in the user's code is a load error."""
+    with stdout_to_stderr():
+        try:
+            return _load(spec)
+        except SystemExit as exc:
+            raise CorpusError(Problem(f"cannot load extractor {spec!r}: {_describe(exc)}")) from None
+
+
+def _load(spec: str) -> object:
     entry = REGISTRY.get(spec)
     if entry is not None and entry.kind != "built-in":
         entry = None  # an adapter named without its argument: load_adapter says what it needs
@@ -116,6 +128,34 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
 
 @contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send what an in-process extractor prints to stderr while it runs: stdout is the report's
+    (`--format json | jq`). Both Python's `sys.stdout` and file descriptor 1 are redirected, so
+    native code and child processes that write to fd 1 are caught too."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    try:
+        saved = os.dup(1)
+        os.dup2(2, 1)
+    except OSError:
+        saved = None  # no fd 1 or 2 (a closed stdout): Python's level only
+    try:
+        with redirect_stdout(sys.stderr):
+            yield
+    finally:
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+@contextmanager
 def progress_bar(total: int, enabled: bool, description: str = "documents") -> Iterator[Callable[[int], None]]:
     """A rich progress bar on stderr; yields `advance(n)`. Disabled, it is a no-op."""
     if not enabled:
@@ -137,8 +177,14 @@ def _to_predictions(doc_id: str, spans: object, source: str) -> list[Prediction]
     return predictions_from_dicts(doc_id, spans, source)
 
 
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"the extractor called sys.exit({exc.code!r})"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _fail(run: ExtractorRun, doc: Document, exc: BaseException, fail_fast: bool) -> None:
-    message = f"{type(exc).__name__}: {exc}"
+    message = _describe(exc)
     if fail_fast:
         raise ExtractorFailure(f"document {doc.id!r}: {message}") from exc
     run.errors[doc.id] = message
@@ -167,7 +213,7 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
     batched = hasattr(extractor, "predict_batch")
     single = extractor if callable(extractor) else (lambda text: extractor.predict_batch([text])[0])
     size = max(1, batch_size) if batched else 1
-    with progress_bar(len(documents), progress) as advance:
+    with progress_bar(len(documents), progress) as advance, stdout_to_stderr():
         for first in range(0, len(documents), size):
             batch = documents[first:first + size]
             outputs: list | None = None
@@ -178,14 +224,14 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
                         outputs = list(extractor.predict_batch([d.text for d in batch]))
                     if len(outputs) != len(batch):
                         raise ValueError(f"predict_batch returned {len(outputs)} results for {len(batch)} texts")
-                except Exception:  # noqa: BLE001 - retried per document below, where errors are recorded
+                except (Exception, SystemExit):  # noqa: BLE001 - retried per document below, where reported
                     outputs = None
                 share = (perf_counter() - began) / len(batch)
             for k, doc in enumerate(batch):
                 began = perf_counter()
                 try:
                     spans = outputs[k] if outputs is not None else _call_one(single, doc, timeout)
-                except Exception as exc:  # noqa: BLE001 - any extractor failure is reported
+                except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure, even sys.exit, is reported
                     run.seconds[doc.id] = perf_counter() - began
                     _fail(run, doc, exc, fail_fast)
                     advance(1)

@@ -12,13 +12,12 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
+from processes import NEWSSPANS, alive, group_members
 
 from newsspans.corpus.model import Document
 from newsspans.evaluation.extractors.runner import run_command
 
 DOCS = [Document("a", "t", "Paris is big."), Document("b", "t", "Rome is old.")]
-NEWSSPANS = [sys.executable, "-c", "from newsspans.corpus.cli.app import main; main()"]
 
 
 def finished(fn, seconds: float = 30.0):
@@ -115,27 +114,6 @@ SPAWNER = """
 def spawner(tmp_path: Path, mode: str) -> tuple[str, Path]:
     record = tmp_path / "pids.json"
     return script(tmp_path, f"MODE = {mode!r}\n" + textwrap.dedent(SPAWNER), "spawner.py") + f" {record}", record
-
-
-def alive(pid: int) -> bool:
-    """Running (a zombie waiting for its parent to read its status has ended)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_bytes()
-    except OSError:
-        return False
-    return stat[stat.rfind(b")") + 2:][:1] not in (b"Z", b"X")
-
-
-def group_members(pgid: int) -> list[int]:
-    members = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.getpgid(int(entry)) == pgid and alive(int(entry)):
-                    members.append(int(entry))
-            except OSError:
-                pass
-    return members
 
 
 def wait_for(path: Path, seconds: float = 30.0) -> dict:

@@ -1,0 +1,101 @@
+"""In-process extractors and worker processes at the edges: an extractor that prints, one that
+calls sys.exit, and Ctrl-C with workers running."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from newsspans.corpus.model import Document
+from newsspans.evaluation.extractors.runner import run_extractor
+from processes import NEWSSPANS, alive
+
+NOISY = textwrap.dedent("""
+    import os, sys
+    print("loading weights")                  # at import, as model code does
+
+    def extract(text):
+        print("tokenizing", text[:5])         # Python's stdout
+        os.write(1, b"native progress\\n")     # native code writing to file descriptor 1
+        if text.startswith("\\""):
+            sys.exit(3)
+        return [{"start": 0, "end": 4, "label": "PER"}]
+""")
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_extractor_that_prints_leaves_json_on_stdout_intact(own_gold, tmp_path, workers):
+    path = tmp_path / "noisy.py"
+    path.write_text(NOISY)
+    done = subprocess.run([*NEWSSPANS, "score", "--gold", str(own_gold), "--extractor", f"{path}:extract",
+                           "--format", "json", "--bootstrap", "0", "--no-progress", "--workers", workers,
+                           "--batch-size", "1"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)  # stdout is the report and nothing else
+    # sys.exit(3) on document b is b's error, not newsspans exiting 3 without a word.
+    assert report["extractor_errors"] == {"b": "the extractor called sys.exit(3)"}
+    assert report["layers"]["entity"]["schemes"]["strict"]["micro"]["actual"] == 1
+    assert "loading weights" in done.stderr and "tokenizing Olaf " in done.stderr
+    assert "native progress" in done.stderr
+
+
+def test_sys_exit_is_recorded_per_document_for_batch_extractors_too():
+    class Batch:
+        def predict_batch(self, texts):
+            if any("exit" in t for t in texts):
+                raise SystemExit("model server gone")
+            return [[] for _ in texts]
+
+    run = run_extractor(Batch(), [Document("a", "t", "fine"), Document("b", "t", "exit now")], batch_size=2)
+    assert run.predictions == {"a": []}
+    assert run.errors == {"b": "the extractor called sys.exit('model server gone')"}
+
+
+SLOW = textwrap.dedent("""
+    import os, pathlib, time
+
+    def extract(text):
+        pathlib.Path(os.environ["PID_DIR"], str(os.getpid())).write_text("")
+        time.sleep(600)
+        return []
+""")
+
+
+@pytest.mark.parametrize("target", ["group", "harness"])
+def test_ctrl_c_with_workers_leaves_no_worker_and_no_traceback(own_gold, tmp_path, target):
+    path, pids = tmp_path / "slow.py", tmp_path / "pids"
+    path.write_text(SLOW)
+    pids.mkdir()
+    # A terminal's Ctrl-C goes to the whole foreground group, the harness and its workers; `kill -INT`
+    # or a supervisor signals the harness alone, which must not wait for the chunks still running.
+    proc = subprocess.Popen([*NEWSSPANS, "score", "--gold", str(own_gold), "--extractor", f"{path}:extract",
+                             "--workers", "2", "--batch-size", "1", "--no-progress"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "PID_DIR": str(pids)})
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(pids.iterdir())) < 2:
+            assert time.monotonic() < deadline and proc.poll() is None, "the workers never started"
+            time.sleep(0.05)
+        workers = [int(p.name) for p in pids.iterdir()]
+        if target == "group":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert err.strip() == "interrupted", err
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in workers)
