@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsspans.corpus.atomic import write_text_atomic
@@ -195,3 +195,92 @@ def dumps_predictions(predictions: Mapping[str, Iterable[Prediction]]) -> str:
 def write_predictions(path: Path, predictions: Mapping[str, Iterable[Prediction]]) -> None:
     """Write predictions as JSONL, atomically, so they can be re-scored without the extractor."""
     write_text_atomic(Path(path), dumps_predictions(predictions))
+
+
+# --- Offsets in other units ----------------------------------------------------------------------
+# Offsets are code points (Python string indices). Node, Java and browsers count UTF-16 code units;
+# byte-oriented tools count UTF-8 bytes. Both agree with code points on ASCII text and drift after
+# the first character outside it (a typographic quote is 1 code point, 1 UTF-16 unit, 3 bytes).
+
+OFFSET_UNITS = ("codepoints", "utf16", "utf8")
+
+
+def _width(ch: str, unit: str) -> int:
+    o = ord(ch)
+    if unit == "utf16":
+        return 2 if o > 0xFFFF else 1
+    return 1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
+
+
+def unit_offsets(text: str, unit: str) -> dict[int, int] | None:
+    """Code-point index for every `unit` offset that falls between two characters of `text`
+    (0 and the end included); None when the units agree on this text (all ASCII, or no
+    character beyond the BMP for UTF-16), so the common case costs one scan."""
+    if unit == "codepoints" or text.isascii() or (unit == "utf16" and all(ord(c) <= 0xFFFF for c in text)):
+        return None
+    table, offset = {0: 0}, 0
+    for i, ch in enumerate(text, start=1):
+        offset += _width(ch, unit)
+        table[offset] = i
+    return table
+
+
+def _to_codepoint(offset: int, table: dict[int, int], text: str, unit: str) -> int:
+    if offset in table:
+        return table[offset]
+    length = max(table)
+    if not 0 <= offset <= length:
+        raise ValueError(f"{unit} offset {offset} is outside the text ({length} {unit} units long)")
+    inside = max(i for o, i in table.items() if o < offset)
+    raise ValueError(f"{unit} offset {offset} falls inside the character {text[inside]!r} (code point {inside})")
+
+
+def convert_offsets(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[str, str],
+                    unit: str) -> PredictionSet:
+    """Predictions with offsets (span and speaker span) in `unit` turned into code points.
+
+    An offset that falls inside a character, or beyond the text, is an error naming the file,
+    line, document and prediction. Documents not in `texts` are left to the scorer to report.
+    """
+    if unit not in OFFSET_UNITS:
+        raise CorpusError(Problem(f"--offsets must be one of {', '.join(OFFSET_UNITS)}, got {unit!r}"))
+    out = PredictionSet(file=getattr(predictions, "file", ""), lines=getattr(predictions, "lines", None))
+    problems: list[Problem] = []
+    for doc_id, preds in predictions.items():
+        table = unit_offsets(texts[doc_id], unit) if doc_id in texts else None
+        if table is None:
+            out[doc_id] = list(preds)
+            continue
+        converted = []
+        for i, p in enumerate(preds):
+            try:
+                start, end = (_to_codepoint(o, table, texts[doc_id], unit) for o in (p.start, p.end))
+                speaker = p.speaker if not isinstance(p.speaker, tuple) else \
+                    tuple(_to_codepoint(o, table, texts[doc_id], unit) for o in p.speaker)
+            except ValueError as exc:
+                problems.append(Problem(str(exc), file=p.file, line=p.line, doc_id=doc_id, span_id=f"prediction {i}"))
+                continue
+            converted.append(replace(p, start=start, end=end, speaker=speaker))
+        out[doc_id] = converted
+    if problems:
+        raise CorpusError(problems)
+    return out
+
+
+def inside_word(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[str, str]) -> tuple[int, int]:
+    """(predicted spans that start or end inside a word, predicted spans looked at).
+
+    Gold spans never cut a run of letters and digits (the tokens config would fail to build), so
+    many predictions that do are the sign of offsets counted in another unit."""
+    cut = total = 0
+    for doc_id, preds in predictions.items():
+        text = texts.get(doc_id)
+        if text is None:
+            continue
+        for p in preds:
+            if not 0 <= p.start < p.end <= len(text):
+                continue  # the scorer reports it
+            total += 1
+            if any(0 < o < len(text) and text[o - 1].isalnum() and text[o].isalnum() for o in (p.start, p.end)):
+                cut += 1
+    return cut, total
