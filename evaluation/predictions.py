@@ -203,6 +203,7 @@ def write_predictions(path: Path, predictions: Mapping[str, Iterable[Prediction]
 # the first character outside it (a typographic quote is 1 code point, 1 UTF-16 unit, 3 bytes).
 
 OFFSET_UNITS = ("codepoints", "utf16", "utf8")
+_UNIT_NAMES = {"codepoints": "code points", "utf16": "UTF-16 code units", "utf8": "UTF-8 bytes"}
 
 
 def _width(ch: str, unit: str) -> int:
@@ -230,7 +231,7 @@ def _to_codepoint(offset: int, table: dict[int, int], text: str, unit: str) -> i
         return table[offset]
     length = max(table)
     if not 0 <= offset <= length:
-        raise ValueError(f"{unit} offset {offset} is outside the text ({length} {unit} units long)")
+        raise ValueError(f"{unit} offset {offset} is outside the text ({length} {_UNIT_NAMES[unit]} long)")
     inside = max(i for o, i in table.items() if o < offset)
     raise ValueError(f"{unit} offset {offset} falls inside the character {text[inside]!r} (code point {inside})")
 
