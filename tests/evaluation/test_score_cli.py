@@ -279,6 +279,12 @@ def test_score_tokens_matches_seqeval_and_rejects_bad_rows(bundled, tmp_path):
     bad = invoke("score-tokens", path)
     assert bad.exit_code == 2 and f"tags.jsonl:1, document {rows[0]['id']!r}: ner_tags: 1 tags for" in bad.stderr
 
+    # A sentence twice is refused, as `score` refuses a document twice (even with equal tags).
+    path.write_text("\n".join(lines[:2] + lines[:1] + lines[2:]) + "\n")
+    twice = invoke("score-tokens", path)
+    assert twice.exit_code == 2
+    assert twice.stderr == f"error: {path}:3, document {rows[0]['id']!r}: sentence listed twice (first at line 1)\n"
+
 
 # conll2003's tag ids (O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC), then NUM where conll2003 has MISC.
 CONLL2003_IDS = {"O": 0, "B-PER": 1, "I-PER": 2, "B-ORG": 3, "I-ORG": 4, "B-LOC": 5, "I-LOC": 6, "B-NUM": 7, "I-NUM": 8}

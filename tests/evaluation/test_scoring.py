@@ -365,3 +365,14 @@ def test_label_map_number_kinds_are_checked():
     for bad in ("MONEY=NUM:weird", "PERSON=PER:money"):
         with pytest.raises(CorpusError, match="a number kind goes with NUM"):
             parse_label_map(bad, [], False)
+
+
+def test_label_map_conflicting_pairs_are_an_error():
+    with pytest.raises(CorpusError, match=r"^--label-map maps PERSON twice, to different labels: 'PERSON=PER' and "
+                                          r"'PERSON=LOC'; keep one$"):
+        parse_label_map("PERSON=PER,PERSON=LOC")
+    with pytest.raises(CorpusError, match="maps MONEY twice"):
+        parse_label_map("MONEY=NUM:money, MONEY=NUM")
+    # Repeating the same pair is harmless, and a pair may override a preset.
+    assert parse_label_map("PERSON=PER,PERSON = PER").mapping == {"PERSON": ("PER", None)}
+    assert parse_label_map("spacy,GPE=ORG").mapping["GPE"] == ("ORG", None)
