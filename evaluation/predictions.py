@@ -5,6 +5,7 @@ and, for quotes, an optional speaker given either as a mention span `(start, end
 """
 from __future__ import annotations
 
+import gc
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -130,7 +131,7 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
         raise CorpusError(Problem(f"'id' must be a document id string, got {doc_id!r}", file=file, line=line))
     if not isinstance(spans, list):
         raise CorpusError(Problem(f"'spans' must be a list, got {spans!r}", file=file, line=line, doc_id=doc_id))
-    return doc_id, predictions_from_dicts(doc_id, spans, file, line)
+    return doc_id, parsed_line_predictions(doc_id, spans, file, line)
 
 
 def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
@@ -155,6 +156,52 @@ def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
             f"{len(unplaced)} of {len(preds) + len(unplaced) + len({p.span_id for p in problems})} predicted spans "
             f"have text and label but no start/end offsets (first: {_get(first, 'label')} {_get(first, 'text')!r}); "
             "newsspans cannot place offset-free spans in the text yet", file=file, line=line, doc_id=doc_id))
+    if problems:
+        raise CorpusError(problems)
+    return preds
+
+
+# Keys a span may have and still take the fast path of `parsed_line_predictions`; a span with any
+# other key (num_kind, speaker, or a field added later) goes through `prediction_from_dict`, which
+# knows every field.
+_PLAIN_KEYS = frozenset({"start", "end", "label", "text"})
+
+
+def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int | None = None) -> list[Prediction]:
+    """The spans of one parsed predictions line (a list this module owns: it is emptied) as
+    Predictions, fast and lean for long lines (a million spans on one line).
+
+    The common span (`start`, `end` integers, a `label`, maybe a `text`) is checked with a few
+    type tests and built without the per-field work of `prediction_from_dict`, which every other
+    span goes through, with the same errors. Each parsed dict is released as soon as its
+    Prediction exists, so the line's dicts and its Predictions are not all held at once; the
+    cyclic garbage collector is paused meanwhile, since millions of new objects would only make
+    it rescan them (it finds no cycles here).
+    """
+    preds: list[Prediction] = []
+    problems: list[Problem] = []
+    spans.reverse()  # popped from the end: in order, and each dict freed once converted
+    count = len(spans)
+    plain, slow = _PLAIN_KEYS, prediction_from_dict
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for index in range(count):
+            d = spans.pop()
+            if type(d) is dict and d.keys() <= plain:
+                start, end, label, text = d.get("start"), d.get("end"), d.get("label"), d.get("text")
+                # type(x) is int: booleans and floats (3.0) take the full path, as do bad values.
+                if type(start) is int and type(end) is int and type(label) is str and label and \
+                        (text is None or type(text) is str):
+                    preds.append(Prediction(doc_id, start, end, label, text, None, None, file=file, line=line))
+                    continue
+            try:
+                preds.append(slow(doc_id, d, file, line, index))
+            except CorpusError as exc:
+                problems.extend(exc.problems)
+    finally:
+        if collecting:
+            gc.enable()
     if problems:
         raise CorpusError(problems)
     return preds
@@ -278,10 +325,15 @@ def inside_word(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[
         text = texts.get(doc_id)
         if text is None:
             continue
+        n = len(text)
+        word = [c.isalnum() for c in text]
+        # inside[o]: offset o falls between two letters or digits. One table per document, then a
+        # lookup per span: this runs on every scored run, a million spans included.
+        inside = [False] + [word[o - 1] and word[o] for o in range(1, n)] + [False]
         for p in preds:
-            if not 0 <= p.start < p.end <= len(text):
-                continue  # the scorer reports it
-            total += 1
-            if any(0 < o < len(text) and text[o - 1].isalnum() and text[o].isalnum() for o in (p.start, p.end)):
-                cut += 1
+            start, end = p.start, p.end
+            if 0 <= start < end <= n:  # else the scorer reports it
+                total += 1
+                if inside[start] or inside[end]:
+                    cut += 1
     return cut, total
