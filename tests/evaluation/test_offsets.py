@@ -3,6 +3,7 @@ like another unit are warned about instead of scored silently."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 
@@ -132,3 +133,25 @@ def test_inside_word_counts_cuts_at_either_end():
     preds = [Prediction("d", 0, 4, "PER"), Prediction("d", 1, 4, "PER"), Prediction("d", 5, 9, "PER"),
              Prediction("d", 13, 14, "NUM"), Prediction("d", 5, 99, "PER")]  # the last one is out of range
     assert inside_word({"d": preds}, {"d": text}) == (2, 4)
+
+
+def test_the_bundled_gold_as_utf8_byte_offsets_is_warned_about_and_converts_back(tmp_path):
+    # The issue's case: byte offsets, no text fields. Typographic quotes and accents make the
+    # bytes drift from the code points after the first one in each article.
+    from newsspans.evaluation import load_gold
+
+    gold = load_gold()
+    texts = {d.id: d.text for d in gold.documents}
+    byte = {doc_id: [len(text[:i].encode()) for i in range(len(text) + 1)] for doc_id, text in texts.items()}
+    records: dict[str, list] = {d.id: [] for d in gold.documents}
+    for s in gold.spans:
+        records[s.doc_id].append((byte[s.doc_id][s.start], byte[s.doc_id][s.end], s.label))
+    preds = write_preds(tmp_path / "bytes.jsonl", records)
+    unconverted = score("--predictions", preds)
+    if unconverted.exit_code == 0:  # byte offsets past a text's end would be an error instead
+        assert micro_f1(unconverted) < 0.5
+    warning = re.fullmatch(rf"warning: {re.escape(str(preds))}: (\d+) of (\d+) predicted spans \(\d+%\) start or end "
+                           r"inside a word; .*\n", unconverted.stderr)
+    assert warning and int(warning[1]) > int(warning[2]) / 2
+    converted = score("--predictions", preds, "--offsets", "utf8")
+    assert micro_f1(converted) == 1.0 and converted.stderr == ""
