@@ -50,7 +50,8 @@ def write_line(path: Path, n: int, seed: int) -> int:
     spans = []
     for _ in range(n):
         start = rng.randrange(0, 5000)
-        spans.append({"start": start, "end": start + rng.randrange(1, 20), "label": rng.choice(("PER", "LOC", "ORG", "NUM"))})
+        label = rng.choice(("PER", "LOC", "ORG", "NUM"))
+        spans.append({"start": start, "end": start + rng.randrange(1, 20), "label": label})
     line = json.dumps({"id": "doc", "spans": spans}) + "\n"
     path.write_text(line, encoding="utf-8")
     return len(line.encode())

@@ -3,16 +3,15 @@ process ever left behind (on Ctrl-C, on timeout, at the end of a run)."""
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
 import sys
 import textwrap
 import threading
 import time
 from pathlib import Path
 
-from processes import NEWSSPANS, alive, group_members
+import pytest
+from processes import alive, group_members, signalled_cli, to_group, to_process
 
 from newsspans.corpus.model import Document
 from newsspans.evaluation.extractors.runner import run_command
@@ -132,38 +131,26 @@ def assert_group_gone(record: dict, seconds: float = 10.0) -> None:
     assert not any(alive(pid) for pid in record["pids"])
 
 
-def test_ctrl_c_ends_the_command_and_its_grandchild(own_gold, tmp_path):
+# Ctrl-C as a terminal sends it: the harness's foreground group gets SIGINT, and the extractor, in a
+# session of its own, gets nothing from the terminal. SIGTERM as `kill` sends it: the harness alone.
+@pytest.mark.parametrize("send, code, message", [(to_group(signal.SIGINT), 130, "interrupted"),
+                                                 (to_process(signal.SIGTERM), 128 + signal.SIGTERM, "")],
+                         ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_ends_the_command_and_its_grandchild(own_gold, tmp_path, send, code, message):
     command, record_path = spawner(tmp_path, "hang")
-    # As a terminal does: the harness in a foreground group of its own gets SIGINT; the extractor,
-    # in a session of its own, gets nothing from the terminal.
-    proc = subprocess.Popen([*NEWSSPANS, "score", "--gold", str(own_gold), "--command", command, "--no-progress"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        record = wait_for(record_path)
-        assert all(alive(pid) for pid in record["pids"])
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130
-    assert err.strip() == "interrupted" and "Traceback" not in err
-    assert_group_gone(record)
+    started = []
 
+    def ready() -> bool:  # the extractor and its grandchild run
+        if record_path.exists():
+            started.append(json.loads(record_path.read_text()))
+            assert all(alive(pid) for pid in started[0]["pids"])
+        return bool(started)
 
-def test_sigterm_to_the_harness_ends_the_command_too(own_gold, tmp_path):
-    command, record_path = spawner(tmp_path, "hang")
-    proc = subprocess.Popen([*NEWSSPANS, "score", "--gold", str(own_gold), "--command", command, "--no-progress"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        record = wait_for(record_path)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 128 + signal.SIGTERM and "Traceback" not in err
-    assert_group_gone(record)
+    returncode, err = signalled_cli(["score", "--gold", str(own_gold), "--command", command, "--no-progress"],
+                                    ready, send)
+    assert returncode == code
+    assert err.strip() == message and "Traceback" not in err
+    assert_group_gone(started[0])
 
 
 def test_a_timeout_ends_the_whole_group(tmp_path):

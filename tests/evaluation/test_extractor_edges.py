@@ -6,16 +6,14 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
 from newsspans.corpus.model import Document
 from newsspans.evaluation.extractors.runner import run_extractor
-from processes import NEWSSPANS, alive
+from processes import NEWSSPANS, alive, signalled_cli, to_group, to_process
 
 NOISY = textwrap.dedent("""
     import os, sys
@@ -68,32 +66,19 @@ SLOW = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("target", ["group", "harness"])
-def test_ctrl_c_with_workers_leaves_no_worker_and_no_traceback(own_gold, tmp_path, target):
+# A terminal's Ctrl-C goes to the whole foreground group, the harness and its workers; `kill -INT`
+# or a supervisor signals the harness alone, which must not wait for the chunks still running.
+@pytest.mark.parametrize("send", [to_group(signal.SIGINT), to_process(signal.SIGINT)], ids=["group", "harness"])
+def test_ctrl_c_with_workers_leaves_no_worker_and_no_traceback(own_gold, tmp_path, send):
     path, pids = tmp_path / "slow.py", tmp_path / "pids"
     path.write_text(SLOW)
     pids.mkdir()
-    # A terminal's Ctrl-C goes to the whole foreground group, the harness and its workers; `kill -INT`
-    # or a supervisor signals the harness alone, which must not wait for the chunks still running.
-    proc = subprocess.Popen([*NEWSSPANS, "score", "--gold", str(own_gold), "--extractor", f"{path}:extract",
-                             "--workers", "2", "--batch-size", "1", "--no-progress"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env={**os.environ, "PID_DIR": str(pids)})
-    try:
-        deadline = time.monotonic() + 60
-        while len(list(pids.iterdir())) < 2:
-            assert time.monotonic() < deadline and proc.poll() is None, "the workers never started"
-            time.sleep(0.05)
-        workers = [int(p.name) for p in pids.iterdir()]
-        if target == "group":
-            os.killpg(proc.pid, signal.SIGINT)
-        else:
-            proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130
+    returncode, err = signalled_cli(["score", "--gold", str(own_gold), "--extractor", f"{path}:extract",
+                                     "--workers", "2", "--batch-size", "1", "--no-progress"],
+                                    lambda: len(list(pids.iterdir())) == 2, send,
+                                    env={**os.environ, "PID_DIR": str(pids)})
+    workers = [int(p.name) for p in pids.iterdir()]
+    assert returncode == 130
     assert err.strip() == "interrupted", err
     deadline = time.monotonic() + 10
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
