@@ -17,7 +17,7 @@ from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
 from .extractors.cache import PredictionCache
-from .extractors.runner import ExtractorRun
+from .extractors.runner import ExtractorRun, stdout_to_stderr
 from .extractors.workers import RunSettings, run_source
 from .gold import Gold, load_gold
 from .labelmap import apply_label_map, parse_label_map
@@ -48,7 +48,10 @@ def run_extractor(gold: Gold, *, extractor: str | None = None, command: str | No
         if idle:
             raise CorpusError(Problem(f"{', '.join(idle)} act on a running extractor; --predictions runs none"))
         return ExtractorRun(read_predictions(Path(predictions))), str(predictions)
-    run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
+    # Everything that may import or run the user's code (the cache's version check imports a
+    # module:callable) prints to stderr: stdout is the report's.
+    with stdout_to_stderr():
+        run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
     return run, f"command: {command}" if command is not None else f"extractor: {extractor}"
 
 

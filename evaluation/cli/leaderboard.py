@@ -65,6 +65,7 @@ def leaderboard_command(
     from newsspans.corpus.atomic import write_text_atomic
 
     from .. import run_extractor
+    from ..extractors.runner import stdout_to_stderr
     from ..leaderboard import Entry, leaderboard_dict, leaderboard_markdown
 
     if not extractor and not predictions:
@@ -79,8 +80,9 @@ def leaderboard_command(
         extractor_run, source = run_extractor(data, extractor=spec, settings=settings, cache=store)
         report = score_of(data, extractor_run, source, mapping, scoring, inputs, quiet=run.quiet)
         cached = (store.stats.hits - hits_before) if store is not None else 0
-        entries.append(Entry(spec, report, extractor_layers(spec), sum(extractor_run.seconds.values()) / max(1, n),
-                             cached))
+        with stdout_to_stderr():  # extractor_layers may import the user's module
+            layers = extractor_layers(spec)
+        entries.append(Entry(spec, report, layers, sum(extractor_run.seconds.values()) / max(1, n), cached))
     for path in predictions:
         report = score_of(data, run_extractor(data, predictions=path)[0], str(path), mapping, scoring, inputs,
                           quiet=run.quiet)

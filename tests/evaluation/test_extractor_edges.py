@@ -28,20 +28,22 @@ NOISY = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_an_extractor_that_prints_leaves_json_on_stdout_intact(own_gold, tmp_path, workers):
+# In-process, in worker processes, and with a cache (whose version check imports the module).
+@pytest.mark.parametrize("options", [[], ["--workers", "2"], ["--cache", "CACHE"]], ids=["one", "workers", "cache"])
+def test_an_extractor_that_prints_leaves_json_on_stdout_intact(own_gold, tmp_path, options):
     path = tmp_path / "noisy.py"
     path.write_text(NOISY)
+    options = [str(tmp_path / "cache") if o == "CACHE" else o for o in options]
     done = subprocess.run([*NEWSSPANS, "score", "--gold", str(own_gold), "--extractor", f"{path}:extract",
-                           "--format", "json", "--bootstrap", "0", "--no-progress", "--workers", workers,
-                           "--batch-size", "1"], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+                           "--format", "json", "--bootstrap", "0", "--no-progress", "--batch-size", "1", *options],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, (done.stdout, done.stderr)
     report = json.loads(done.stdout)  # stdout is the report and nothing else
     # sys.exit(3) on document b is b's error, not newsspans exiting 3 without a word.
     assert report["extractor_errors"] == {"b": "the extractor called sys.exit(3)"}
     assert report["layers"]["entity"]["schemes"]["strict"]["micro"]["actual"] == 1
-    assert "loading weights" in done.stderr and "tokenizing Olaf " in done.stderr
-    assert "native progress" in done.stderr
+    assert "loading weights" in done.stderr and "tokenizing Olaf " in done.stderr, done.stderr
+    assert "native progress" in done.stderr, done.stderr
 
 
 def test_sys_exit_is_recorded_per_document_for_batch_extractors_too():
