@@ -161,50 +161,49 @@ def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
     return preds
 
 
-# Keys a span may have and still take the fast path of `parsed_line_predictions`; a span with any
-# other key (num_kind, speaker, or a field added later) goes through `prediction_from_dict`, which
-# knows every field.
+# Keys a span may have for the fast path of `parsed_line_predictions`; a line with a span with any
+# other key (num_kind, speaker, canonical, or a field added later) goes through
+# `predictions_from_dicts`, which knows every field and every rule.
 _PLAIN_KEYS = frozenset({"start", "end", "label", "text"})
+
+
+def _plain(d: object) -> bool:
+    """A span the fast path builds exactly as `prediction_from_dict` would: integer offsets
+    (`type(x) is int`: booleans and floats such as 3.0 take the full path), a non-empty label
+    and maybe a text, nothing else."""
+    if type(d) is not dict or not d.keys() <= _PLAIN_KEYS:
+        return False
+    label, text = d.get("label"), d.get("text")
+    return type(d.get("start")) is int and type(d.get("end")) is int and type(label) is str and label != "" \
+        and (text is None or type(text) is str)
 
 
 def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int | None = None) -> list[Prediction]:
     """The spans of one parsed predictions line (a list this module owns: it is emptied) as
     Predictions, fast and lean for long lines (a million spans on one line).
 
-    The common span (`start`, `end` integers, a `label`, maybe a `text`) is checked with a few
-    type tests and built without the per-field work of `prediction_from_dict`, which every other
-    span goes through, with the same errors. Each parsed dict is released as soon as its
+    When every span is plain (`_plain`: offsets, label, maybe text), they are built without the
+    per-field work of `prediction_from_dict`, and each parsed dict is released as soon as its
     Prediction exists, so the line's dicts and its Predictions are not all held at once; the
     cyclic garbage collector is paused meanwhile, since millions of new objects would only make
-    it rescan them (it finds no cycles here).
+    it rescan them (it finds no cycles here). Any other line goes through `predictions_from_dicts`,
+    with its errors.
     """
-    preds: list[Prediction] = []
-    problems: list[Problem] = []
-    spans.reverse()  # popped from the end: in order, and each dict freed once converted
-    count = len(spans)
-    plain, slow = _PLAIN_KEYS, prediction_from_dict
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for index in range(count):
+        if not all(map(_plain, spans)):
+            return predictions_from_dicts(doc_id, spans, file, line)
+        preds: list[Prediction] = []
+        append = preds.append
+        spans.reverse()  # popped from the end: in order, and each dict freed once converted
+        for _ in range(len(spans)):
             d = spans.pop()
-            if type(d) is dict and d.keys() <= plain:
-                start, end, label, text = d.get("start"), d.get("end"), d.get("label"), d.get("text")
-                # type(x) is int: booleans and floats (3.0) take the full path, as do bad values.
-                if type(start) is int and type(end) is int and type(label) is str and label and \
-                        (text is None or type(text) is str):
-                    preds.append(Prediction(doc_id, start, end, label, text, None, None, file=file, line=line))
-                    continue
-            try:
-                preds.append(slow(doc_id, d, file, line, index))
-            except CorpusError as exc:
-                problems.extend(exc.problems)
+            append(Prediction(doc_id, d["start"], d["end"], d["label"], d.get("text"), file=file, line=line))
+        return preds
     finally:
         if collecting:
             gc.enable()
-    if problems:
-        raise CorpusError(problems)
-    return preds
 
 
 def parse_predictions(text: str, file: str = "") -> PredictionSet:
