@@ -12,7 +12,7 @@ _EXPORTS = {
     "load_gold": "newsspans.evaluation.pipeline", "run_extractor": "newsspans.evaluation.pipeline",
     "score_run": "newsspans.evaluation.pipeline", "Gold": "newsspans.evaluation.pipeline",
     "ExtractorRun": "newsspans.evaluation.pipeline", "RunSettings": "newsspans.evaluation.pipeline",
-    "ScoreOptions": "newsspans.evaluation.pipeline", "score": "newsspans.evaluation.scoring.scorer",
+    "ScoreOptions": "newsspans.evaluation.pipeline", "OffsetsWarning": "newsspans.evaluation.pipeline", "score": "newsspans.evaluation.scoring.scorer",
     "Report": "newsspans.evaluation.scoring.report", "load_extractor": "newsspans.evaluation.extractors.runner",
 }
 __all__ = sorted(_EXPORTS)

@@ -11,20 +11,22 @@ and the rule that an extractor failing on every document is an error, not an all
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
 from .extractors.cache import PredictionCache
-from .extractors.runner import ExtractorRun
+from .extractors.runner import ExtractorRun, stdout_to_stderr
 from .extractors.workers import RunSettings, run_source
 from .gold import Gold, load_gold
 from .labelmap import apply_label_map, parse_label_map
-from .predictions import read_predictions
+from .predictions import OFFSET_UNITS, convert_offsets, inside_word, read_predictions
 from .scoring.report import Report, ScoreOptions
 from .scoring.scorer import score
 
-__all__ = ["Gold", "ExtractorRun", "RunSettings", "ScoreOptions", "load_gold", "run_extractor", "score_run"]
+__all__ = ["Gold", "ExtractorRun", "OffsetsWarning", "RunSettings", "ScoreOptions", "load_gold", "run_extractor",
+           "score_run"]
 
 
 def run_extractor(gold: Gold, *, extractor: str | None = None, command: str | None = None,
@@ -46,23 +48,63 @@ def run_extractor(gold: Gold, *, extractor: str | None = None, command: str | No
         if idle:
             raise CorpusError(Problem(f"{', '.join(idle)} act on a running extractor; --predictions runs none"))
         return ExtractorRun(read_predictions(Path(predictions))), str(predictions)
-    run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
+    # Everything that may import or run the user's code (the cache's version check imports a
+    # module:callable) prints to stderr: stdout is the report's.
+    with stdout_to_stderr():
+        run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
     return run, f"command: {command}" if command is not None else f"extractor: {extractor}"
 
 
 def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str | None = None,
               ignore: Iterable[str] = (), drop_unknown: bool = False,
-              options: ScoreOptions = ScoreOptions()) -> Report:
+              options: ScoreOptions = ScoreOptions(), offsets: str = "codepoints",
+              allow_empty: bool = False) -> Report:
     """Score one run against `gold` exactly as `newsspans score` does.
 
-    Raises CorpusError when the extractor failed on every document (an all-zero score would hide
-    a broken setup) or when the predictions do not fit the gold.
+    `offsets` is the unit the run's offsets count (`codepoints`, `utf16` or `utf8`): they are
+    converted to code points first. Raises CorpusError when the extractor failed on every
+    document (an all-zero score would hide a broken setup), when the run has predictions for
+    no document at all (an empty predictions file; unless `allow_empty`), or when the
+    predictions do not fit the gold. Warns (`OffsetsWarning`) when many predicted spans start
+    or end inside a word, the sign of offsets in another unit.
     """
     if gold.documents and len(run.errors) == len(gold.documents):
         doc_id, message = next(iter(run.errors.items()))
         raise CorpusError(Problem(f"the extractor failed on every document; first, {doc_id!r}: {message}"))
-    mapped, dropped = apply_label_map(run.predictions, parse_label_map(label_map, list(ignore), drop_unknown))
+    if not allow_empty:
+        _check_not_empty(gold, run, source)
+    texts = {d.id: d.text for d in gold.documents}
+    predictions = convert_offsets(run.predictions, texts, offsets)
+    _warn_inside_word(predictions, texts, source, offsets)
+    mapped, dropped = apply_label_map(predictions, parse_label_map(label_map, list(ignore), drop_unknown))
     for label, n in run.dropped.items():
         dropped[label] = dropped.get(label, 0) + n
     return score(gold.documents, gold.spans, mapped, options, gold_source=gold.source, predictions_source=source,
                  dropped=dropped, extractor_errors=run.errors, gold_checked=True, doc_fields=gold.fields)
+
+
+class OffsetsWarning(UserWarning):
+    """Many predicted spans start or end inside a word: offsets counted in another unit?"""
+
+
+# Warn when at least this share of predicted spans (and this many) cut a word: a real model cuts
+# few (a subword tokenizer's stray piece); offsets in the wrong unit cut most after the first
+# non-ASCII character.
+INSIDE_WORD_SHARE = 0.1
+INSIDE_WORD_LEAST = 3
+
+
+def _check_not_empty(gold: Gold, run: ExtractorRun, source: str) -> None:
+    # Ids that are none of the gold's are not checked here: the scorer names each of them.
+    if gold.documents and not run.predictions and not run.errors:
+        raise CorpusError(Problem("no predictions for any document (the predictions are empty); --allow-empty "
+                                  "scores them as predicting nothing", file=source))
+
+
+def _warn_inside_word(predictions, texts: dict[str, str], source: str, unit: str) -> None:
+    cut, total = inside_word(predictions, texts)
+    if cut >= INSIDE_WORD_LEAST and cut >= INSIDE_WORD_SHARE * total:
+        other = " or ".join(f"--offsets {u}" for u in OFFSET_UNITS if u != unit)
+        warnings.warn(OffsetsWarning(
+            f"{source + ': ' if source else ''}{cut} of {total} predicted spans ({100 * cut / total:.0f}%) start or "
+            f"end inside a word; if the offsets are not {unit}, say which unit they are ({other})"), stacklevel=3)

@@ -10,10 +10,11 @@ in the text before scoring (see `alignment.py`). Any prediction may carry a conf
 """
 from __future__ import annotations
 
+import gc
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsspans.corpus.atomic import write_text_atomic
@@ -164,7 +165,7 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
         raise CorpusError(Problem(f"'id' must be a document id string, got {doc_id!r}", file=file, line=line))
     if not isinstance(spans, list):
         raise CorpusError(Problem(f"'spans' must be a list, got {spans!r}", file=file, line=line, doc_id=doc_id))
-    return doc_id, predictions_from_dicts(doc_id, spans, file, line)
+    return doc_id, parsed_line_predictions(doc_id, spans, file, line)
 
 
 def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
@@ -179,6 +180,51 @@ def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
     if problems:
         raise CorpusError(problems)
     return preds
+
+
+# Keys a span may have for the fast path of `parsed_line_predictions`; a line with a span with any
+# other key (num_kind, speaker, canonical, or a field added later) goes through
+# `predictions_from_dicts`, which knows every field and every rule.
+_PLAIN_KEYS = frozenset({"start", "end", "label", "text"})
+
+
+def _plain(d: object) -> bool:
+    """A span the fast path builds exactly as `prediction_from_dict` would: integer offsets
+    (`type(x) is int`: booleans and floats such as 3.0 take the full path), a non-empty label
+    and maybe a text, nothing else."""
+    if type(d) is not dict or not d.keys() <= _PLAIN_KEYS:
+        return False
+    label, text = d.get("label"), d.get("text")
+    return type(d.get("start")) is int and type(d.get("end")) is int and type(label) is str and label != "" \
+        and (text is None or type(text) is str)
+
+
+def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int | None = None) -> list[Prediction]:
+    """The spans of one parsed predictions line (a list this module owns: it is emptied) as
+    Predictions, fast and lean for long lines (a million spans on one line).
+
+    When every span is plain (`_plain`: offsets, label, maybe text), they are built without the
+    per-field work of `prediction_from_dict`, and each parsed dict is released as soon as its
+    Prediction exists, so the line's dicts and its Predictions are not all held at once; the
+    cyclic garbage collector is paused meanwhile, since millions of new objects would only make
+    it rescan them (it finds no cycles here). Any other line goes through `predictions_from_dicts`,
+    with its errors.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if not all(map(_plain, spans)):
+            return predictions_from_dicts(doc_id, spans, file, line)
+        preds: list[Prediction] = []
+        append = preds.append
+        spans.reverse()  # popped from the end: in order, and each dict freed once converted
+        for _ in range(len(spans)):
+            d = spans.pop()
+            append(Prediction(doc_id, d["start"], d["end"], d["label"], d.get("text"), file=file, line=line))
+        return preds
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def parse_predictions(text: str, file: str = "") -> PredictionSet:
@@ -216,3 +262,98 @@ def dumps_predictions(predictions: Mapping[str, Iterable[Prediction]]) -> str:
 def write_predictions(path: Path, predictions: Mapping[str, Iterable[Prediction]]) -> None:
     """Write predictions as JSONL, atomically, so they can be re-scored without the extractor."""
     write_text_atomic(Path(path), dumps_predictions(predictions))
+
+
+# --- Offsets in other units ----------------------------------------------------------------------
+# Offsets are code points (Python string indices). Node, Java and browsers count UTF-16 code units;
+# byte-oriented tools count UTF-8 bytes. Both agree with code points on ASCII text and drift after
+# the first character outside it (a typographic quote is 1 code point, 1 UTF-16 unit, 3 bytes).
+
+OFFSET_UNITS = ("codepoints", "utf16", "utf8")
+_UNIT_NAMES = {"codepoints": "code points", "utf16": "UTF-16 code units", "utf8": "UTF-8 bytes"}
+
+
+def _width(ch: str, unit: str) -> int:
+    o = ord(ch)
+    if unit == "utf16":
+        return 2 if o > 0xFFFF else 1
+    return 1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
+
+
+def unit_offsets(text: str, unit: str) -> dict[int, int] | None:
+    """Code-point index for every `unit` offset that falls between two characters of `text`
+    (0 and the end included); None when the units agree on this text (all ASCII, or no
+    character beyond the BMP for UTF-16), so the common case costs one scan."""
+    if unit == "codepoints" or text.isascii() or (unit == "utf16" and all(ord(c) <= 0xFFFF for c in text)):
+        return None
+    table, offset = {0: 0}, 0
+    for i, ch in enumerate(text, start=1):
+        offset += _width(ch, unit)
+        table[offset] = i
+    return table
+
+
+def _to_codepoint(offset: int, table: dict[int, int], text: str, unit: str) -> int:
+    if offset in table:
+        return table[offset]
+    length = max(table)
+    if not 0 <= offset <= length:
+        raise ValueError(f"{unit} offset {offset} is outside the text ({length} {_UNIT_NAMES[unit]} long)")
+    inside = max(i for o, i in table.items() if o < offset)
+    raise ValueError(f"{unit} offset {offset} falls inside the character {text[inside]!r} (code point {inside})")
+
+
+def convert_offsets(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[str, str],
+                    unit: str) -> PredictionSet:
+    """Predictions with offsets (span and speaker span) in `unit` turned into code points.
+
+    An offset that falls inside a character, or beyond the text, is an error naming the file,
+    line, document and prediction. Documents not in `texts` are left to the scorer to report.
+    """
+    if unit not in OFFSET_UNITS:
+        raise CorpusError(Problem(f"--offsets must be one of {', '.join(OFFSET_UNITS)}, got {unit!r}"))
+    out = PredictionSet(file=getattr(predictions, "file", ""), lines=getattr(predictions, "lines", None))
+    problems: list[Problem] = []
+    for doc_id, preds in predictions.items():
+        table = unit_offsets(texts[doc_id], unit) if doc_id in texts else None
+        if table is None:
+            out[doc_id] = list(preds)
+            continue
+        converted = []
+        for i, p in enumerate(preds):
+            try:
+                start, end = (_to_codepoint(o, table, texts[doc_id], unit) for o in (p.start, p.end))
+                speaker = p.speaker if not isinstance(p.speaker, tuple) else \
+                    tuple(_to_codepoint(o, table, texts[doc_id], unit) for o in p.speaker)
+            except ValueError as exc:
+                problems.append(Problem(str(exc), file=p.file, line=p.line, doc_id=doc_id, span_id=f"prediction {i}"))
+                continue
+            converted.append(replace(p, start=start, end=end, speaker=speaker))
+        out[doc_id] = converted
+    if problems:
+        raise CorpusError(problems)
+    return out
+
+
+def inside_word(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[str, str]) -> tuple[int, int]:
+    """(predicted spans that start or end inside a word, predicted spans looked at).
+
+    Gold spans never cut a run of letters and digits (the tokens config would fail to build), so
+    many predictions that do are the sign of offsets counted in another unit."""
+    cut = total = 0
+    for doc_id, preds in predictions.items():
+        text = texts.get(doc_id)
+        if text is None:
+            continue
+        n = len(text)
+        word = [c.isalnum() for c in text]
+        # inside[o]: offset o falls between two letters or digits. One table per document, then a
+        # lookup per span: this runs on every scored run, a million spans included.
+        inside = [False] + [word[o - 1] and word[o] for o in range(1, n)] + [False]
+        for p in preds:
+            start, end = p.start, p.end
+            if 0 <= start < end <= n:  # else the scorer reports it
+                total += 1
+                if inside[start] or inside[end]:
+                    cut += 1
+    return cut, total

@@ -22,8 +22,9 @@ from newsspans.corpus.cli.common import console
 if TYPE_CHECKING:
     from rich.console import Console
 
-from .options import (CACHE_ENV, GOLD, MAPPING, RUN, SCORING, GoldArgs, MappingArgs, RunArgs, ScoringArgs, cache_of,
-                      extractor_help, load_gold_of, run_settings, score_of, stdout_taken, takes, warn_unreadable)
+from .options import (CACHE_ENV, GOLD, INPUT, MAPPING, RUN, SCORING, GoldArgs, InputArgs, MappingArgs, RunArgs,
+                      ScoringArgs, cache_of, extractor_help, load_gold_of, run_settings, score_of, stdout_taken, takes,
+                      warn_unreadable)
 
 
 class BoardFormat(str, Enum):
@@ -48,9 +49,9 @@ def _render_table(board: dict, console: "Console") -> None:
         console.print(line, markup=False)
 
 
-@takes(GOLD, MAPPING, SCORING, RUN)
+@takes(GOLD, INPUT, MAPPING, SCORING, RUN)
 def leaderboard_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
+    gold: GoldArgs, inputs: InputArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
     extractor: list[str] = typer.Option([], "--extractor", help=extractor_help("An extractor to score (repeatable)")),
     predictions: list[Path] = typer.Option([], "--predictions", help="A predictions JSONL file to rank too "
                                            "(repeatable; no s/doc)."),
@@ -67,6 +68,7 @@ def leaderboard_command(
     from newsspans.corpus.atomic import write_text_atomic
 
     from .. import run_extractor
+    from ..extractors.runner import stdout_to_stderr
     from ..leaderboard import Entry, leaderboard_dict, leaderboard_markdown
 
     if not extractor and not predictions:
@@ -80,12 +82,14 @@ def leaderboard_command(
     for spec in extractor:
         hits_before = store.stats.hits if store is not None else 0
         extractor_run, source = run_extractor(data, extractor=spec, settings=settings, cache=store)
-        report = score_of(data, extractor_run, source, mapping, scoring)
+        report = score_of(data, extractor_run, source, mapping, scoring, inputs, quiet=run.quiet)
         cached = (store.stats.hits - hits_before) if store is not None else 0
-        entries.append(Entry(spec, report, extractor_layers(spec), sum(extractor_run.seconds.values()) / max(1, n),
-                             cached))
+        with stdout_to_stderr():  # extractor_layers may import the user's module
+            layers = extractor_layers(spec)
+        entries.append(Entry(spec, report, layers, sum(extractor_run.seconds.values()) / max(1, n), cached))
     for path in predictions:
-        report = score_of(data, run_extractor(data, predictions=path)[0], str(path), mapping, scoring)
+        report = score_of(data, run_extractor(data, predictions=path)[0], str(path), mapping, scoring, inputs,
+                          quiet=run.quiet)
         entries.append(Entry(str(path), report, ALL_LAYERS, None))
     warn_unreadable(store, run.quiet)
     board = leaderboard_dict(entries, scoring.scheme.value, data.source)

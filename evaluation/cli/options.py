@@ -43,6 +43,12 @@ class Format(str, Enum):
     json = "json"
 
 
+class Offsets(str, Enum):
+    codepoints = "codepoints"
+    utf16 = "utf16"
+    utf8 = "utf8"
+
+
 class Layer(str, Enum):
     entity = "entity"
     quote = "quote"
@@ -65,6 +71,12 @@ class Align(str, Enum):
     all = "all"
     first = "first"
     ordered = "ordered"
+
+
+@dataclass(frozen=True)
+class InputArgs:
+    offsets: Offsets
+    allow_empty: bool
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,13 @@ MAPPING = Group("mapping", MappingArgs, {
                                  help="Drop predictions with this label (repeatable); counted in the report."),
     "drop_unknown": typer.Option(False, "--drop-unknown", help="Drop predictions whose label is not mapped, instead of "
                          "failing; counted in the report."),
+})
+INPUT = Group("inputs", InputArgs, {
+    "offsets": typer.Option(Offsets.codepoints, "--offsets", help="What the predicted offsets count: codepoints "
+                            "(Python string indices), utf16 (JavaScript, Java) or utf8 (bytes); converted to code "
+                            "points before scoring."),
+    "allow_empty": typer.Option(False, "--allow-empty", help="Score predictions for no document of the gold (an "
+                                "empty file) as predicting nothing, instead of failing."),
 })
 SCORING = Group("scoring", ScoringArgs, {
     "scheme": typer.Option(Scheme.strict, "--scheme", help="Scheme of the table, of --errors and of --fail-under."),
@@ -278,14 +297,23 @@ def load_gold_of(gold: GoldArgs):
     return load_gold(gold.gold, gold.gold_documents)
 
 
-def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs, bootstrap: bool = True,
-             breakdown: BreakdownArgs | None = None):
-    """`score_run` with the options of a command (no intervals when `bootstrap` is False)."""
+def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs, inputs: InputArgs,
+             bootstrap: bool = True, breakdown: BreakdownArgs | None = None, quiet: bool = False):
+    """`score_run` with the options of a command (no intervals when `bootstrap` is False); its
+    warnings (offsets that look like another unit) go to stderr, once each."""
+    import warnings
+
     from .. import ScoreOptions, score_run
 
     extra = {} if breakdown is None else {"by": tuple(breakdown.by), "beta": breakdown.beta}
     options = ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed,
                            align=scoring.align.value, align_threshold=scoring.align_threshold,
                            threshold=scoring.threshold, **extra)
-    return score_run(gold, run, source=source, label_map=mapping.label_map, ignore=mapping.ignore_label,
-                     drop_unknown=mapping.drop_unknown, options=options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = score_run(gold, run, source=source, label_map=mapping.label_map, ignore=mapping.ignore_label,
+                           drop_unknown=mapping.drop_unknown, options=options, offsets=inputs.offsets.value,
+                           allow_empty=inputs.allow_empty)
+    for warning in caught:
+        note(f"warning: {warning.message}", quiet)
+    return report

@@ -12,14 +12,15 @@ import typer
 
 from newsspans.corpus.cli.common import FINDING, console
 
-from .options import (BREAKDOWN, GOLD, MAPPING, RUN, SCORING, BreakdownArgs, Format, GoldArgs, HtmlOption, Layer,
-                      MappingArgs, RunArgs, ScoringArgs, cache_of, extractor_help, fraction, load_gold_of, note,
-                      run_settings, score_of, stdout_taken, takes, warn_unreadable)
+from .options import (BREAKDOWN, GOLD, INPUT, MAPPING, RUN, SCORING, BreakdownArgs, Format, GoldArgs, HtmlOption,
+                      InputArgs, Layer, MappingArgs, RunArgs, ScoringArgs, cache_of, extractor_help, fraction,
+                      load_gold_of, note, run_settings, score_of, stdout_taken, takes, warn_unreadable)
 
 
-@takes(GOLD, MAPPING, SCORING, BREAKDOWN, RUN)
+@takes(GOLD, INPUT, MAPPING, SCORING, BREAKDOWN, RUN)
 def score_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs, run: RunArgs,
+    gold: GoldArgs, inputs: InputArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs,
+    run: RunArgs,
     extractor: Optional[str] = typer.Option(None, "--extractor", help=extractor_help("The extractor to run")),
     command: Optional[str] = typer.Option(None, "--command", help="An external program speaking JSONL on "
                                           "stdin/stdout."),
@@ -65,7 +66,7 @@ def score_command(
     warn_unreadable(store, run.quiet)
     if save_predictions is not None:
         write_predictions(save_predictions, extractor_run.predictions)
-    report = score_of(data, extractor_run, source, mapping, scoring, breakdown=breakdown)
+    report = score_of(data, extractor_run, source, mapping, scoring, inputs, breakdown=breakdown, quiet=run.quiet)
     payload = json.dumps(report.to_dict(), ensure_ascii=False, indent=1)
     if output is not None:
         write_text_atomic(output, payload + "\n")
@@ -90,9 +91,9 @@ def score_command(
             raise typer.Exit(FINDING)
 
 
-@takes(GOLD, MAPPING, SCORING, BREAKDOWN)
+@takes(GOLD, INPUT, MAPPING, SCORING, BREAKDOWN)
 def compare_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs,
+    gold: GoldArgs, inputs: InputArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs,
     a: Path = typer.Argument(..., help="Predictions JSONL of system A."),
     b: Path = typer.Argument(..., help="Predictions JSONL of system B."),
     fmt: Format = typer.Option(Format.table, "--format", help="table or json on stdout."),
@@ -115,7 +116,7 @@ def compare_command(
     taken = stdout_taken(html=html)
     data = load_gold_of(gold)
     # Intervals come from the paired test below, not from each report.
-    reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, bootstrap=False,
+    reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, inputs, bootstrap=False,
                         breakdown=breakdown) for p in (a, b)]
     scheme = scoring.scheme.value
     s = SCHEMES.index(scheme)
