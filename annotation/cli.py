@@ -16,7 +16,7 @@ from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import read_utf8
 from newsspans.corpus.store import Corpus, writable_corpus
 
-from .client import DEFAULT_TIMEOUT, LabelStudioClient, LabelStudioError, resolve_api_key
+from .client import DEFAULT_TIMEOUT, LabelStudioClient, LabelStudioError, redact_url, resolve_api_key
 from .convert import AnnotationImportError, parse_export
 from .policies import POLICIES
 
@@ -183,7 +183,7 @@ def pull(url: str = UrlOption, api_key: str = ApiKeyOption, project: str = Proje
     with _clean_errors():
         _check_policy(policy)
         exported, users = pull_export(_client(url, api_key, timeout), project, _track)
-        _import(exported, corpus, policy, skip_invalid, adjudication, users, f"{url} project {project!r}")
+        _import(exported, corpus, policy, skip_invalid, adjudication, users, f"{redact_url(url)} project {project!r}")
 
 
 def _read_export(path: Path) -> object:
@@ -194,8 +194,8 @@ def _read_export(path: Path) -> object:
 
 
 @command(annotate_app, "import")
-def import_(export: Path = typer.Argument(..., exists=True, dir_okay=False, help="A JSON export from Label "
-                                          "Studio (Export > JSON)."),
+def import_(export: Path = typer.Argument(..., dir_okay=False, help="A JSON export from Label Studio "
+                                          "(Export > JSON); - reads standard input."),
             policy: Policy = PolicyOption, skip_invalid: bool = SkipInvalidOption,
             adjudication: Path = AdjudicationOption, corpus: Path = CorpusOption) -> None:
     """Bring annotations from a Label Studio JSON export file into the gold standoff file.
@@ -208,8 +208,8 @@ def import_(export: Path = typer.Argument(..., exists=True, dir_okay=False, help
 
 
 @command(annotate_app)
-def agreement(export: Path = typer.Argument(None, exists=True, dir_okay=False, help="A Label Studio JSON "
-                                            "export (or use --url)."),
+def agreement(export: Path = typer.Argument(None, dir_okay=False, help="A Label Studio JSON export (or use "
+                                            "--url); - reads standard input."),
               url: str = typer.Option(None, "--url", help="Read the annotations from this server instead."),
               api_key: str = ApiKeyOption, project: str = ProjectOption,
               json_out: Path = typer.Option(None, "--json", help="Also write the report as JSON here.",
@@ -229,7 +229,8 @@ def agreement(export: Path = typer.Argument(None, exists=True, dir_okay=False, h
             exported, users = pull_export(_client(url, api_key, timeout), project, _track)
         else:
             exported, users = _read_export(export), None
-        parsed = parse_export(exported, reading(corpus).documents(), users, str(export or url))
+        source = str(export) if export is not None else redact_url(url)
+        parsed = parse_export(exported, reading(corpus).documents(), users, source)
         report = agreement_report(parsed.annotations)
         if json_out is not None:
             write_text_atomic(json_out, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")

@@ -52,6 +52,22 @@ def _body_detail(body: object) -> str:
     return str(body)[:300].replace("\n", " ")
 
 
+def redact_url(url: str) -> str:
+    """`url` as messages show it: a password in it (`http://user:secret@host`) and the query
+    (`?token=...`) are secrets as much as the API key, so they are replaced by `***`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            user, _, host = netloc.rpartition("@")
+            netloc = f"{user.split(':', 1)[0]}:***@{host}" if ":" in user else f"{user}@{host}"
+        return urlunsplit((parts.scheme, netloc, parts.path, "***" if parts.query else "", ""))
+    except ValueError:  # not a URL at all: nothing in it can be told apart, so show none of it
+        return "(the --url given)"
+
+
 class LabelStudioClient:
     """A thin, error-translating wrapper over the SDK calls newsspans uses."""
 
@@ -70,7 +86,7 @@ class LabelStudioClient:
         from label_studio_sdk.core.api_error import ApiError
         from pydantic import ValidationError
 
-        where = f"Label Studio at {self.url}"
+        where = f"Label Studio at {redact_url(self.url)}"
         try:
             yield
         except ApiError as exc:
@@ -86,11 +102,13 @@ class LabelStudioClient:
             raise LabelStudioError(f"{where} did not answer within {self.timeout:g} s while trying to {action} "
                                    "(raise --timeout for large projects)") from None
         except httpx.ConnectError as exc:
-            raise LabelStudioError(f"cannot reach {where} ({exc.__class__.__name__}: {str(exc)[:120]}); "
+            raise LabelStudioError(f"cannot reach {where} ({exc.__class__.__name__}: "
+                                   f"{str(exc).replace(self.url, redact_url(self.url))[:120]}); "
                                    "is the server running and the URL right?") from None
         except (httpx.HTTPError, json.JSONDecodeError, ValidationError) as exc:
             raise LabelStudioError(f"unexpected answer from {where} while trying to {action}: "
-                                   f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}") from None
+                                   f"{exc.__class__.__name__}: "
+                                   f"{str(exc).replace(self.url, redact_url(self.url)).splitlines()[0][:200]}") from None
 
     def whoami(self) -> str:
         """The email of the key's user; also proves the server is reachable and the key valid."""
@@ -114,7 +132,7 @@ class LabelStudioClient:
         """Like `find_project`, but a missing project is an error."""
         pid = self.find_project(project)
         if pid is None:
-            raise LabelStudioError(f"Label Studio at {self.url} has no project {project!r}; "
+            raise LabelStudioError(f"Label Studio at {redact_url(self.url)} has no project {project!r}; "
                                    "run `newsspans annotate push` first or pass --project")
         return pid
 

@@ -15,6 +15,7 @@ _EXPORTS = {
     "score_run": "newsspans.evaluation.pipeline", "Gold": "newsspans.evaluation.pipeline",
     "ExtractorRun": "newsspans.evaluation.pipeline", "RunSettings": "newsspans.evaluation.pipeline",
     "ScoreOptions": "newsspans.evaluation.pipeline", "score_files": "newsspans.evaluation.pipeline",
+    "OffsetsWarning": "newsspans.evaluation.pipeline",
     "merge": "newsspans.evaluation.scoring.partial", "Partial": "newsspans.evaluation.scoring.partial",
     "score": "newsspans.evaluation.scoring.scorer",
     "Report": "newsspans.evaluation.scoring.report", "load_extractor": "newsspans.evaluation.extractors.runner",

@@ -92,8 +92,8 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
     collected: the iteration ends with a CorpusError naming all of them (and yields nothing more
     once one is found), so a consumer never finishes on bad gold.
     """
-    if path is None or Path(path).is_dir() or documents is not None:
-        gold = load_gold(path, documents)
+    if path is None or Path(path).is_dir() or documents is not None or str(path) == "-":
+        gold = load_gold(path, documents)  # `-` is refused there
         by_doc: dict[str, list[Span]] = {}
         for s in gold.spans:
             by_doc.setdefault(s.doc_id, []).append(s)
@@ -167,6 +167,9 @@ def load_gold(path: Path | None = None, documents: Path | None = None) -> Gold:
             raise CorpusError(Problem("not a corpus folder: it has no sources/ folder", file=str(corpus.root)))
         docs, spans = corpus.load()
         return Gold(docs, spans, BUNDLED if root.resolve() == CORPUS_DIR else str(root))
+    if str(path) == "-":  # predictions take `-`; the gold is read by name (its kind comes from the path)
+        raise CorpusError(Problem("the gold is not read from standard input: give a corpus folder or a file",
+                                  file="-"))
     path = Path(path)
     if not path.exists():
         raise CorpusError(Problem("gold file not found", file=str(path)))

@@ -61,10 +61,12 @@ class LabelMap:
 def parse_label_map(spec: str | None, ignore: Iterable[str] = (), drop_unknown: bool = False) -> LabelMap:
     """Parse `--label-map`: comma-separated preset names and FOREIGN=LABEL pairs.
 
-    `spacy,WORK_OF_ART=ORG` starts from the spaCy preset and adds one pair; a later pair wins.
-    A pair may give a NUM kind: `MONEY=NUM:money`.
+    `spacy,WORK_OF_ART=ORG` starts from the spaCy preset and adds one pair; a pair overrides a
+    preset (`spacy,GPE=ORG`). A pair may give a NUM kind: `MONEY=NUM:money`. The same label given
+    two different targets by pairs (`PERSON=PER,PERSON=LOC`) is an error: which one was meant?
     """
     mapping: dict[str, tuple[str, str | None]] = {}
+    paired: dict[str, str] = {}  # label -> the pair that mapped it, for conflicts between pairs
     ignored: set[str] = set()
     for item in (spec or "").split(","):
         item = item.strip()
@@ -85,9 +87,18 @@ def parse_label_map(spec: str | None, ignore: Iterable[str] = (), drop_unknown: 
         if num_kind and (label != "NUM" or num_kind not in NUM_KINDS):
             raise CorpusError(Problem(f"--label-map: {item!r}: a number kind goes with NUM and is one of "
                                       f"{', '.join(NUM_KINDS)}"))
+        _check_conflict(paired, source, item, (label, num_kind or None), mapping)
         mapping[source] = (label, num_kind or None)
+        paired[source] = item
         ignored.discard(source)
     return LabelMap(mapping, frozenset(ignored | set(ignore)), drop_unknown)
+
+
+def _check_conflict(paired: dict[str, str], source: str, item: str, target: tuple[str, str | None],
+                    mapping: dict[str, tuple[str, str | None]]) -> None:
+    if source in paired and mapping[source] != target:
+        raise CorpusError(Problem(f"--label-map maps {source} twice, to different labels: {paired[source]!r} and "
+                                  f"{item!r}; keep one"))
 
 
 def apply_label_map(predictions: Mapping[str, Iterable[Prediction]],

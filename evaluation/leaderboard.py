@@ -3,8 +3,11 @@
 A row holds, under one scheme: the entity layer's micro F1 with its bootstrap interval and the
 F1 of each entity label; the document-level entity-set micro F1 with its interval (did it name
 who and what each article is about; see `scoring/entities.py`); the quote layer's micro F1
-with its interval and the quote attribution F1 (quote and speaker both right); and the seconds the extractor spent per document (time
-inside the extractor, model loading excluded; from the cache entry when a document was cached).
+with its interval and the quote attribution F1 (quote and speaker both right); the seconds the
+extractor spent per document (time inside the extractor, model loading excluded; from the cache
+entry when a document was cached); how many offset-free predictions were placed only fuzzily or
+not at all (unaligned ones count as spurious); and, where the extractor gives confidence scores,
+the micro F1 at the best threshold of each layer (`thresholds` of the report).
 
 A layer an extractor does not produce is shown as "–", not as 0: `extractor_layers` says which
 layers an extractor produces, from its registry entry or a `layers` attribute on a
@@ -38,6 +41,11 @@ def _f1(block: dict) -> dict:
     return {"f1": block["f1"], "f1_ci": block["f1_ci"]}
 
 
+def _best(sweep: dict) -> dict | None:
+    """The best-threshold point of a micro sweep, or None when no prediction has a score."""
+    return None if sweep["best"] is None else {"threshold": sweep["best"]["threshold"], "f1": sweep["best"]["f1"]}
+
+
 def entry_row(entry: Entry, scheme: str) -> dict:
     """The JSON row of one entry; a layer the extractor does not produce is None."""
     data = entry.report.to_dict(spans=False, documents=False)  # the board shows scores only
@@ -53,6 +61,9 @@ def entry_row(entry: Entry, scheme: str) -> dict:
             row[layer]["entity_sets"] = _f1(data["entities"]["micro"])
         if "speakers" in data["layers"][layer]:
             row[layer]["attribution"] = _f1(data["layers"][layer]["speakers"]["attribution"][scheme])
+    row["alignment"] = {status: sum(data["alignment"][layer][status] for layer in entry.layers)
+                        for status in ("fuzzy", "unaligned")}
+    row["best_threshold"] = {layer: _best(data["thresholds"][layer]["micro"]) for layer in entry.layers}
     row["seconds_per_document"] = entry.seconds_per_document
     row["documents"] = len(data["documents"])
     row["cached_documents"] = entry.cached_documents
@@ -71,10 +82,11 @@ def leaderboard_dict(entries: Sequence[Entry], scheme: str, gold: str) -> dict:
 # --- Text cells (shared by the terminal table and the Markdown table) ----------------------------
 
 COLUMNS = ("extractor", "entities micro F1 (95% CI)", *ENTITY_LABELS, "entity sets F1 (95% CI)",
-           "quotes micro F1 (95% CI)",
-           "quote attribution F1 (95% CI)", "s/doc")
+           "quotes micro F1 (95% CI)", "quote attribution F1 (95% CI)", "fuzzy / unaligned", "F1 at best threshold",
+           "s/doc")
 # The same columns with headers short enough for an 80-column terminal (intervals on a second line).
-SHORT_COLUMNS = ("extractor", "entities F1", *ENTITY_LABELS, "entity sets", "quotes F1", "speakers F1", "s/doc")
+SHORT_COLUMNS = ("extractor", "entities F1", *ENTITY_LABELS, "entity sets", "quotes F1", "speakers F1",
+                 "fuzzy/unal.", "best-t F1", "s/doc")
 
 
 def _pct(x: float) -> str:
@@ -104,7 +116,20 @@ def row_cells(row: dict, two_lines: bool = False) -> list[str]:
             _with_ci(None if entity is None else entity.get("entity_sets"), two_lines),
             _with_ci(None if quote is None else quote["micro"], two_lines),
             _with_ci(None if quote is None else quote.get("attribution"), two_lines),
+            _alignment_cell(row.get("alignment")), _best_cell(row, two_lines),
             _seconds(row["seconds_per_document"])]
+
+
+def _alignment_cell(counts: dict | None) -> str:
+    # Rows written before offset-free predictions existed have no counts.
+    return DASH if counts is None else f"{counts['fuzzy']} / {counts['unaligned']}"
+
+
+def _best_cell(row: dict, two_lines: bool) -> str:
+    """"E 91.2 @0.45" per layer with scores ("–" when no prediction has one)."""
+    parts = [f"{layer[0].upper()} {_pct(b['f1'])} @{b['threshold']:g}"
+             for layer, b in row.get("best_threshold", {}).items() if b is not None]
+    return ("\n" if two_lines else "; ").join(parts) or DASH
 
 
 def caption(board: dict) -> str:
@@ -112,7 +137,10 @@ def caption(board: dict) -> str:
     interval = "no intervals" if not b or not b["resamples"] else \
         f"{100 * b['confidence']:.0f}% bootstrap intervals over documents ({b['resamples']} resamples, seed {b['seed']})"
     return (f"F1 in %, {board['scheme']} scheme, on {board['gold']}; {interval}; s/doc: seconds inside the "
-            f"extractor per document, model loading excluded; {DASH}: layer not produced by the extractor.")
+            f"extractor per document, model loading excluded; {DASH}: layer not produced by the extractor; "
+            "fuzzy / unaligned: offset-free predictions placed only approximately / not found (spurious); "
+            f"F1 at best threshold: strict micro F1 per layer (E entities, Q quotes) at the confidence threshold "
+            f"that maximises it, {DASH} without scores.")
 
 
 def notes(board: dict) -> list[str]:

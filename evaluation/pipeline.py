@@ -12,7 +12,7 @@ and the rule that an extractor failing on every document is an error, not an all
 from __future__ import annotations
 
 import json
-
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,11 +20,12 @@ from pathlib import Path
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import ENTITY_LABELS, Span
 from .extractors.cache import PredictionCache
-from .extractors.runner import ExtractorRun
+from .extractors.runner import ExtractorRun, stdout_to_stderr
 from .extractors.workers import RunSettings, run_source
 from .gold import Gold, iter_gold, load_gold
 from .labelmap import apply_label_map, parse_label_map
-from .predictions import PredictionSet, PredictionsFile, read_predictions
+from .predictions import (OFFSET_UNITS, PredictionSet, PredictionsFile, convert_offsets, inside_word,
+                          read_predictions)
 from .scoring.bootstrap import resolved_seed
 from .scoring.breakdowns import seen_index
 from .scoring.partial import Fingerprint, fingerprint_of, merge
@@ -34,8 +35,8 @@ from .scoring.scorer import score_partial
 # Documents counted at a time when no per-span detail is kept: their spans are released after.
 CHUNK = 2000
 
-__all__ = ["Gold", "ExtractorRun", "RunSettings", "ScoreOptions", "load_gold", "run_extractor", "score_run",
-           "score_files"]
+__all__ = ["Gold", "ExtractorRun", "OffsetsWarning", "RunSettings", "ScoreOptions", "load_gold", "run_extractor",
+           "score_run", "score_files"]
 
 
 def run_extractor(gold: Gold, *, extractor: str | None = None, command: str | None = None,
@@ -52,7 +53,10 @@ def run_extractor(gold: Gold, *, extractor: str | None = None, command: str | No
     if predictions is not None:
         check_idle(settings)
         return ExtractorRun(read_predictions(Path(predictions))), str(predictions)
-    run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
+    # Everything that may import or run the user's code (the cache's version check imports a
+    # module:callable) prints to stderr: stdout is the report's.
+    with stdout_to_stderr():
+        run = run_source(gold.documents, extractor=extractor, command=command, settings=settings, cache=cache)
     return run, f"command: {command}" if command is not None else f"extractor: {extractor}"
 
 
@@ -124,8 +128,9 @@ def check_idle(settings: RunSettings) -> None:
 
 def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str | None = None,
               ignore: Iterable[str] = (), drop_unknown: bool = False,
-              options: ScoreOptions = ScoreOptions(), detail: bool = True,
-              shard: tuple[int, int] | None = None, only: Iterable[str] | None = None) -> Report:
+              options: ScoreOptions = ScoreOptions(), offsets: str = "codepoints", allow_empty: bool = False,
+              detail: bool = True, shard: tuple[int, int] | None = None,
+              only: Iterable[str] | None = None) -> Report:
     """Score one run against `gold` exactly as `newsspans score` does.
 
     `only`: score just these gold documents (a shard of `newsspans run`); ids not in the gold
@@ -136,12 +141,21 @@ def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str
     scores only the i-th of n contiguous blocks of gold documents; `report.partial` is what
     `--partial-out` saves and `newsspans merge` combines.
 
-    Raises CorpusError when the extractor failed on every document (an all-zero score would hide
-    a broken setup) or when the predictions do not fit the gold.
+    `offsets` is the unit the run's offsets count (`codepoints`, `utf16` or `utf8`): they are
+    converted to code points first. Raises CorpusError when the extractor failed on every
+    document (an all-zero score would hide a broken setup), when the run has predictions for
+    no document at all (an empty predictions file; unless `allow_empty`), or when the
+    predictions do not fit the gold. Warns (`OffsetsWarning`) when many predicted spans start
+    or end inside a word, the sign of offsets in another unit.
     """
     if gold.documents and len(run.errors) == len(gold.documents):
         doc_id, message = next(iter(run.errors.items()))
         raise CorpusError(Problem(f"the extractor failed on every document; first, {doc_id!r}: {message}"))
+    if not allow_empty:
+        _check_not_empty(gold, run, source)
+    texts = {d.id: d.text for d in gold.documents}
+    preds = convert_offsets(run.predictions, texts, offsets)
+    _warn_inside_word(*inside_word(preds, texts), source, offsets)
     positions = list(shard_positions(len(gold.documents), shard))
     if only is not None:
         rank = {d.id: i for i, d in enumerate(gold.documents)}
@@ -149,8 +163,7 @@ def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str
     by_doc: dict[str, list] = {}
     for s in gold.spans:
         by_doc.setdefault(s.doc_id, []).append(s)
-    preds = run.predictions
-    known = {d.id for d in gold.documents}
+    known = set(texts)
     step = max(len(positions) if detail else CHUNK, 1)
 
     def chunks() -> Iterator[_Chunk]:
@@ -184,16 +197,18 @@ def _subset(predictions: Mapping, ids: Iterable[str]) -> PredictionSet:
 def score_files(gold: Path | str | None, predictions: Path | str, *, gold_documents: Path | str | None = None,
                 label_map: str | None = None, ignore: Iterable[str] = (), drop_unknown: bool = False,
                 options: ScoreOptions = ScoreOptions(), shard: tuple[int, int] | None = None,
-                chunk: int = CHUNK) -> Report:
+                chunk: int = CHUNK, offsets: str = "codepoints", allow_empty: bool = False) -> Report:
     """Score a predictions file against gold files, streaming: the report of `score_run` without
     per-span detail, in memory proportional to `chunk` documents (plus an index of the
-    predictions file), whatever the size of the corpus. `gold`/`gold_documents` as in `load_gold`.
+    predictions file), whatever the size of the corpus. `gold`/`gold_documents` as in `load_gold`;
+    `offsets`, `allow_empty` and the warning about offsets as in `score_run`.
     """
     index = PredictionsFile(predictions)
     fp = Fingerprint()
     seen: set[str] = set()
     n_gold = _count_gold(gold, gold_documents) if shard is not None else None
     positions = shard_positions(n_gold, shard) if shard is not None else None
+    inside = [0, 0]  # predicted spans that cut a word, spans looked at
 
     def chunks() -> Iterator[_Chunk]:
         start = 0
@@ -215,7 +230,14 @@ def score_files(gold: Path | str | None, predictions: Path | str, *, gold_docume
                 kept = {d.id: part.fields[d.id] for d in docs if d.id in part.fields}
                 part = Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], part.source, kept)
                 here = range(lo, hi)
-            yield _Chunk(part, here, index.take(d.id for d in part.documents), {})
+            texts = {d.id: d.text for d in part.documents}
+            preds = convert_offsets(index.take(d.id for d in part.documents), texts, offsets)
+            inside[:] = [a + b for a, b in zip(inside, inside_word(preds, texts))]
+            yield _Chunk(part, here, preds, {})
+        if not allow_empty and fp.documents and not index.ids():
+            raise CorpusError(Problem("no predictions for any document (the predictions are empty); --allow-empty "
+                                      "scores them as predicting nothing", file=str(predictions)))
+        _warn_inside_word(*inside, str(predictions), offsets)
 
     return _score_chunks(chunks(), fp.hexdigest, lambda: fp.documents, label_map=label_map, ignore=ignore,
                          drop_unknown=drop_unknown, options=options, detail=False, source=str(predictions),
@@ -230,7 +252,7 @@ def _seen_of_file(gold: Path | str | None, documents: Path | str | None, chunk: 
     pass validates every line and stops on any problem, so what this pass counts of a bad line
     is never reported.
     """
-    if gold is None or Path(gold).is_dir() or documents is not None:
+    if gold is None or Path(gold).is_dir() or documents is not None or str(gold) == "-":
         return seen_index(s for part in iter_gold(None if gold is None else Path(gold),
                                                   None if documents is None else Path(documents), chunk)
                           for s in part.spans if s.label in ENTITY_LABELS)
@@ -259,3 +281,29 @@ def _count_gold(gold: Path | str | None, documents: Path | str | None) -> int:
         return len(load_gold(None if gold is None else Path(gold), documents).documents)
     with open(gold, "rb") as fh:
         return sum(1 for raw in fh if raw.strip())
+
+
+class OffsetsWarning(UserWarning):
+    """Many predicted spans start or end inside a word: offsets counted in another unit?"""
+
+
+# Warn when at least this share of predicted spans (and this many) cut a word: a real model cuts
+# few (a subword tokenizer's stray piece); offsets in the wrong unit cut most after the first
+# non-ASCII character.
+INSIDE_WORD_SHARE = 0.1
+INSIDE_WORD_LEAST = 3
+
+
+def _check_not_empty(gold: Gold, run: ExtractorRun, source: str) -> None:
+    # Ids that are none of the gold's are not checked here: the scorer names each of them.
+    if gold.documents and not run.predictions and not run.errors:
+        raise CorpusError(Problem("no predictions for any document (the predictions are empty); --allow-empty "
+                                  "scores them as predicting nothing", file=source))
+
+
+def _warn_inside_word(cut: int, total: int, source: str, unit: str) -> None:
+    if cut >= INSIDE_WORD_LEAST and cut >= INSIDE_WORD_SHARE * total:
+        other = " or ".join(f"--offsets {u}" for u in OFFSET_UNITS if u != unit)
+        warnings.warn(OffsetsWarning(
+            f"{source + ': ' if source else ''}{cut} of {total} predicted spans ({100 * cut / total:.0f}%) start or "
+            f"end inside a word; if the offsets are not {unit}, say which unit they are ({other})"), stacklevel=3)

@@ -2,14 +2,20 @@
 
 A prediction is what an extractor returns for one span: offsets into the document text, a label
 and, for quotes, an optional speaker given either as a mention span `(start, end)` or as a name.
+
+Offset-free predictions (what language models answer) give `text` and `label` without `start`
+and `end`, optionally with a `context` (a few words around the mention); `alignment` places them
+in the text before scoring (see `alignment.py`). Any prediction may carry a confidence `score` in
+[0, 1], and a quote a `speaker_score`.
 """
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsspans.corpus.atomic import write_text_atomic
@@ -25,8 +31,8 @@ class Prediction:
     """One predicted span; `file`/`line` say where it was read from, for error messages only."""
 
     doc_id: str
-    start: int
-    end: int
+    start: int | None  # None (with `end`) for an offset-free prediction not yet placed, or unaligned
+    end: int | None
     label: str
     text: str | None = None
     num_kind: str | None = None
@@ -34,23 +40,30 @@ class Prediction:
     # The extractor's own name for the entity a mention refers to: it groups predictions into
     # entities (entity-set and coreference scores); absent, a mention's normalized text does.
     canonical: str | None = None
+    score: float | None = None  # the extractor's confidence in [0, 1]; None when it gives none
+    speaker_score: float | None = None
+    context: str | None = None  # words around an offset-free mention, to tell its occurrences apart
+    # How offsets were found: None (given by the extractor), or an `alignment.STATUSES` value.
+    alignment: str | None = None
     file: str = field(default="", compare=False, repr=False)
     line: int | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         """The prediction dict of the cross-part contract (doc id and provenance left out)."""
-        d: dict = {"start": self.start, "end": self.end, "label": self.label}
-        if self.text is not None:
-            d["text"] = self.text
-        if self.num_kind is not None:
-            d["num_kind"] = self.num_kind
-        if self.canonical is not None:
-            d["canonical"] = self.canonical
+        d: dict = {"start": self.start, "end": self.end, "label": self.label} if self.start is not None else \
+            {"label": self.label}
         if isinstance(self.speaker, tuple):
             d["speaker"] = {"start": self.speaker[0], "end": self.speaker[1]}
         elif self.speaker is not None:
             d["speaker"] = self.speaker
+        for key in ("text", "num_kind", "canonical", "score", "speaker_score", "context"):
+            if (value := getattr(self, key)) is not None:
+                d[key] = value
         return d
+
+    @property
+    def offset_free(self) -> bool:
+        return self.start is None
 
 
 class PredictionSet(dict):
@@ -93,35 +106,56 @@ def _speaker(value: object) -> str | tuple[int, int] | None:
 _NUM_KINDS = frozenset(NUM_KINDS)
 
 
+def _score(key: str, value: object) -> str | None:
+    """The problem with a confidence score, or None: a number in [0, 1] (or null)."""
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1):
+        return None
+    return f"{key!r} must be a number in [0, 1] or null, got {value!r}"
+
+
+def _offset_problems(start: object, end: object, text: object) -> list[str]:
+    """Offsets are two integers, or both absent when a non-empty `text` says what to place."""
+    if type(start) is int and type(end) is int:  # the common case, first: this runs for every span
+        return []
+    if start is None and end is None:
+        return [] if isinstance(text, str) and text.strip() else \
+            ["an offset-free prediction (no 'start'/'end') needs a non-empty 'text' to place"]
+    return [f"{key!r} must be an integer, got {value!r}" for key, value in (("start", start), ("end", end))
+            if not _is_int(value)]
+
+
 def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | None = None,
                          index: int | None = None) -> Prediction:
     """Check the fields of one prediction dict (or object) and build a `Prediction`.
 
     Raises CorpusError naming the file, line, document and prediction index on bad fields.
     """
-    # The common case first: a dict with well-typed fields and a name (or no) speaker.
+    # The common case first: a dict with well-typed offsets and fields, a name (or no) speaker, and
+    # no score or context (those take the checks below).
     if type(d) is dict:
         get = d.get
         start, end, label, text, num_kind, speaker, canonical = (
             get("start"), get("end"), get("label"), get("text"), get("num_kind"), get("speaker"), get("canonical"))
         if type(start) is int and type(end) is int and type(label) is str and label \
                 and (text is None or type(text) is str) and (num_kind is None or num_kind in _NUM_KINDS) \
-                and (speaker is None or type(speaker) is str) and (canonical is None or type(canonical) is str):
+                and (speaker is None or type(speaker) is str) and (canonical is None or type(canonical) is str) \
+                and get("score") is None and get("speaker_score") is None and get("context") is None:
             return Prediction(doc_id, start, end, label, text, num_kind, speaker, canonical, file=file, line=line)
     # One accessor per prediction, and the error location built only on error: this runs for every
     # span an extractor returns, and was most of the harness's overhead over the baseline's time.
     get = d.get if isinstance(d, Mapping) else (lambda key: getattr(d, key, None))
-    problems = []
     start, end, label = get("start"), get("end"), get("label")
-    for key, value in (("start", start), ("end", end)):
-        if not _is_int(value):
-            problems.append(f"{key!r} must be an integer, got {value!r}")
+    text, num_kind, context = get("text"), get("num_kind"), get("context")
+    problems = _offset_problems(start, end, text)
     if not isinstance(label, str) or not label:
         problems.append(f"'label' must be a non-empty string, got {label!r}")
-    text, num_kind, canonical = get("text"), get("num_kind"), get("canonical")
-    for key, value in (("text", text), ("num_kind", num_kind), ("canonical", canonical)):
-        if value is not None and not isinstance(value, str):
+    canonical = get("canonical")
+    for key, value in (("text", text), ("num_kind", num_kind), ("context", context), ("canonical", canonical)):
+        if value is not None and type(value) is not str and not isinstance(value, str):
             problems.append(f"{key!r} must be a string or null, got {value!r}")
+    score, speaker_score = get("score"), get("speaker_score")
+    if score is not None or speaker_score is not None:
+        problems += [m for m in (_score("score", score), _score("speaker_score", speaker_score)) if m]
     if isinstance(num_kind, str) and num_kind not in NUM_KINDS:
         problems.append(f"unknown num_kind {num_kind!r} (known: {', '.join(NUM_KINDS)})")
     speaker = None
@@ -132,7 +166,10 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
     if problems:
         where = dict(file=file, line=line, doc_id=doc_id, span_id=None if index is None else f"prediction {index}")
         raise CorpusError([Problem(m, **where) for m in problems])
-    return Prediction(doc_id, int(start), int(end), label, text, num_kind, speaker, canonical, file=file, line=line)
+    offsets = (None, None) if start is None else (int(start), int(end))
+    return Prediction(doc_id, *offsets, label, text, num_kind, speaker, canonical,
+                      None if score is None else float(score), None if speaker_score is None else float(speaker_score),
+                      context, file=file, line=line)
 
 
 def _record_predictions(record: object, file: str, line: int) -> tuple[str, list[Prediction]]:
@@ -143,34 +180,66 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
         raise CorpusError(Problem(f"'id' must be a document id string, got {doc_id!r}", file=file, line=line))
     if not isinstance(spans, list):
         raise CorpusError(Problem(f"'spans' must be a list, got {spans!r}", file=file, line=line, doc_id=doc_id))
-    return doc_id, predictions_from_dicts(doc_id, spans, file, line)
+    return doc_id, parsed_line_predictions(doc_id, spans, file, line)
 
 
 def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
                            line: int | None = None) -> list[Prediction]:
     """Every span of one document as a Prediction; all bad spans are reported together."""
-    preds, problems, unplaced = [], [], []
+    preds, problems = [], []
     for i, d in enumerate(spans):
         try:
             preds.append(prediction_from_dict(doc_id, d, file, line, i))
         except CorpusError as exc:
-            # Offset-free spans (text and label, no start/end, as LLMs answer) cannot be placed in
-            # the text yet: said once per document below rather than twice per span. Only when the
-            # missing offsets are all that is wrong, so this stays inert once they may be missing.
-            if _get(d, "start") is None and _get(d, "end") is None and isinstance(_get(d, "text"), str) and \
-                    all(p.message.startswith(("'start' ", "'end' ")) for p in exc.problems):
-                unplaced.append(d)
-            else:
-                problems.extend(exc.problems)
-    if unplaced:
-        first = unplaced[0]
-        problems.insert(0, Problem(
-            f"{len(unplaced)} of {len(preds) + len(unplaced) + len({p.span_id for p in problems})} predicted spans "
-            f"have text and label but no start/end offsets (first: {_get(first, 'label')} {_get(first, 'text')!r}); "
-            "newsspans cannot place offset-free spans in the text yet", file=file, line=line, doc_id=doc_id))
+            problems.extend(exc.problems)
     if problems:
         raise CorpusError(problems)
     return preds
+
+
+# Keys a span may have for the fast path of `parsed_line_predictions`; a line with a span with any
+# other key (num_kind, speaker, canonical, or a field added later) goes through
+# `predictions_from_dicts`, which knows every field and every rule.
+_PLAIN_KEYS = frozenset({"start", "end", "label", "text"})
+
+
+def _plain(d: object) -> bool:
+    """A span the fast path builds exactly as `prediction_from_dict` would: integer offsets
+    (`type(x) is int`: booleans and floats such as 3.0 take the full path), a non-empty label
+    and maybe a text, nothing else."""
+    if type(d) is not dict or not d.keys() <= _PLAIN_KEYS:
+        return False
+    label, text = d.get("label"), d.get("text")
+    return type(d.get("start")) is int and type(d.get("end")) is int and type(label) is str and label != "" \
+        and (text is None or type(text) is str)
+
+
+def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int | None = None) -> list[Prediction]:
+    """The spans of one parsed predictions line (a list this module owns: it is emptied) as
+    Predictions, fast and lean for long lines (a million spans on one line).
+
+    When every span is plain (`_plain`: offsets, label, maybe text), they are built without the
+    per-field work of `prediction_from_dict`, and each parsed dict is released as soon as its
+    Prediction exists, so the line's dicts and its Predictions are not all held at once; the
+    cyclic garbage collector is paused meanwhile, since millions of new objects would only make
+    it rescan them (it finds no cycles here). Any other line goes through `predictions_from_dicts`,
+    with its errors.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if not all(map(_plain, spans)):
+            return predictions_from_dicts(doc_id, spans, file, line)
+        preds: list[Prediction] = []
+        append = preds.append
+        spans.reverse()  # popped from the end: in order, and each dict freed once converted
+        for _ in range(len(spans)):
+            d = spans.pop()
+            append(Prediction(doc_id, d["start"], d["end"], d["label"], d.get("text"), file=file, line=line))
+        return preds
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def parse_predictions(text: str, file: str = "") -> PredictionSet:
@@ -296,3 +365,100 @@ class PredictionsFile:
         if problems:
             raise CorpusError(problems)
         return out
+
+
+# --- Offsets in other units ----------------------------------------------------------------------
+# Offsets are code points (Python string indices). Node, Java and browsers count UTF-16 code units;
+# byte-oriented tools count UTF-8 bytes. Both agree with code points on ASCII text and drift after
+# the first character outside it (a typographic quote is 1 code point, 1 UTF-16 unit, 3 bytes).
+
+OFFSET_UNITS = ("codepoints", "utf16", "utf8")
+_UNIT_NAMES = {"codepoints": "code points", "utf16": "UTF-16 code units", "utf8": "UTF-8 bytes"}
+
+
+def _width(ch: str, unit: str) -> int:
+    o = ord(ch)
+    if unit == "utf16":
+        return 2 if o > 0xFFFF else 1
+    return 1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
+
+
+def unit_offsets(text: str, unit: str) -> dict[int, int] | None:
+    """Code-point index for every `unit` offset that falls between two characters of `text`
+    (0 and the end included); None when the units agree on this text (all ASCII, or no
+    character beyond the BMP for UTF-16), so the common case costs one scan."""
+    if unit == "codepoints" or text.isascii() or (unit == "utf16" and all(ord(c) <= 0xFFFF for c in text)):
+        return None
+    table, offset = {0: 0}, 0
+    for i, ch in enumerate(text, start=1):
+        offset += _width(ch, unit)
+        table[offset] = i
+    return table
+
+
+def _to_codepoint(offset: int, table: dict[int, int], text: str, unit: str) -> int:
+    if offset in table:
+        return table[offset]
+    length = max(table)
+    if not 0 <= offset <= length:
+        raise ValueError(f"{unit} offset {offset} is outside the text ({length} {_UNIT_NAMES[unit]} long)")
+    inside = max(i for o, i in table.items() if o < offset)
+    raise ValueError(f"{unit} offset {offset} falls inside the character {text[inside]!r} (code point {inside})")
+
+
+def convert_offsets(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[str, str],
+                    unit: str) -> PredictionSet:
+    """Predictions with offsets (span and speaker span) in `unit` turned into code points.
+
+    An offset that falls inside a character, or beyond the text, is an error naming the file,
+    line, document and prediction. Documents not in `texts` are left to the scorer to report.
+    """
+    if unit not in OFFSET_UNITS:
+        raise CorpusError(Problem(f"--offsets must be one of {', '.join(OFFSET_UNITS)}, got {unit!r}"))
+    out = PredictionSet(file=getattr(predictions, "file", ""), lines=getattr(predictions, "lines", None))
+    problems: list[Problem] = []
+    for doc_id, preds in predictions.items():
+        table = unit_offsets(texts[doc_id], unit) if doc_id in texts else None
+        if table is None:
+            out[doc_id] = list(preds)
+            continue
+        converted = []
+        for i, p in enumerate(preds):
+            try:
+                # Offset-free predictions (placed later, by their text) have nothing to convert.
+                start, end = (None, None) if p.start is None else \
+                    (_to_codepoint(o, table, texts[doc_id], unit) for o in (p.start, p.end))
+                speaker = p.speaker if not isinstance(p.speaker, tuple) else \
+                    tuple(_to_codepoint(o, table, texts[doc_id], unit) for o in p.speaker)
+            except ValueError as exc:
+                problems.append(Problem(str(exc), file=p.file, line=p.line, doc_id=doc_id, span_id=f"prediction {i}"))
+                continue
+            converted.append(replace(p, start=start, end=end, speaker=speaker))
+        out[doc_id] = converted
+    if problems:
+        raise CorpusError(problems)
+    return out
+
+
+def inside_word(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[str, str]) -> tuple[int, int]:
+    """(predicted spans that start or end inside a word, predicted spans looked at).
+
+    Gold spans never cut a run of letters and digits (the tokens config would fail to build), so
+    many predictions that do are the sign of offsets counted in another unit."""
+    cut = total = 0
+    for doc_id, preds in predictions.items():
+        text = texts.get(doc_id)
+        if text is None:
+            continue
+        n = len(text)
+        word = [c.isalnum() for c in text]
+        # inside[o]: offset o falls between two letters or digits. One table per document, then a
+        # lookup per span: this runs on every scored run, a million spans included.
+        inside = [False] + [word[o - 1] and word[o] for o in range(1, n)] + [False]
+        for p in preds:
+            start, end = p.start, p.end
+            if start is not None and 0 <= start < end <= n:  # offset-free ones are placed later
+                total += 1
+                if inside[start] or inside[end]:
+                    cut += 1
+    return cut, total

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .alignment import STATUSES
 from .scoring.counts import CORRECT, MISSED, SCHEMES, SPURIOUS
 from .scoring.report import Report
 
@@ -70,11 +71,16 @@ def render_report(report: Report | Mapping, scheme: str = "strict", console: Con
                               f"({_pct(lv['accuracy'])}%); attribution ({scheme}) P {_pct(att['precision'])} "
                               f"R {_pct(att['recall'])} F1 {_pct(att['f1'])}"
                               + (f" [{_ci(att['f1_ci'])}]" if att["f1_ci"] else ""))
+        _render_alignment(data.get("alignment", {}).get(name), console)
+        _render_scores(data.get("thresholds", {}).get(name), console)
         console.print()
     note = data["settings"]["bootstrap"].get("note")
     if note:
         console.print(f"[yellow]no intervals[/yellow]: {escape(note)}")
     render_sections(data, scheme, console, by)
+    if data.get("below_threshold"):
+        console.print(f"below --threshold {data['settings']['threshold']:g}, dropped: "
+                      + ", ".join(f"{k} {v}" for k, v in data["below_threshold"].items()))
     if data["dropped"]:
         console.print("dropped predictions: " + ", ".join(f"{k} {v}" for k, v in data["dropped"].items()))
     for doc_id, message in data["extractor_errors"].items():
@@ -129,6 +135,69 @@ def render_sections(data: dict, scheme: str, console: Console, by: Sequence[str]
                 cells += ["too small" if "note" in b else _ci(b["f1_ci"]), str(b["possible"]), str(b["documents"])]
                 table.add_row(*cells)
         console.print(table)
+def _render_alignment(counts: dict | None, console: Console) -> None:
+    """One line on how offset-free predictions were placed, when there were any."""
+    if not counts or all(counts.get(s, 0) == 0 for s in STATUSES if s != "offsets"):
+        return
+    parts = [f"{counts[s]} {s}" for s in STATUSES if s != "offsets" and counts[s]]
+    given = f" ({counts['offsets']} with offsets)" if counts["offsets"] else ""
+    console.print(f"offset-free predictions placed{given}: {' · '.join(parts)}"
+                  + (" (unaligned: scored as spurious, listed by --errors)" if counts["unaligned"] else ""))
+
+
+def _render_scores(sweeps: dict | None, console: Console) -> None:
+    """One line on confidence scores: how many predictions have one, and the best threshold's F1."""
+    micro = (sweeps or {}).get("micro")
+    if not micro or not micro["scored"]:
+        return
+    best = micro["best"]
+    console.print(f"confidence scores: {micro['scored']} scored, {micro['unscored']} without a score; strict micro "
+                  f"F1 {_pct(best['f1'])} at threshold {best['threshold']:g} (best); average precision "
+                  f"{_pct(micro['average_precision'])}; calibration error "
+                  f"{micro['calibration']['expected_calibration_error']:.3f} (see --sweep)")
+
+
+def render_sweep(report: Report, console: Console | None = None) -> None:
+    """Per layer and label: the threshold with the best strict F1, average precision and calibration
+    error; then the micro precision-recall curve (about 20 of its points, always the best and the
+    last) and reliability bins."""
+    console = console or Console()
+    data = report.to_dict(spans=False, documents=False)
+    for name, sweeps in data.get("thresholds", {}).items():
+        table = Table(title=f"{name} layer: confidence threshold sweep (strict scheme)", title_justify="left")
+        for col in ("label", "scored", "unscored", "best threshold", "precision", "recall", "F1", "avg precision",
+                    "ECE"):
+            table.add_column(col, justify="left" if col == "label" else "right")
+        for label, sw in sweeps.items():
+            if not sw["scored"]:
+                table.add_row(label, "0", str(sw["unscored"]), "no scores", "", "", "", "", "")
+                continue
+            b = sw["best"]
+            table.add_row(label, str(sw["scored"]), str(sw["unscored"]), f"{b['threshold']:g}", _pct(b["precision"]),
+                          _pct(b["recall"]), _pct(b["f1"]), _pct(sw["average_precision"]),
+                          f"{sw['calibration']['expected_calibration_error']:.3f}")
+        console.print(table)
+        micro = sweeps["micro"]
+        if micro["scored"]:
+            curve = Table(title=f"{name} layer: micro precision-recall curve (kept: score >= threshold)",
+                          title_justify="left")
+            for col in ("threshold", "kept", "precision", "recall", "F1"):
+                curve.add_column(col, justify="right")
+            step = -(-len(micro["curve"]) // 20)  # at most about 20 rows; the JSON has every point
+            for k, pt in enumerate(micro["curve"]):
+                if k % step and pt["threshold"] != micro["best"]["threshold"] and k != len(micro["curve"]) - 1:
+                    continue
+                curve.add_row(f"{pt['threshold']:g}", str(pt["predicted"]), _pct(pt["precision"]), _pct(pt["recall"]),
+                              _pct(pt["f1"]))
+            console.print(curve)
+            bins = Table(title=f"{name} layer: reliability (scored predictions)", title_justify="left")
+            for col in ("score bin", "predictions", "mean score", "accuracy"):
+                bins.add_column(col, justify="right")
+            for b in micro["calibration"]["bins"]:
+                bins.add_row(f"[{b['low']:g}, {b['high']:g})", str(b["count"]), f"{b['mean_score']:.3f}",
+                             f"{b['accuracy']:.3f}")
+            console.print(bins)
+        console.print()
 
 
 def _context(text: str, start: int, end: int) -> str:
@@ -172,9 +241,12 @@ def render_errors(report: Report, texts: Mapping[str, str], scheme: str = "stric
                     lines.append((g.doc_id, g.start, f"speaker: gold {layer.speakers.gold_names[i]!r}, predicted "
                                                       f"{said!r} for {_context(texts[g.doc_id], g.start, g.end)}"))
         for j, p in enumerate(layer.predicted):
-            if layer.pred_outcomes[strict, j] == SPURIOUS:
+            if p.alignment == "unaligned":
+                lines.append((p.doc_id, -1, f"unaligned {p.label} {escape(repr(p.text))}: not found in the text "
+                                            "(scored as spurious)"))
+            elif layer.pred_outcomes[strict, j] == SPURIOUS:
                 lines.append((p.doc_id, p.start, f"spurious {p.label} {_context(texts[p.doc_id], p.start, p.end)}"))
         what = f"{scheme}-scheme and speaker errors" if layer.speakers is not None else f"{scheme}-scheme errors"
         console.print(f"[bold]{name} layer: {len(lines)} {what}[/bold]")
         for doc_id, start, line in sorted(lines, key=lambda x: (order[x[0]], x[1])):
-            console.print(f"{escape(doc_id)}:{start} {line}", soft_wrap=True)
+            console.print(f"{escape(doc_id)}:{start if start >= 0 else '-'} {line}", soft_wrap=True)

@@ -49,6 +49,7 @@ def read_tag_predictions(path: Path, gold: Sequence[dict]) -> dict[str, tuple[li
     lengths = {row["id"]: len(row["tokens"]) for row in gold}
     predicted: dict[str, dict[str, list[str]]] = {field: {} for field in TAG_FIELDS}
     problems: list[Problem] = []
+    first_line: dict[str, int] = {}
     text = read_utf8(path)
     for number, record in jsonl_records(text, str(path), problems):
         where = dict(file=str(path), line=number)
@@ -58,6 +59,10 @@ def read_tag_predictions(path: Path, gold: Sequence[dict]) -> dict[str, tuple[li
             sid = record["id"]
             if sid not in lengths:
                 raise CorpusError(Problem("not a sentence id of the tokens config", doc_id=sid, **where))
+            if sid in first_line:  # as `score` refuses a document listed twice: which line is meant?
+                raise CorpusError(Problem(f"sentence listed twice (first at line {first_line[sid]})", doc_id=sid,
+                                          **where))
+            first_line[sid] = number
             for field, names in TAG_FIELDS.items():
                 if field in record:
                     tags = _tags(record[field], names, dict(doc_id=sid, **where))

@@ -34,12 +34,13 @@ def load_plugins(root_app: typer.Typer) -> None:
 def main() -> None:
     try:
         load_plugins(app)
-    except KeyboardInterrupt:
-        # Ctrl-C while the commands load (the policy handles it once a command runs): no traceback.
-        sys.exit(INTERRUPTED)
-    try:
         app()
         code = 0
+    except KeyboardInterrupt:
+        # Ctrl-C while the commands load, or while typer builds and parses them (the policy
+        # handles it once a command runs): one line, no traceback.
+        typer.echo("interrupted", err=True)
+        code = INTERRUPTED
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except KeyboardInterrupt:  # while typer builds the commands, before the policy is in place

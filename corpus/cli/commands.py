@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import FINDING, CorpusOption, command, loaded, new_app, reading
+from .common import FINDING, CorpusOption, command, folder_out, loaded, new_app, reading
 from ..errors import CorpusError, Problem
 
 corpus_app = new_app("Build, validate, audit and extend the gold corpus.")
@@ -42,6 +42,7 @@ def build(corpus: Path = CorpusOption,
     from ..build import recover
     from ..stale import stale_files
 
+    out = folder_out(out)
     if check:
         with tempfile.TemporaryDirectory() as tmp:
             source = reading(corpus)
@@ -77,11 +78,19 @@ def publish(out: Path = typer.Option(None, "--out", file_okay=False, help="Write
     from ..errors import CorpusError, Problem
     from ..publish import publish as run_publish, upload
 
+    out = folder_out(out)
     if out is None and repo_id is None:
         raise CorpusError(Problem("give --out DIR, --repo-id ID, or both"))
     token = None
     if repo_id is not None:
         from huggingface_hub import get_token
+        from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+        try:  # checked before anything is built, as the token is: a bad id would fail only after the folder
+            validate_repo_id(repo_id)
+        except HFValidationError as exc:
+            raise CorpusError(Problem(f"--repo-id {repo_id!r} is not a Hugging Face repository id (USER/NAME): "
+                                      f"{str(exc).split(':')[0]}; nothing was written or uploaded")) from None
 
         token = get_token()  # HF_TOKEN, else the token saved by `hf auth login`
         if not token:
@@ -123,7 +132,8 @@ def summary(corpus: Path = CorpusOption) -> None:
 
     from ..model import LABELS
 
-    docs, spans = loaded(corpus)
+    # Violations are validate's finding (exit 1); here, as for audit, build and score, they are bad input.
+    docs, spans = reading(corpus).load()
     counts = Counter((s.doc_id, s.label) for s in spans)
     typer.echo(f"{'document':62} {'outlet':14} " + " ".join(f"{lab:>5}" for lab in LABELS))
     for d in docs:

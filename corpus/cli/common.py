@@ -49,6 +49,15 @@ def reading(corpus: Path | None):
     return Corpus(root)
 
 
+def folder_out(out: Path | None, option: str = "--out") -> Path | None:
+    """`out` for an option naming an output folder; `-` is refused, since a dataset is a folder
+    of files and cannot go to standard output (it would otherwise become a folder named `-`)."""
+    if out is not None and str(out) == "-":
+        raise CorpusError(Problem(f"{option} -: a dataset is a folder of files and cannot be written to "
+                                  "standard output; give a folder"))
+    return out
+
+
 def echo_problems(problems: list[Problem], prefix: str = "error") -> None:
     """One line per problem on stderr, the first MAX_PROBLEMS, then how many more."""
     for problem in problems[:MAX_PROBLEMS]:
@@ -127,12 +136,35 @@ def _plain_flags(params: list[click.Parameter]) -> list[click.Parameter]:
     return params
 
 
+@contextmanager
+def _help_pipe() -> Iterator[None]:
+    """While rich draws help: a closed stdout exits 141 as everywhere else (rich's own handler
+    exits 1, which means a finding here)."""
+    from rich.console import Console
+
+    def closed(console: Console) -> None:
+        console.quiet = True
+        _quiet_stdout()
+        raise typer.Exit(STDOUT_CLOSED)
+
+    original = Console.on_broken_pipe
+    Console.on_broken_pipe = closed
+    try:
+        yield
+    finally:
+        Console.on_broken_pipe = original
+
+
 class PolicyCommand(TyperCommand):
     """A command under the error policy, with flags shown without a value type."""
 
     def invoke(self, ctx: click.Context):
         with policy():
             return super().invoke(ctx)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _help_pipe():
+            return super().format_help(ctx, formatter)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         return _plain_flags(super().get_params(ctx))
@@ -155,6 +187,10 @@ class PolicyGroup(TyperGroup):
         with policy():
             return super().invoke(ctx)
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _help_pipe():
+            return super().format_help(ctx, formatter)
+
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         return _plain_flags(super().get_params(ctx))
 
@@ -169,8 +205,9 @@ def command(app: typer.Typer, name: str | None = None, **kwargs):
     return app.command(name, cls=PolicyCommand, **kwargs)
 
 
-def console():
-    """A rich Console for stdout whose closed pipe follows the policy (rich's own handler exits 1)."""
+def console(stderr: bool = False):
+    """A rich Console for stdout (or stderr, when an output file `-` holds stdout) whose closed
+    pipe follows the policy (rich's own handler exits 1)."""
     from rich.console import Console
 
     class _PipeConsole(Console):
@@ -178,4 +215,4 @@ def console():
             _quiet_stdout()
             raise typer.Exit(STDOUT_CLOSED)
 
-    return _PipeConsole()
+    return _PipeConsole(stderr=stderr)

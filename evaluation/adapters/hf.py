@@ -4,7 +4,8 @@ Runs the `transformers` token-classification pipeline with an aggregation strate
 grouped into entities, with character offsets from a fast tokenizer) and a stride, so texts
 longer than the model's window are read in overlapping chunks instead of being cut off. Entity
 groups are mapped like spaCy's (OntoNotes and CoNLL names, see `adapter_labels`); `label_map`
-adds or overrides pairs. Only a local folder is accepted: nothing is downloaded.
+adds or overrides pairs. Each prediction keeps the pipeline's `score` (for --threshold and --sweep).
+Only a local folder is accepted: nothing is downloaded.
 
 The device is the pipeline's: `hf:PATH@cuda:0` (or `device="cuda:0"` from Python) runs the
 model on that GPU; `cpu` is the default. A device that is malformed or not there is an error
@@ -115,6 +116,8 @@ class HFExtractor:
         for o in outputs:
             label = entity_label(o)
             spans = entity_predictions(text, int(o["start"]), int(o["end"]), label, self.table)
+            for span in spans:  # the pipeline's confidence (mean/first/max of the word pieces' softmax)
+                span["score"] = float(o["score"])
             out.extend(spans)
             if not spans:
                 self.dropped[label] += 1

@@ -10,20 +10,21 @@ import json
 from enum import Enum
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from newsspans.corpus.errors import CorpusError, Problem
 
 from ..extractors.registry import ALL_LAYERS, available_adapters, builtins, declared_version, extractor_layers
 from newsspans.corpus.cli.common import console
 
-from .options import (CACHE_ENV, GOLD, MAPPING, RUN, SCORING, GoldArgs, MappingArgs, RunArgs, ScoringArgs, cache_of,
-                      extractor_help, load_gold_of, run_settings, score_of, takes, warn_unreadable)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+from .options import (CACHE_ENV, GOLD, INPUT, MAPPING, RUN, SCORING, GoldArgs, InputArgs, MappingArgs, RunArgs,
+                      ScoringArgs, cache_of, extractor_help, load_gold_of, run_settings, score_of, stdout_taken, takes,
+                      warn_unreadable)
 
 
 class BoardFormat(str, Enum):
@@ -32,7 +33,10 @@ class BoardFormat(str, Enum):
     json = "json"
 
 
-def _render_table(board: dict, console: Console) -> None:
+def _render_table(board: dict, console: "Console") -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     from ..leaderboard import SHORT_COLUMNS, caption, notes, row_cells
 
     table = Table(title=escape(caption(board)), title_justify="left")
@@ -45,9 +49,9 @@ def _render_table(board: dict, console: Console) -> None:
         console.print(line, markup=False)
 
 
-@takes(GOLD, MAPPING, SCORING, RUN)
+@takes(GOLD, INPUT, MAPPING, SCORING, RUN)
 def leaderboard_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
+    gold: GoldArgs, inputs: InputArgs, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
     extractor: list[str] = typer.Option([], "--extractor", help=extractor_help("An extractor to score (repeatable)")),
     predictions: list[Path] = typer.Option([], "--predictions", help="A predictions JSONL file to rank too "
                                            "(repeatable; no s/doc)."),
@@ -64,10 +68,12 @@ def leaderboard_command(
     from newsspans.corpus.atomic import write_text_atomic
 
     from .. import run_extractor
+    from ..extractors.runner import stdout_to_stderr
     from ..leaderboard import Entry, leaderboard_dict, leaderboard_markdown
 
     if not extractor and not predictions:
         raise CorpusError(Problem("give at least one --extractor or --predictions"))
+    taken = stdout_taken(output=output)
     settings = run_settings(run)
     store = cache_of(run)
     entries = []
@@ -76,12 +82,14 @@ def leaderboard_command(
     for spec in extractor:
         hits_before = store.stats.hits if store is not None else 0
         extractor_run, source = run_extractor(data, extractor=spec, settings=settings, cache=store)
-        report = score_of(data, extractor_run, source, mapping, scoring, detail=False)
+        report = score_of(data, extractor_run, source, mapping, scoring, inputs, quiet=run.quiet, detail=False)
         cached = (store.stats.hits - hits_before) if store is not None else 0
-        entries.append(Entry(spec, report, extractor_layers(spec), sum(extractor_run.seconds.values()) / max(1, n),
-                             cached))
+        with stdout_to_stderr():  # extractor_layers may import the user's module
+            layers = extractor_layers(spec)
+        entries.append(Entry(spec, report, layers, sum(extractor_run.seconds.values()) / max(1, n), cached))
     for path in predictions:
-        report = score_of(data, run_extractor(data, predictions=path)[0], str(path), mapping, scoring, detail=False)
+        report = score_of(data, run_extractor(data, predictions=path)[0], str(path), mapping, scoring, inputs,
+                          quiet=run.quiet, detail=False)
         entries.append(Entry(str(path), report, ALL_LAYERS, None))
     warn_unreadable(store, run.quiet)
     board = leaderboard_dict(entries, scoring.scheme.value, data.source)
@@ -89,11 +97,12 @@ def leaderboard_command(
     if output is not None:
         write_text_atomic(output, payload + "\n")
     if fmt is BoardFormat.json:
-        typer.echo(payload)
+        if not taken:  # `--output -` has already printed it
+            typer.echo(payload)
     elif fmt is BoardFormat.markdown:
-        typer.echo(leaderboard_markdown(board), nl=False)
+        typer.echo(leaderboard_markdown(board), nl=False, err=taken)
     else:
-        _render_table(board, console())
+        _render_table(board, console(stderr=taken))
 
 
 def installed_spacy_pipelines() -> list[str]:
@@ -133,6 +142,9 @@ def extractors_command(
     if fmt is BoardFormat.json:
         typer.echo(json.dumps(rows, indent=1))
         return
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="extractors (use with --extractor)", title_justify="left")
     for col in ("spec", "layers", "available", "argument / models", "to install"):
         table.add_column(col, overflow="fold")

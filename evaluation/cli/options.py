@@ -26,6 +26,7 @@ from newsspans.corpus.errors import CorpusError, Problem
 # --help need not import the bootstrap's numpy or the runner.
 DEFAULT_RESAMPLES = 1000
 DEFAULT_BATCH_SIZE = 16
+DEFAULT_ALIGN_THRESHOLD = 80.0
 CACHE_ENV = "NEWSSPANS_CACHE"
 LLM_URL_ENV = "NEWSSPANS_LLM_URL"  # adapters.llm.URL_ENV
 
@@ -40,6 +41,12 @@ class Scheme(str, Enum):
 class Format(str, Enum):
     table = "table"
     json = "json"
+
+
+class Offsets(str, Enum):
+    codepoints = "codepoints"
+    utf16 = "utf16"
+    utf8 = "utf8"
 
 
 class Layer(str, Enum):
@@ -60,12 +67,27 @@ class MappingArgs:
     drop_unknown: bool
 
 
+class Align(str, Enum):
+    all = "all"
+    first = "first"
+    ordered = "ordered"
+
+
+@dataclass(frozen=True)
+class InputArgs:
+    offsets: Offsets
+    allow_empty: bool
+
+
 @dataclass(frozen=True)
 class ScoringArgs:
     scheme: Scheme
     min_overlap: float
     bootstrap: int
     seed: int
+    align: Align
+    align_threshold: float
+    threshold: Optional[float]
 
 
 @dataclass(frozen=True)
@@ -130,12 +152,27 @@ MAPPING = Group("mapping", MappingArgs, {
     "drop_unknown": typer.Option(False, "--drop-unknown", help="Drop predictions whose label is not mapped, instead of "
                          "failing; counted in the report."),
 })
+INPUT = Group("inputs", InputArgs, {
+    "offsets": typer.Option(Offsets.codepoints, "--offsets", help="What the predicted offsets count: codepoints "
+                            "(Python string indices), utf16 (JavaScript, Java) or utf8 (bytes); converted to code "
+                            "points before scoring."),
+    "allow_empty": typer.Option(False, "--allow-empty", help="Score predictions for no document of the gold (an "
+                                "empty file) as predicting nothing, instead of failing."),
+})
 SCORING = Group("scoring", ScoringArgs, {
     "scheme": typer.Option(Scheme.strict, "--scheme", help="Scheme of the table, of --errors and of --fail-under."),
     "min_overlap": typer.Option(0.0, "--min-overlap", min=0.0, max=1.0,
                                 help="Least overlap / union length for a gold and a predicted span to be paired."),
     "bootstrap": typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples (0: no intervals)."),
-    "seed": typer.Option(0, "--seed", help="Bootstrap random seed."),
+    "seed": typer.Option(0, "--seed", min=0, help="Bootstrap random seed."),
+    "align": typer.Option(Align.all, "--align", help="Placement of offset-free predictions (text and label, no "
+                          "start/end): all (every whole-word occurrence, longest strings first, no overlaps), first "
+                          "(first occurrence) or ordered (occurrences in the order listed, for mention lists)."),
+    "align_threshold": typer.Option(DEFAULT_ALIGN_THRESHOLD, "--align-threshold", min=0.0, max=100.0,
+                                    help="Least fuzzy-match score (0-100) for placing a string the text does not "
+                                    "contain exactly (after case and normalization)."),
+    "threshold": typer.Option(None, "--threshold", min=0.0, max=1.0, help="Drop predictions whose confidence "
+                              "score is below this before scoring (predictions without a score are kept)."),
 })
 BREAKDOWN = Group("breakdown", BreakdownArgs, {
     "by": typer.Option([], "--by", metavar="FIELD", help="Also break the scores down by FIELD (repeatable): a "
@@ -144,9 +181,20 @@ BREAKDOWN = Group("breakdown", BreakdownArgs, {
     "beta": typer.Option(1.0, "--beta", min=0.0, help="Beta of the F-beta reported next to F1 (2 weighs recall "
                          "twice as much as precision)."),
 })
+
+
+def _positive_seconds(value: float | None) -> float | None:
+    # 0 or less would mean "no limit" in-process but "give up at once" for --command: neither is asked for.
+    import math
+
+    if value is not None and not (value > 0 and math.isfinite(value)):
+        raise typer.BadParameter(f"{value:g} is not a number of seconds above 0")
+    return value
+
+
 RUN = Group("run", RunArgs, {
-    "timeout": typer.Option(None, "--timeout", help="Seconds per document before the extractor is given up on "
-                            "for that document."),
+    "timeout": typer.Option(None, "--timeout", callback=_positive_seconds,
+                            help="Seconds per document before the extractor is given up on for that document."),
     "fail_fast": typer.Option(False, "--fail-fast", help="Stop at the first document the extractor fails on."),
     "batch_size": typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1,
                                help="Texts per predict_batch call, and documents per worker task."),
@@ -228,6 +276,18 @@ def warn_unreadable(cache, quiet: bool = False) -> None:
         typer.echo(f"warning: {path}: unreadable cache entry, recomputed", err=True)
 
 
+def stdout_taken(**outputs: Path | None) -> bool:
+    """Whether one of a command's output files is `-` (standard output), which then holds that
+    file alone: the command prints its table on stderr and no JSON. Two of them would interleave
+    on stdout, so that is a usage error."""
+    from newsspans.corpus.atomic import is_stdout
+
+    names = [f"--{name.replace('_', '-')}" for name, path in outputs.items() if is_stdout(path)]
+    if len(names) > 1:
+        raise CorpusError(Problem(f"{' and '.join(names)} are each - (standard output); give - to one of them only"))
+    return bool(names)
+
+
 def note(message: str, quiet: bool = False) -> None:
     """An informational line on stderr (stdout stays for the report)."""
     if not quiet:
@@ -251,29 +311,51 @@ def parse_shard(value: str | None) -> tuple[int, int] | None:
     return i, n  # the range is checked by score_run
 
 
-def _breakdown_options(breakdown: BreakdownArgs | None) -> dict:
-    return {} if breakdown is None else {"by": tuple(breakdown.by), "beta": breakdown.beta}
+def score_options(scoring: ScoringArgs, breakdown: BreakdownArgs | None = None, bootstrap: bool = True):
+    """The ScoreOptions of a command's options (no intervals when `bootstrap` is False)."""
+    from .. import ScoreOptions
+
+    extra = {} if breakdown is None else {"by": tuple(breakdown.by), "beta": breakdown.beta}
+    return ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed,
+                        align=scoring.align.value, align_threshold=scoring.align_threshold,
+                        threshold=scoring.threshold, **extra)
 
 
-def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs, bootstrap: bool = True,
-             breakdown: BreakdownArgs | None = None, detail: bool = True,
-             shard: tuple[int, int] | None = None):
-    """`score_run` with the options of a command (no intervals when `bootstrap` is False)."""
-    from .. import ScoreOptions, score_run
+def _noting_warnings(score, quiet: bool):
+    """`score()`, its warnings (offsets that look like another unit) to stderr, once each."""
+    import warnings
 
-    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed,
-                           **_breakdown_options(breakdown))
-    return score_run(gold, run, source=source, label_map=mapping.label_map, ignore=mapping.ignore_label,
-                     drop_unknown=mapping.drop_unknown, options=options, detail=detail, shard=shard)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = score()
+    for warning in caught:
+        note(f"warning: {warning.message}", quiet)
+    return report
+
+
+def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs, inputs: InputArgs,
+             bootstrap: bool = True, breakdown: BreakdownArgs | None = None, quiet: bool = False,
+             detail: bool = True, shard: tuple[int, int] | None = None):
+    """`score_run` with the options of a command (no intervals when `bootstrap` is False); its
+    warnings (offsets that look like another unit) go to stderr, once each."""
+    from .. import score_run
+
+    options = score_options(scoring, breakdown, bootstrap)
+    return _noting_warnings(lambda: score_run(
+        gold, run, source=source, label_map=mapping.label_map, ignore=mapping.ignore_label,
+        drop_unknown=mapping.drop_unknown, options=options, offsets=inputs.offsets.value,
+        allow_empty=inputs.allow_empty, detail=detail, shard=shard), quiet)
 
 
 def stream_of(gold: GoldArgs, predictions: Path, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
-              shard: tuple[int, int] | None, breakdown: BreakdownArgs | None = None):
+              inputs: InputArgs, shard: tuple[int, int] | None, breakdown: BreakdownArgs | None = None):
     """`score_files` (streamed, no per-span detail) with the options of a command."""
-    from .. import ScoreOptions, score_files
+    from .. import score_files
     from ..pipeline import check_idle
 
     check_idle(run_settings(run))
-    options = ScoreOptions(scoring.min_overlap, scoring.bootstrap, scoring.seed, **_breakdown_options(breakdown))
-    return score_files(gold.gold, predictions, gold_documents=gold.gold_documents, label_map=mapping.label_map,
-                       ignore=mapping.ignore_label, drop_unknown=mapping.drop_unknown, options=options, shard=shard)
+    options = score_options(scoring, breakdown)
+    return _noting_warnings(lambda: score_files(
+        gold.gold, predictions, gold_documents=gold.gold_documents, label_map=mapping.label_map,
+        ignore=mapping.ignore_label, drop_unknown=mapping.drop_unknown, options=options, shard=shard,
+        offsets=inputs.offsets.value, allow_empty=inputs.allow_empty), run.quiet)

@@ -13,15 +13,16 @@ import typer
 from newsspans.corpus.cli.common import FINDING, console as policy_console
 from newsspans.corpus.errors import CorpusError, Problem
 
-from .options import (BREAKDOWN, DEFAULT_RESAMPLES, GOLD, MAPPING, RUN, SCORING, BreakdownArgs, Format,
-                      FormatOption, GoldArgs, HtmlOption, Layer, MappingArgs, OutputOption, RunArgs, ScoringArgs,
-                      cache_of, extractor_help, fraction, load_gold_of, note, parse_shard, run_settings, score_of,
-                      stream_of, takes, warn_unreadable)
+from .options import (BREAKDOWN, DEFAULT_RESAMPLES, GOLD, INPUT, MAPPING, RUN, SCORING, BreakdownArgs, Format,
+                      FormatOption, GoldArgs, HtmlOption, InputArgs, Layer, MappingArgs, OutputOption, RunArgs,
+                      ScoringArgs, cache_of, extractor_help, fraction, load_gold_of, note, parse_shard, run_settings,
+                      score_of, stdout_taken, stream_of, takes, warn_unreadable)
 
 
-@takes(GOLD, MAPPING, SCORING, BREAKDOWN, RUN)
+@takes(GOLD, INPUT, MAPPING, SCORING, BREAKDOWN, RUN)
 def score_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs, run: RunArgs,
+    gold: GoldArgs, inputs: InputArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs,
+    run: RunArgs,
     extractor: Optional[str] = typer.Option(None, "--extractor", help=extractor_help("The extractor to run")),
     command: Optional[str] = typer.Option(None, "--command", help="An external program speaking JSONL on "
                                           "stdin/stdout."),
@@ -44,26 +45,32 @@ def score_command(
     fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when the micro F1 of --layer "
                                                "under --scheme is below this: 85 (as the table prints it) or 0.85."),
     layer: Layer = typer.Option(Layer.entity, "--layer", help="Layer checked by --fail-under."),
+    sweep: bool = typer.Option(False, "--sweep", help="Also print, per layer and label, the confidence-score "
+                               "threshold with the best strict F1, average precision, the precision-recall curve "
+                               "and calibration (the JSON report always has them under `thresholds`)."),
 ) -> None:
     """Score an extractor or a predictions file against the gold spans.
 
     Prints, per layer (entities; quotes with speakers), precision, recall and F1 per label with a 95% bootstrap interval over documents, micro/macro/weighted averages under --scheme, and the micro F1 under the other schemes.
 
+    Predictions may come without offsets (`{"text": "Putin", "label": "PER"}`, as language models answer): they are placed in the text by --align (exact, then ignoring case, then normalized quotes/dashes/spaces, then fuzzy at --align-threshold); a string found nowhere counts as spurious. A `score` in [0, 1] on a prediction feeds --threshold and --sweep.
+
     Examples: `newsspans score --extractor baseline`; `newsspans score --predictions preds.jsonl --label-map spacy --format json`; `newsspans score --command "python my_ner.py" --save-predictions preds.jsonl --fail-under 85`; `newsspans score --extractor baseline --workers 2 --cache ~/.cache/newsspans`
     """  # noqa: E501 - typer keeps docstring line breaks, so each paragraph is one line
     from .. import run_extractor
     from ..predictions import write_predictions
-    from ..render import render_errors
+    from ..render import render_errors, render_sweep
     from ..html.files import write_report_html
 
     threshold = fraction(fail_under)
+    taken = stdout_taken(output=output, html=html, save_predictions=save_predictions)
     part = parse_shard(shard)
     # Per-span detail only for what shows spans: --errors, --html, and a JSON report with spans.
     detail = errors or html is not None or (not no_spans and (fmt is Format.json or output is not None))
     if predictions is not None and str(predictions) != "-" and not detail and save_predictions is None \
             and extractor is None and command is None:
         # Nothing needs the spans once counted: stream the files in bounded memory.
-        report = stream_of(gold, predictions, mapping, scoring, run, part, breakdown)
+        report = stream_of(gold, predictions, mapping, scoring, run, inputs, part, breakdown)
     else:
         data = load_gold_of(gold)
         store = cache_of(run)
@@ -72,8 +79,8 @@ def score_command(
         warn_unreadable(store, run.quiet)
         if save_predictions is not None:
             write_predictions(save_predictions, extractor_run.predictions)
-        report = score_of(data, extractor_run, source, mapping, scoring, breakdown=breakdown, detail=detail,
-                          shard=part)
+        report = score_of(data, extractor_run, source, mapping, scoring, inputs, breakdown=breakdown,
+                          quiet=run.quiet, detail=detail, shard=part)
     if partial_out is not None:
         report.partial.save(partial_out)
         note(f"wrote {partial_out}", run.quiet)
@@ -85,7 +92,9 @@ def score_command(
         note(f"wrote {html}", run.quiet)
     if as_json:
         full = full if full is not None and not no_spans else report.to_dict(spans=not no_spans)
-    console = emit_report(full if as_json else report, fmt, output, scoring.scheme.value, breakdown.by)
+    console = emit_report(full if as_json else report, fmt, output, scoring.scheme.value, breakdown.by, taken)
+    if sweep and console is not None:
+        render_sweep(report, console)
     if errors and console is not None:
         render_errors(report, {d.id: d.text for d in data.documents}, scoring.scheme.value, console)
     check_fail_under(report, threshold, layer, scoring)
@@ -112,7 +121,7 @@ def merge_command(
     from ..scoring.report import Report
 
     fixed = {"--bootstrap": scoring.bootstrap != DEFAULT_RESAMPLES, "--seed": scoring.seed != 0,
-             "--min-overlap": scoring.min_overlap != 0.0}
+             "--min-overlap": scoring.min_overlap != 0.0, "--threshold": scoring.threshold is not None}
     idle = [flag for flag, on in fixed.items() if on]
     if idle:
         raise CorpusError(Problem(f"{', '.join(idle)} were fixed when the partials were scored; merge cannot "
@@ -131,12 +140,12 @@ def merge_command(
     check_fail_under(report, fraction(fail_under), layer, scoring)
 
 
-def emit_report(report, fmt: Format, output: Path | None, scheme: str, by=()):
-    """Write the JSON report to `output` (`-`: standard output) and/or stdout, or print the table;
-    returns the table's Console."""
+def emit_report(report, fmt: Format, output: Path | None, scheme: str, by=(), taken: bool = False):
+    """Write the JSON report to `output` (`-`: standard output) and/or stdout, or print the table
+    (on stderr when `taken`: an output file is standard output); returns the table's Console."""
     import sys
 
-    from newsspans.corpus.atomic import is_stdout, write_atomic
+    from newsspans.corpus.atomic import write_atomic
 
     from ..render import render_report
     from ..scoring.report import write_json
@@ -148,10 +157,10 @@ def emit_report(report, fmt: Format, output: Path | None, scheme: str, by=()):
 
         write_atomic(output, write)
     if fmt is Format.json:
-        if not is_stdout(output):  # `--output -` has already printed it
+        if not taken:  # `--output -` has already printed it; after `--html -` it would corrupt the page
             write_json(report, sys.stdout)
         return None
-    out = policy_console()
+    out = policy_console(stderr=taken)
     render_report(report, scheme, out, by)
     return out
 
@@ -166,9 +175,9 @@ def check_fail_under(report, threshold: float | None, layer: Layer, scoring: Sco
         raise typer.Exit(FINDING)
 
 
-@takes(GOLD, MAPPING, SCORING, BREAKDOWN)
+@takes(GOLD, INPUT, MAPPING, SCORING, BREAKDOWN)
 def compare_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs,
+    gold: GoldArgs, inputs: InputArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs,
     a: Path = typer.Argument(..., help="Predictions JSONL of system A."),
     b: Path = typer.Argument(..., help="Predictions JSONL of system B."),
     fmt: Format = typer.Option(Format.table, "--format", help="table or json on stdout."),
@@ -188,9 +197,10 @@ def compare_command(
     from ..scoring.scorer import LAYERS
     from ..html.files import write_compare_html
 
+    taken = stdout_taken(html=html)
     data = load_gold_of(gold)
     # Intervals come from the paired test below, not from each report.
-    reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, bootstrap=False,
+    reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, inputs, bootstrap=False,
                         breakdown=breakdown, detail=html is not None) for p in (a, b)]
     scheme = scoring.scheme.value
     s = SCHEMES.index(scheme)
@@ -209,24 +219,26 @@ def compare_command(
                            {k: v.to_dict() for k, v in results.items()})
         note(f"wrote {html}")
     if fmt is Format.json:
-        typer.echo(json.dumps({"a": str(a), "b": str(b), "scheme": scheme,
-                               "layers": {k: v.to_dict() for k, v in results.items()}, "breakdowns": by}, indent=1))
+        if not taken:
+            typer.echo(json.dumps({"a": str(a), "b": str(b), "scheme": scheme,
+                                   "layers": {k: v.to_dict() for k, v in results.items()}, "breakdowns": by},
+                                  indent=1))
         return
     for name, t in results.items():
         head = f"{name} ({scheme}, micro F1): A {100 * t.f1_a:.1f}  B {100 * t.f1_b:.1f}  A-B {100 * t.difference:+.1f}"
         if t.low is None:
-            typer.echo(f"{head}  no interval, no p-value: {t.note}")
+            typer.echo(f"{head}  no interval, no p-value: {t.note}", err=taken)
         else:
             typer.echo(f"{head} [{100 * t.low:+.1f}, {100 * t.high:+.1f}]  {t.p_text()} "
-                       f"({t.n_resamples} paired resamples of {t.n_documents} documents)")
+                       f"({t.n_resamples} paired resamples of {t.n_documents} documents)", err=taken)
     for dimension, buckets in by.items():
-        typer.echo(f"by {dimension} ({scheme}, F1 per bucket):")
+        typer.echo(f"by {dimension} ({scheme}, F1 per bucket):", err=taken)
         for bucket, layers in buckets.items():
             for name, t in layers.items():
                 where = t["note"] if t.get("note") else \
                     f"[{100 * t['interval'][0]:+.1f}, {100 * t['interval'][1]:+.1f}]  p = {t['p_value']:.3g}"
                 typer.echo(f"  {bucket} · {name} (n {t['possible']}, {t['documents']} docs): A {100 * t['f1_a']:.1f}  "
-                           f"B {100 * t['f1_b']:.1f}  A-B {100 * t['difference']:+.1f} {where}")
+                           f"B {100 * t['f1_b']:.1f}  A-B {100 * t['difference']:+.1f} {where}", err=taken)
 
 
 @takes(GOLD)

@@ -171,6 +171,10 @@ def import_user(spec: str) -> tuple[ModuleType, object]:
     naming the spec, the file and line, and the error."""
     module_name, _ = split_target(spec)
     file = module_name if module_name.endswith(".py") else None
+    if file is not None and not Path(file).expanduser().is_file():
+        # Said here: raised inside the loader, the message would name newsspans' own file and line.
+        what = "is a folder, not a file" if Path(file).expanduser().is_dir() else "no such file"
+        raise ExtractorLoadError(f"{file}: {what}")
     try:
         return import_attr(spec)
     except SyntaxError as exc:

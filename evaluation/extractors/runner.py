@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import signal
-import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from time import perf_counter
 
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
+from .process import ExternalProcess, OutputTimeout, exit_cleanly_on_termination
 from .registry import (REGISTRY, ExtractorLoadError, import_user, spec_forms, instantiate, load_adapter, split_spec,
                        split_target)
 from ..predictions import Prediction, parse_predictions, predictions_from_dicts
@@ -74,7 +74,17 @@ class ExtractorRun:
 
 def load_extractor(spec: str) -> object:
     """A callable or batch object from a registry name, a model adapter spec (`spacy:NAME`,
-    `hf:PATH`, `textacy-quotes[:NAME]`) or `module.path:attr` (attr may be dotted)."""
+    `hf:PATH`, `textacy-quotes[:NAME]`) or `module.path:attr` (attr may be dotted).
+
+    What loading prints goes to stderr, and a `sys.exit()` in the user's code is a load error."""
+    with stdout_to_stderr():
+        try:
+            return _load(spec)
+        except SystemExit as exc:
+            raise CorpusError(Problem(f"cannot load extractor {spec!r}: {_describe(exc)}")) from None
+
+
+def _load(spec: str) -> object:
     entry = REGISTRY.get(spec)
     if entry is not None and entry.kind != "built-in":
         entry = None  # an adapter named without its argument: load_adapter says what it needs
@@ -118,6 +128,34 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
 
 @contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send what an in-process extractor prints to stderr while it runs: stdout is the report's
+    (`--format json | jq`). Both Python's `sys.stdout` and file descriptor 1 are redirected, so
+    native code and child processes that write to fd 1 are caught too."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    try:
+        saved = os.dup(1)
+        os.dup2(2, 1)
+    except OSError:
+        saved = None  # no fd 1 or 2 (a closed stdout): Python's level only
+    try:
+        with redirect_stdout(sys.stderr):
+            yield
+    finally:
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+@contextmanager
 def progress_bar(total: int, enabled: bool, description: str = "documents") -> Iterator[Callable[[int], None]]:
     """A rich progress bar on stderr; yields `advance(n)`. Disabled, it is a no-op."""
     if not enabled:
@@ -139,8 +177,14 @@ def _to_predictions(doc_id: str, spans: object, source: str) -> list[Prediction]
     return predictions_from_dicts(doc_id, spans, source)
 
 
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"the extractor called sys.exit({exc.code!r})"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _fail(run: ExtractorRun, doc: Document, exc: BaseException, fail_fast: bool) -> None:
-    message = f"{type(exc).__name__}: {exc}"
+    message = _describe(exc)
     if fail_fast:
         raise ExtractorFailure(f"document {doc.id!r}: {message}") from exc
     run.errors[doc.id] = message
@@ -169,7 +213,7 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
     batched = hasattr(extractor, "predict_batch")
     single = extractor if callable(extractor) else (lambda text: extractor.predict_batch([text])[0])
     size = max(1, batch_size) if batched else 1
-    with progress_bar(len(documents), progress) as advance:
+    with progress_bar(len(documents), progress) as advance, stdout_to_stderr():
         for first in range(0, len(documents), size):
             batch = documents[first:first + size]
             outputs: list | None = None
@@ -180,14 +224,14 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
                         outputs = list(extractor.predict_batch([d.text for d in batch]))
                     if len(outputs) != len(batch):
                         raise ValueError(f"predict_batch returned {len(outputs)} results for {len(batch)} texts")
-                except Exception:  # noqa: BLE001 - retried per document below, where errors are recorded
+                except (Exception, SystemExit):  # noqa: BLE001 - retried per document below, where reported
                     outputs = None
                 share = (perf_counter() - began) / len(batch)
             for k, doc in enumerate(batch):
                 began = perf_counter()
                 try:
                     spans = outputs[k] if outputs is not None else _call_one(single, doc, timeout)
-                except Exception as exc:  # noqa: BLE001 - any extractor failure is reported
+                except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure, even sys.exit, is reported
                     run.seconds[doc.id] = perf_counter() - began
                     _fail(run, doc, exc, fail_fast)
                     advance(1)
@@ -200,17 +244,51 @@ def run_extractor(extractor: object, documents: Sequence[Document], *, timeout: 
     return run
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _requests(documents: Sequence[Document]) -> Iterator[bytes]:
+    for doc in documents:
+        # surrogatepass: a text the gold should never hold still reaches the program, not a dead feeder.
+        yield (json.dumps({"id": doc.id, "text": doc.text}, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+
+
+@dataclass
+class _CommandOutput:
+    """What a command wrote: its text (undecodable lines blanked, so line numbers stay right)
+    and, per undecodable line, a message naming the line and the byte offset of the bad byte."""
+
+    lines: list[str] = field(default_factory=list)
+    bad: list[tuple[str | None, str]] = field(default_factory=list)  # (document id if readable, message)
+    offset: int = 0
+
+    def add(self, raw: bytes) -> None:
+        number = len(self.lines) + 1
+        try:
+            self.lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            self.lines.append("\n" if raw.endswith(b"\n") else "")
+            self.bad.append((_line_id(raw), f"output line {number} is not valid UTF-8: byte 0x{raw[exc.start]:02x} "
+                                            f"at byte offset {self.offset + exc.start} of the output"))
+        self.offset += len(raw)
+
+
+def _line_id(raw: bytes) -> str | None:
+    """The document id of an undecodable output line, when the rest of the line is readable."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, AttributeError):
-        proc.kill()
+        record = json.loads(raw.decode("utf-8", "replace"))
+    except ValueError:
+        return None
+    doc_id = record.get("id") if isinstance(record, dict) else None
+    return doc_id if isinstance(doc_id, str) else None
 
 
-def _pump(stream, sink: queue.Queue) -> None:
-    for line in iter(stream.readline, ""):
-        sink.put(line)
-    sink.put(None)
+def _exit_message(code: int, stderr: list[str]) -> str:
+    if code < 0:
+        try:
+            what = f"command was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            what = f"command was killed by signal {-code}"
+    else:
+        what = f"command exited with code {code}"
+    return what + (f": {' | '.join(stderr)}" if stderr else "")
 
 
 def run_command(command: str, documents: Sequence[Document], *, timeout: float | None = None,
@@ -218,55 +296,50 @@ def run_command(command: str, documents: Sequence[Document], *, timeout: float |
     """Run an external extractor over the JSONL stdin/stdout protocol (see module docstring).
 
     `timeout` bounds the wait for each next output line. Documents without an output line when
-    the program exits, crashes or times out are recorded as errors (with its last stderr line).
+    the program exits, crashes or times out are recorded as errors (with the tail of its
+    stderr); so is a document whose line is not UTF-8, naming the byte offset. Whatever way this
+    returns or raises (Ctrl-C included), the program and everything it started are ended
+    (`process.ExternalProcess`).
     """
     source = f"command {command!r} output"
     began = perf_counter()
-    # Its own process group, so a timeout kills the program and not only the shell running it.
-    proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True)
-    lines: queue.Queue = queue.Queue()
-    stderr: list[str] = []
-
-    def feed() -> None:
-        try:
-            for doc in documents:
-                proc.stdin.write(json.dumps({"id": doc.id, "text": doc.text}, ensure_ascii=False) + "\n")
-            proc.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass  # the program stopped reading; missing documents are reported below
-
-    threads = [threading.Thread(target=feed, daemon=True),
-               threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True),
-               threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)]
-    for t in threads:
-        t.start()
-    output: list[str] = []
+    output = _CommandOutput()
     failure = ""
-    with progress_bar(len(documents), progress) as advance:
-        while True:
-            try:
-                line = lines.get(timeout=timeout)
-            except queue.Empty:
-                _kill_group(proc)
-                failure = f"timed out after {timeout:g}s waiting for output"
-                break
-            if line is None:
-                break
-            output.append(line)
-            if line.strip():
-                advance(1)
-    code = proc.wait()
-    threads[2].join(timeout=5)
-    predictions = parse_predictions("".join(output), source)
-    # Lines for ids that were never sent are kept, so the scorer reports them as unknown documents.
+    with exit_cleanly_on_termination(), ExternalProcess(command, _requests(documents)) as program, \
+            progress_bar(len(documents), progress) as advance:
+        try:
+            for line in program.lines(timeout):
+                output.add(line)
+                if line.strip():
+                    advance(1)
+        except OutputTimeout as exc:
+            failure = str(exc)
+        code = program.close()
+        stderr = program.stderr.lines()
+    if not failure and code != 0:
+        failure = _exit_message(code, stderr)
+    elif failure and stderr:
+        failure += f"; its stderr ends: {' | '.join(stderr)}"
+    predictions = parse_predictions("".join(output.lines), source)
+    # Lines for ids that were never sent are kept, so the scorer reports them as unknown documents;
+    # the documents left without a line say which ids came instead.
     # The program's own time per document is unknown: its wall time is split evenly.
     each = (perf_counter() - began) / max(1, len(documents))
     run = ExtractorRun(predictions=predictions, seconds={d.id: each for d in documents})
-    if not failure and code != 0:
-        last = next((s.strip() for s in reversed(stderr) if s.strip()), "")
-        failure = f"command exited with code {code}" + (f": {last}" if last else "")
+    sent = {d.id for d in documents}
+    bad_lines = {doc_id: message for doc_id, message in output.bad if doc_id in sent}
+    unread = [message for doc_id, message in output.bad if doc_id not in sent]
+    unknown = [doc_id for doc_id in predictions if doc_id not in sent]
+    missing = "the command wrote no output line for this document"
+    if unknown:
+        shown = ", ".join(repr(i) for i in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        missing += f"; it wrote lines for ids it was not given: {shown}"
+    if unread:
+        missing += "; " + "; ".join(unread[:3])
     for doc in documents:
-        if doc.id not in predictions:
-            _fail(run, doc, RuntimeError(failure or "the command wrote no output line for this document"), fail_fast)
+        if doc.id in bad_lines:
+            predictions.pop(doc.id, None)
+            _fail(run, doc, RuntimeError(bad_lines[doc.id]), fail_fast)
+        elif doc.id not in predictions:
+            _fail(run, doc, RuntimeError(failure or missing), fail_fast)
     return run

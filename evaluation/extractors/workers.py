@@ -14,7 +14,9 @@ script in each worker: call `run_spec` with workers from a script file (guarded 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,6 +26,7 @@ from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
 from .cache import PredictionCache, command_key, run_cached, spec_key
+from .process import GRACE_SECONDS, exit_cleanly_on_termination
 from .runner import (DEFAULT_BATCH_SIZE, ExtractorFailure, ExtractorRun, load_extractor, progress_bar,
                          run_command, run_extractor)
 
@@ -65,7 +68,29 @@ def _worker_run(spec: str, sys_path: list[str], documents: list[Document], setti
         return exc.problems
 
 
+def _ignore_interrupts() -> None:
+    """Pool initializer: Ctrl-C reaches the whole foreground group, workers included; the parent
+    alone handles it (it ends the workers), so no worker prints a KeyboardInterrupt traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 # --- In the parent -------------------------------------------------------------------------------
+
+def _end_workers(pool: ProcessPoolExecutor, grace: float = GRACE_SECONDS) -> None:
+    """Stop a pool now: cancel what has not started, SIGTERM every worker (a chunk that is still
+    running is abandoned, not awaited), SIGKILL those still alive after `grace` seconds."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(grace)
+
 
 def chunks(documents: Sequence[Document], size: int) -> list[list[Document]]:
     size = max(1, size)
@@ -95,7 +120,9 @@ def run_pool(spec: str, documents: Sequence[Document], settings: RunSettings, so
     if START_METHOD == "forkserver":
         context.set_forkserver_preload([__name__])  # imported once in the server, not per worker
     results = []
-    with ProcessPoolExecutor(min(settings.workers, len(parts)), mp_context=context) as pool, \
+    with exit_cleanly_on_termination(), \
+            ProcessPoolExecutor(min(settings.workers, len(parts)), mp_context=context,
+                                initializer=_ignore_interrupts) as pool, \
             progress_bar(len(documents), settings.progress) as advance:
         futures = [pool.submit(_worker_run, spec, list(sys.path), part, settings, source) for part in parts]
         for future, part in zip(futures, parts):
@@ -110,8 +137,9 @@ def run_pool(spec: str, documents: Sequence[Document], settings: RunSettings, so
                     raise CorpusError(result)
                 results.append(result)
         except BaseException:
-            # Stop at the first bad input or fail-fast failure, as one process would.
-            pool.shutdown(wait=True, cancel_futures=True)
+            # Stop at the first bad input or fail-fast failure, as one process would, and at Ctrl-C
+            # or SIGTERM: no worker outlives the run.
+            _end_workers(pool)
             raise
     return merge(results)
 

@@ -57,6 +57,8 @@ def check_report(report: Mapping, texts: Mapping[str, str]) -> None:
                         problems.append(Problem("span of a document that is not in the report's documents",
                                                 doc_id=e["doc_id"], span_id=span))
                     continue
+                if e["start"] is None and e.get("alignment") in ("unaligned", "merged"):
+                    continue  # an offset-free prediction placed nowhere: listed, not drawn
                 if not 0 <= e["start"] < e["end"] <= len(text):
                     problems.append(Problem(f"offsets [{e['start']}, {e['end']}) are outside the text",
                                             doc_id=e["doc_id"], span_id=span))
@@ -108,6 +110,8 @@ def index_report(report: Mapping) -> dict[str, dict[str, DocLayer]]:
         for i, e in enumerate(layer["gold"]):
             index[e["doc_id"]][name].gold.append((i, e, None if e["match"] is None else by_index[e["match"]]))
         for e in layer["predicted"]:
+            if e["start"] is None:
+                continue  # an unaligned offset-free prediction: no place to draw; the alignment section lists it
             partner = None if e["match"] is None else gold_by_id[(e["doc_id"], e["match"])]
             index[e["doc_id"]][name].predicted.append((e, partner))
     return index

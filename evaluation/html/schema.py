@@ -83,9 +83,13 @@ def _entry(e: object, where: str, gold: bool, doc_ids: set) -> Mapping:
     _str(e.get("doc_id"), f"{where}.doc_id")
     if e["doc_id"] not in doc_ids:
         raise Invalid(f"{where}.doc_id: {_show(e['doc_id'])} is not in the report's documents")
-    start, end = _int(e.get("start"), f"{where}.start"), _int(e.get("end"), f"{where}.end")
-    if not 0 <= start < end:
-        raise Invalid(f"{where}: offsets [{start}, {end}) are not a span")
+    if not gold and e.get("alignment") == "unaligned" and e.get("start") is None and e.get("end") is None:
+        if e.get("match") is not None:  # an offset-free string found nowhere: never matched
+            raise Invalid(f"{where}.match: an unaligned prediction has no match, got {_show(e['match'])}")
+    else:
+        start, end = _int(e.get("start"), f"{where}.start"), _int(e.get("end"), f"{where}.end")
+        if not 0 <= start < end:
+            raise Invalid(f"{where}: offsets [{start}, {end}) are not a span")
     _str(e.get("label"), f"{where}.label")
     if e.get("text") is not None:
         _str(e["text"], f"{where}.text")

@@ -65,16 +65,19 @@ def prf_table(cls: str, caption: str, rows: Mapping[str, Mapping], first: str = 
 
 
 def alignment_html(alignment: Mapping) -> str:
-    """{layer: {status: count, ..., "unaligned": [{"doc_id", "text"}]}}: how offset-free spans were placed."""
+    """{layer: {status: count, ..., "unaligned_texts": [{"doc_id", "label", "text"}]}}: how offset-free
+    spans were placed (an older shape with the list under "unaligned" is read too)."""
     parts = []
     for layer, statuses in alignment.items():
         if not isinstance(statuses, Mapping):
             continue
-        counts = {k: v for k, v in statuses.items() if k != "unaligned"}
+        counts = {k: v for k, v in statuses.items() if _is_number(v)}
+        if not any(v for k, v in counts.items() if k != "offsets") and not statuses.get("unaligned"):
+            continue  # every prediction came with offsets: nothing was placed
         rows = [f'<tr><th scope="row">{name_html(k)}</th><td>{cell(v)}</td></tr>' for k, v in counts.items()]
         parts.append(table_html("alignment", f"{name_html(layer)} layer: predicted spans by alignment status",
                                 _head(["status", "spans"]), rows))
-        unaligned = statuses.get("unaligned") or []
+        unaligned = statuses.get("unaligned_texts") or statuses.get("unaligned") or []
         if isinstance(unaligned, list) and unaligned:
             items = "".join(f"<li>{name_html(u.get('doc_id', ''))}: {name_html(u.get('text', ''))}</li>" if isinstance(u, Mapping)
                             else f"<li>{name_html(u)}</li>" for u in unaligned[:50])
@@ -121,12 +124,19 @@ def thresholds_html(thresholds: Mapping) -> str:
         for label, t in by_label.items():
             if not isinstance(t, Mapping):
                 continue
+            if t.get("scored") == 0:  # no prediction of this label has a score: nothing to sweep
+                continue
             best = t.get("best") if isinstance(t.get("best"), Mapping) else {}
             curve = t.get("curve") if isinstance(t.get("curve"), list) else []
             line = (f'<p class="meta">average precision {cell(t.get("average_precision"), True)} · best threshold '
                     f'{cell(best.get("threshold"))}: precision {cell(best.get("precision"), True)}, recall '
                     f'{cell(best.get("recall"), True)}, F1 {cell(best.get("f1"), True)}</p>')
-            calibration = t.get("calibration") if isinstance(t.get("calibration"), list) else []
+            calibration = t.get("calibration")
+            if isinstance(calibration, Mapping):  # {bins, expected_calibration_error}
+                line = line.replace("</p>", f' · expected calibration error '
+                                    f'{cell(calibration.get("expected_calibration_error"))}</p>')
+                calibration = calibration.get("bins")
+            calibration = calibration if isinstance(calibration, list) else []
             cal_rows = [f"<tr><th scope=\"row\">{cell(b.get('low'))}–{cell(b.get('high'))}</th>"
                         f"<td>{cell(b.get('mean_score'))}</td><td>{cell(b.get('accuracy'), True)}</td>"
                         f"<td>{cell(b.get('count'))}</td></tr>" for b in calibration if isinstance(b, Mapping)]

@@ -57,12 +57,16 @@ class Partial:
     axes: dict[str, list[str]] = field(default_factory=dict)
     # Per-document JSON values (one per document, in `documents` order), e.g. the entities found.
     lists: dict[str, list] = field(default_factory=dict)
+    # Rows of something other than documents (one per scored prediction: confidence scores), each
+    # starting with its document's gold position; a merge puts them in gold order, stably.
+    points: dict[str, np.ndarray] = field(default_factory=dict)
+    below_threshold: dict[str, int] = field(default_factory=dict)  # predictions dropped by --threshold
 
     def meta(self) -> dict:
         return {"format": FORMAT, "settings": self.settings, "gold": self.gold, "documents": self.documents,
                 "sources": self.sources, "extractor_errors": self.extractor_errors,
                 "missing_predictions": self.missing_predictions, "dropped": self.dropped, "axes": self.axes,
-                "lists": self.lists}
+                "lists": self.lists, "below_threshold": self.below_threshold}
 
     def save(self, path: Path | str) -> None:
         """Write atomically (a temporary file renamed into place): no half-written partial."""
@@ -72,6 +76,7 @@ class Partial:
                   "positions": self.positions}
         arrays.update({f"table/{k}": v for k, v in self.tables.items()})
         arrays.update({f"sum/{k}": v for k, v in self.sums.items()})
+        arrays.update({f"points/{k}": v for k, v in self.points.items()})
 
         def write(tmp: Path) -> None:
             with open(tmp, "wb") as fh:  # a file object: np.savez would add .npz to a bare path
@@ -89,10 +94,11 @@ class Partial:
                     raise ValueError(f"format {meta.get('format')!r}, expected {FORMAT!r}")
                 tables = {k[6:]: z[k] for k in z.files if k.startswith("table/")}
                 sums = {k[4:]: z[k] for k in z.files if k.startswith("sum/")}
+                points = {k[7:]: z[k] for k in z.files if k.startswith("points/")}
                 positions = z["positions"]
             return cls(meta["settings"], meta["gold"], meta["documents"], positions, tables, sums, meta["sources"],
                        meta["extractor_errors"], meta["missing_predictions"], meta["dropped"], meta.get("axes", {}),
-                       meta.get("lists", {}))
+                       meta.get("lists", {}), points, meta.get("below_threshold", {}))
         except FileNotFoundError:
             raise CorpusError(Problem("partial result not found", file=str(path))) from None
         except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
@@ -124,6 +130,7 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Pa
     _differs(partials, names, "tables", lambda p: sorted(p.tables))
     _differs(partials, names, "named axes", lambda p: sorted(p.axes))
     _differs(partials, names, "per-document lists", lambda p: sorted(p.lists))
+    _differs(partials, names, "points", lambda p: sorted(p.points))
     owner: dict[str, str] = {}
     for p, name in zip(partials, names):
         for doc_id in p.documents:
@@ -138,6 +145,14 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Pa
     tables = {k: np.concatenate([_on_axis(p, k, axes.get(k)) for p in partials])[order] for k in partials[0].tables}
     lists = {k: [v for p in partials for v in p.lists[k]] for k in partials[0].lists}
     lists = {k: [v[i] for i in order.tolist()] for k, v in lists.items()}
+    points = {}
+    for k in partials[0].points:
+        rows = np.concatenate([p.points[k] for p in partials])
+        points[k] = rows[np.argsort(rows[:, 0], kind="stable")]
+    below: dict[str, int] = {}
+    for p in partials:
+        for label, n in p.below_threshold.items():
+            below[label] = below.get(label, 0) + n
     sums = {k: np.sum([p.sums[k] for p in partials], axis=0, dtype=np.int64) for k in partials[0].sums}
     rank = {d: i for i, d in enumerate(documents[i] for i in order.tolist())}
     errors = dict(sorted(((d, m) for p in partials for d, m in p.extractor_errors.items()), key=lambda x: rank[x[0]]))
@@ -148,7 +163,8 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Pa
             dropped[label] = dropped.get(label, 0) + n
     sources = list(dict.fromkeys(s for p in partials for s in p.sources))
     return Partial(partials[0].settings, partials[0].gold, [documents[i] for i in order.tolist()], positions[order],
-                   tables, sums, sources, errors, missing, dict(sorted(dropped.items())), axes, lists)
+                   tables, sums, sources, errors, missing, dict(sorted(dropped.items())), axes, lists, points,
+                   dict(sorted(below.items())))
 
 
 def _united(table: str, names: Sequence[Sequence[str]]) -> list[str]:

@@ -13,11 +13,19 @@ field by field in docs/report-schema.md):
 
     schema_version, gold, predictions           where the gold and the predictions came from
     gold_fingerprint                            SHA-256 of the gold documents and spans
-    settings: {min_overlap, bootstrap: {resamples, seed, confidence, method, documents, note}}
+    settings: {min_overlap, bootstrap: {resamples, seed, confidence, method, documents, note},
+              beta, by, align, align_threshold, threshold}
     documents: [doc id, ...]                    scored documents, in gold order
     dropped: {label: n}                         predictions dropped by --ignore-label/--drop-unknown
     extractor_errors: {doc id: message}         documents the extractor failed on (scored as empty)
     missing_predictions: [doc id, ...]          documents with no predictions entry (scored as empty)
+    below_threshold: {label: n}                 predictions dropped by --threshold
+    alignment: {layer: {status: n, ..., unaligned_texts: [{doc_id, label, text}]}}
+                                                how predictions were placed (statuses: `alignment.STATUSES`)
+    thresholds: {layer: {label | "micro": {scored, unscored, gold, curve: [{threshold, precision,
+                 recall, f1, predicted}], average_precision, best: point, calibration: {bins:
+                 [{low, high, count, mean_score, accuracy}], expected_calibration_error}}}}
+                                                confidence-score sweep (see `thresholds`); None/[] without scores
     layers: {"entity": L, "quote": L}
     L.labels: [label, ...]
     L.schemes: {strict|exact|partial|type: S}
@@ -28,12 +36,13 @@ field by field in docs/report-schema.md):
     L.documents: {doc id: {scheme: C without f1_ci}}
     L.spans: true when L.gold and L.predicted are present (false: left out, e.g. --no-spans, merge)
     L.gold: [{doc_id, id, start, end, label, text, outcomes: {scheme: outcome}, match: index in L.predicted | null}]
-    L.predicted: [{index, doc_id, start, end, label, text, outcomes: {scheme: outcome}, match: gold id | null}]
+    L.predicted: [{index, doc_id, start, end, label, text, outcomes: {scheme: outcome}, match: gold id | null,
+                   alignment, score}]           start/end null for an unaligned prediction
     quote layer only:
     L.speakers: {matched, speaker_correct, accuracy,
                  attribution: {scheme: {credit, possible, actual, precision, recall, f1, f1_ci}}}
     and on quote entries: gold `speaker` (span id) and `speaker_name`; predicted `speaker`
-    (name, [start, end] or null) and `speaker_correct` (bool, null when unmatched).
+    (name, [start, end] or null), `speaker_correct` (bool, null when unmatched) and `speaker_score`.
 """
 from __future__ import annotations
 
@@ -51,7 +60,9 @@ from .counts import OUTCOMES, SCHEMES, SLOTS
 from .matching import Matching
 from .metrics import PARTIAL_CREDIT, actual, averages, f1_score, f_beta, possible, prf, safe_div
 from .partial import STATISTICS, Partial
+from ..alignment import DEFAULT_POLICY, DEFAULT_THRESHOLD, STATUSES
 from ..predictions import Prediction
+from .thresholds import ScoreHistograms, thresholds_dict
 
 SCHEMA_VERSION = 2
 
@@ -67,6 +78,10 @@ class ScoreOptions:
     confidence: float = DEFAULT_CONFIDENCE
     by: tuple[str, ...] = ()
     beta: float = 1.0
+    # Offset-free predictions: placement policy and least fuzzy score (0-100); see `alignment`.
+    align: str = DEFAULT_POLICY
+    align_threshold: float = DEFAULT_THRESHOLD
+    threshold: float | None = None  # drop predictions scored below this before scoring
 
 
 # Slots of an attribution table row (per scheme): matched quote pairs with the right speaker and
@@ -96,6 +111,9 @@ class LayerResult:
     intervals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     speakers: SpeakerScores | None = None  # the entity level, as before levels existed
     speaker_levels: dict[str, SpeakerScores] = field(default_factory=dict)  # "mention", "entity"
+    alignment: np.ndarray | None = None  # (n_docs, n_statuses): predictions per alignment status
+    scores_histograms: ScoreHistograms | None = None  # confidence-score histograms (thresholds)
+    unaligned: list[list] | None = None  # per document: [label, text] of each unaligned prediction
     gold: list[Span] | None = None
     predicted: list[Prediction] | None = None
     matching: Matching | None = None
@@ -211,6 +229,7 @@ class Report:
                     layer.speaker_levels[level] = SpeakerScores(partial.tables[att_name], partial.tables[sp_name],
                                                                 intervals(att_name))
             layer.speakers = layer.speaker_levels.get("entity")
+            _alignment_and_scores(layer, partial)
             d = (detail or {}).get(name)
             if d is not None:
                 layer.gold, layer.predicted, layer.matching = d.gold, d.predicted, d.matching
@@ -221,15 +240,17 @@ class Report:
                         layer.speaker_levels[level].gold_names = kept.gold_names
             layers[name] = layer
         options = ScoreOptions(st["min_overlap"], boot["resamples"], boot["seed"], boot["confidence"],
-                               tuple(st.get("by", ())), st.get("beta", 1.0))
+                               tuple(st.get("by", ())), st.get("beta", 1.0), st.get("align", DEFAULT_POLICY),
+                               st.get("align_threshold", DEFAULT_THRESHOLD), st.get("threshold"))
         report = cls(list(partial.documents), layers, options, partial.gold["source"], ", ".join(partial.sources),
                      dict(partial.dropped), dict(partial.extractor_errors), list(partial.missing_predictions),
-                     partial.gold["fingerprint"], note, partial)
+                     partial.gold["fingerprint"], note, partial, below_threshold=dict(partial.below_threshold))
         from .sections import sections_of  # sections import the metric modules, which import this one
 
         report.sections = sections_of(partial, options)
         return report
     sections: dict = field(default_factory=dict)  # name -> sections.Section
+    below_threshold: dict[str, int] = field(default_factory=dict)  # dropped by --threshold, per label
 
     def micro_f1(self, layer: str = "entity", scheme: str = "strict") -> float:
         return self.layers[layer].micro_f1(scheme)
@@ -247,13 +268,19 @@ class Report:
                          "bootstrap": {"resamples": o.n_resamples, "seed": o.seed, "confidence": o.confidence,
                                        "method": "poisson", "documents": len(self.documents),
                                        "note": self.interval_note},
-                         "beta": o.beta, "by": list(o.by)},
+                         "beta": o.beta, "by": list(o.by),
+                         "align": o.align, "align_threshold": o.align_threshold, "threshold": o.threshold},
             "documents": list(self.documents),
             "dropped": dict(self.dropped),
             "extractor_errors": dict(self.extractor_errors),
             "missing_predictions": list(self.missing_predictions),
             "layers": {name: self._layer_dict(layer, spans, documents) for name, layer in self.layers.items()},
             **{name: section.render() for name, section in self.sections.items()},
+            "below_threshold": dict(self.below_threshold),
+            "alignment": {name: _alignment_dict(layer.alignment, layer.unaligned, self.documents)
+                          for name, layer in self.layers.items() if layer.alignment is not None},
+            "thresholds": {name: thresholds_dict(layer.scores_histograms, layer.labels)
+                           for name, layer in self.layers.items() if layer.scores_histograms is not None},
         }
 
     def _layer_dict(self, layer: LayerResult, spans: bool, documents: bool) -> dict:
@@ -302,7 +329,8 @@ class Report:
         for j, p in enumerate(layer.predicted):
             g = gold_of.get(j)
             entry = {"index": j, "doc_id": p.doc_id, "start": p.start, "end": p.end, "label": p.label,
-                     "text": p.text, "outcomes": p_outcomes[j], "match": None if g is None else layer.gold[g].id}
+                     "text": p.text, "outcomes": p_outcomes[j], "match": None if g is None else layer.gold[g].id,
+                     "alignment": p.alignment or "offsets", "score": p.score}
             if speakers is not None:
                 entry["speaker"] = _speaker_json(p.speaker)
                 entry["speaker_correct"] = None if g is None else bool(speakers.right[pair_of_pred[j]])
@@ -310,6 +338,7 @@ class Report:
                 mention = None if mention is None else mention.right
                 if mention is not None:
                     entry["speaker_mention_correct"] = None if g is None else bool(mention[pair_of_pred[j]])
+                entry["speaker_score"] = p.speaker_score
             predicted.append(entry)
         return gold, predicted
 
@@ -333,6 +362,39 @@ class Report:
                                    "f1_ci": _interval(sp.intervals, "f1", (s,))}
         return {"matched": matched, "speaker_correct": right, "accuracy": right / matched if matched else 0.0,
                 "attribution": attribution}
+
+
+def alignment_table_names(layer: str) -> tuple[str, str]:
+    """Names in a Partial of a layer's alignment statuses table and its per-document unaligned texts."""
+    return f"alignment/{layer}", f"alignment/{layer}.unaligned"
+
+
+def threshold_table_names(layer: str) -> tuple[str, str, str]:
+    """Names in a Partial of a layer's confidence-score data: the scored points (one row per
+    scored prediction: gold position, label, bin, correct, score), the unscored and gold tables."""
+    return f"thresholds/{layer}", f"thresholds/{layer}.unscored", f"thresholds/{layer}.gold"
+
+
+def _alignment_and_scores(layer: LayerResult, partial: Partial) -> None:
+    """The alignment counts and confidence-score histograms of `layer`, from the partial."""
+    counts_name, texts_name = alignment_table_names(layer.name)
+    if counts_name in partial.tables:
+        layer.alignment, layer.unaligned = partial.tables[counts_name], partial.lists[texts_name]
+    points_name, unscored_name, gold_name = threshold_table_names(layer.name)
+    if points_name in partial.points:
+        p = partial.points[points_name]
+        doc = np.searchsorted(partial.positions, p[:, 0].astype(np.int64))
+        layer.scores_histograms = ScoreHistograms(
+            doc.astype(np.int64), p[:, 1].astype(np.int64), p[:, 2].astype(np.int64), p[:, 3], p[:, 4],
+            partial.tables[unscored_name].astype(float), partial.tables[gold_name].astype(float))
+
+
+def _alignment_dict(counts: np.ndarray, unaligned: list[list], documents: list[str]) -> dict:
+    """The report's `alignment` section of one layer (see `alignment.alignment_dict`)."""
+    out: dict = dict(zip(STATUSES, counts.sum(axis=0).tolist()))
+    out["unaligned_texts"] = [{"doc_id": doc_id, "label": label, "text": text}
+                              for doc_id, texts in zip(documents, unaligned) for label, text in texts]
+    return out
 
 
 STATISTICS.update({"entity": span_statistic, "quote": span_statistic})

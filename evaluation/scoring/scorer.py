@@ -16,6 +16,7 @@ from newsspans.corpus.model import ENTITY_LABELS, LABELS, QUOTE_LABELS, Document
 from newsspans.corpus.standoff import LocatedSpan
 from newsspans.corpus.validate import validate
 
+from ..alignment import align_predictions, status_of, STATUSES
 from .bootstrap import document_keys, resolved_seed, weighted_sums
 from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
 from .matching import SpanArrays, match
@@ -24,7 +25,9 @@ from ..predictions import Prediction, PredictionSet, predictions_from_dicts
 from .speakers import SPEAKER_LEVELS, speaker_is_right, speaker_name
 from .sections import count_sections, section_tables
 from .report import (ATT_ACTUAL, ATT_FULL, ATT_HALF, ATT_POSSIBLE, LayerResult, Report, ScoreOptions,
-                     SpeakerScores, speaker_table_names)
+                     SpeakerScores, alignment_table_names, speaker_table_names,
+                     threshold_table_names)
+from .thresholds import drop_below, histograms
 
 LAYERS: dict[str, tuple[str, ...]] = {"entity": ENTITY_LABELS, "quote": QUOTE_LABELS}
 
@@ -52,6 +55,12 @@ def check_predictions(documents: Sequence[Document], predictions: Mapping[str, S
             if p.label not in labels:
                 problems.append(Problem(f"unknown label {p.label!r} (known: {', '.join(labels)}); map it with "
                                         "--label-map, or drop it with --ignore-label/--drop-unknown", **where))
+            if p.alignment in ("unaligned", "merged"):
+                continue  # placed nowhere: scored as spurious, without offsets to check
+            if p.start is None:
+                problems.append(Problem("offset-free prediction was not aligned (call alignment.align_predictions "
+                                        "first)", **where))
+                continue
             if not 0 <= p.start < p.end <= len(text):
                 problems.append(Problem(f"offsets [{p.start}, {p.end}) are outside the text (length {len(text)}) "
                                         "or start >= end", **where))
@@ -69,8 +78,9 @@ def check_predictions(documents: Sequence[Document], predictions: Mapping[str, S
 
 def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int],
             label_index: Mapping[str, int]) -> SpanArrays:
-    return SpanArrays.build([doc_index[s.doc_id] for s in spans], [s.start for s in spans],
-                            [s.end for s in spans], [label_index[s.label] for s in spans])
+    # An unaligned prediction has no offsets: the empty span [0, 0) overlaps nothing, so it is spurious.
+    return SpanArrays.build([doc_index[s.doc_id] for s in spans], [s.start or 0 for s in spans],
+                            [s.end or 0 for s in spans], [label_index[s.label] for s in spans])
 
 
 def count_speakers(layer: LayerResult, doc_spans: Mapping[str, list[Span]], doc_index: Mapping[str, int],
@@ -106,19 +116,38 @@ def count_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted:
     matching = match(g, p, min_overlap)
     g_out, p_out = span_outcomes(g, p, matching)
     counts = count_outcomes(g, p, matching, len(doc_index), len(labels))
-    return LayerResult(name, labels, counts, gold=gold, predicted=predicted, matching=matching,
-                       gold_outcomes=g_out, pred_outcomes=p_out)
+    result = LayerResult(name, labels, counts, gold=gold, predicted=predicted, matching=matching,
+                         gold_outcomes=g_out, pred_outcomes=p_out)
+    gold_counts = np.zeros((len(doc_index), len(labels)))
+    np.add.at(gold_counts, (g.doc, g.label), 1)
+    result.scores_histograms = histograms(predicted, p_out, gold_counts, doc_index, label_index)
+    return result
 
 
-def layer_tables(layers: Mapping[str, LayerResult]) -> dict[str, np.ndarray]:
-    """The per-document tables of counted layers, by their names in a Partial."""
-    tables = {}
+def _status_counts(predicted: Sequence[Prediction], doc_index: Mapping[str, int], n_docs: int) -> np.ndarray:
+    """Per-document counts of predictions by alignment status (n_docs, len(STATUSES)), in one bincount."""
+    column = {s: k for k, s in enumerate(STATUSES)}
+    cells = np.array([doc_index[p.doc_id] * len(STATUSES) + column[status_of(p)] for p in predicted], np.int64)
+    return np.bincount(cells, minlength=n_docs * len(STATUSES)).reshape(n_docs, len(STATUSES))
+
+
+def layer_tables(layers: Mapping[str, LayerResult], positions: np.ndarray) -> tuple[dict, dict, dict]:
+    """The per-document tables of counted layers by their names in a Partial, their per-document
+    lists (unaligned texts) and points (confidence scores, keyed by the gold `positions` of the rows)."""
+    tables, lists, points = {}, {}, {}
     for name, layer in layers.items():
         tables[name] = layer.counts
+        counts_name, texts_name = alignment_table_names(name)
+        tables[counts_name], lists[texts_name] = layer.alignment, layer.unaligned
+        h = layer.scores_histograms
+        points_name, unscored_name, gold_name = threshold_table_names(name)
+        points[points_name] = np.stack([positions[h.doc].astype(float), h.label, h.bin, h.correct, h.score], axis=1) \
+            if len(h.doc) else np.zeros((0, 5))
+        tables[unscored_name], tables[gold_name] = h.unscored.astype(np.int64), h.gold.astype(np.int64)
         for level, speakers in layer.speaker_levels.items():
             att_name, sp_name = speaker_table_names(name, level)
             tables[att_name], tables[sp_name] = speakers.attribution, speakers.matched
-    return tables
+    return tables, lists, points
 
 
 def partial_settings(options: ScoreOptions, mapping: Mapping | None = None) -> dict:
@@ -128,7 +157,8 @@ def partial_settings(options: ScoreOptions, mapping: Mapping | None = None) -> d
                           "method": "poisson"},
             "mapping": dict(mapping or {}), "schemes": list(SCHEMES),
             "layers": {name: list(labels) for name, labels in LAYERS.items()},
-            "by": list(options.by), "beta": options.beta}
+            "by": list(options.by), "beta": options.beta,
+            "align": options.align, "align_threshold": options.align_threshold, "threshold": options.threshold}
 
 
 def make_partial(doc_ids: Sequence[str], tables: Mapping[str, np.ndarray], settings: dict, gold: dict,
@@ -175,7 +205,10 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
     """
     if not gold_checked and (gold_problems := check_gold(documents, gold)):
         raise CorpusError(gold_problems)
-    predictions = as_predictions(predictions)
+    predictions, below = drop_below(as_predictions(predictions), options.threshold)
+    # Offset-free predictions are placed in the text here, so every input path gets the same placement.
+    predictions = align_predictions({d.id: d.text for d in documents}, predictions, options.align,
+                                    options.align_threshold)
     problems = check_predictions(documents, predictions)
     if problems:
         raise CorpusError(problems)
@@ -190,8 +223,15 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
     all_preds = [p for d in documents for p in predictions.get(d.id, ())]
     layers = {}
     for name, labels in LAYERS.items():
+        claims = [p for p in all_preds if p.label in labels]
+        # A merged claim (alignment) named spans another claim placed: counted, not scored.
         layer = count_layer(name, labels, [s for s in gold if s.label in labels],
-                            [p for p in all_preds if p.label in labels], doc_index, options.min_overlap)
+                            [p for p in claims if p.alignment != "merged"], doc_index, options.min_overlap)
+        layer.alignment = _status_counts(claims, doc_index, len(documents))
+        layer.unaligned = [[] for _ in documents]
+        for p in layer.predicted:
+            if p.alignment == "unaligned":
+                layer.unaligned[doc_index[p.doc_id]].append([p.label, p.text])
         if name == "quote":
             layer.speaker_levels = {level: count_speakers(layer, doc_spans, doc_index, len(documents), rule)
                                     for level, rule in SPEAKER_LEVELS.items()}
@@ -205,13 +245,16 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
     options = replace(options, seed=resolved_seed(options.seed))
     if gold_fingerprint is None:
         gold_fingerprint = fingerprint_of(documents, doc_spans)
+    pos = np.arange(len(documents), dtype=np.int64) if positions is None else np.asarray(positions, np.int64)
+    spans_tables, spans_lists, points = layer_tables(layers, pos)
     partial = make_partial(
-        [d.id for d in documents], layer_tables(layers) | tables, partial_settings(options, mapping),
+        [d.id for d in documents], spans_tables | tables, partial_settings(options, mapping),
         {"source": gold_source, "fingerprint": gold_fingerprint,
          "documents": len(documents) if gold_documents is None else gold_documents}, positions,
         sources=[predictions_source] if predictions_source else [], extractor_errors=errors,
         missing_predictions=[d.id for d in documents if d.id not in predictions and d.id not in errors],
-        dropped=dict(sorted((dropped or {}).items())), axes=axes, lists=lists)
+        dropped=dict(sorted((dropped or {}).items())), axes=axes, lists=spans_lists | lists, points=points,
+        below_threshold=dict(sorted(below.items())))
     return partial, layers if keep_detail else None
 
 

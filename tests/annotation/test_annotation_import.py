@@ -311,10 +311,10 @@ def test_predictions_become_regions_and_speaker_relations(corpus):
     assert len(shown.skipped) == 2 and "unknown label" in shown.skipped[0] and "'Lavrov'" in shown.skipped[1]
 
 
-def _cli(*args):
+def _cli(*args, input: str | None = None):
     app = typer.Typer()
     register(app)
-    return CliRunner().invoke(app, ["annotate", *args])
+    return CliRunner().invoke(app, ["annotate", *args], input=input)
 
 
 def _relabel_num_as_org(result: list, region: str, canonical: str) -> None:
@@ -433,3 +433,18 @@ def test_overlap_agreement_pairs_spans_one_to_one():
     per = compare(one_long, two_short).labels["PER"]
     assert (per.a, per.b, per.strict, per.a_overlapped, per.b_overlapped) == (1, 2, 0, 1, 1)
     assert per.overlap_f1 == 2 * 1 / (1 + 2)
+
+
+def test_import_and_agreement_read_the_export_from_standard_input(corpus, tmp_path):
+    assert [s for s in corpus.load()[1] if s.doc_id == "plain-doc" and s.id == "T5"]
+    export = _mutated(corpus, lambda r: None)
+    export[1]["annotations"][0]["result"] = [r for r in export[1]["annotations"][0]["result"] if r.get("id") != "T5"]
+    result = _cli("import", "-", "--corpus", str(corpus.root), input=json.dumps(export))
+    assert result.exit_code == 0, result.output
+    _, spans = corpus.load()
+    assert not [s for s in spans if s.doc_id == "plain-doc" and s.id == "T5"]  # the export was read: T5 removed
+    assert [s for s in spans if s.doc_id == "plain-doc"]
+    result = _cli("agreement", "-", "--corpus", str(corpus.root), input="[]")
+    assert result.exit_code == 0 and "nothing to compare" in result.output, result.output
+    result = _cli("import", str(tmp_path / "nope.json"), "--corpus", str(corpus.root))
+    assert result.exit_code == 2 and "nope.json: file not found" in result.output

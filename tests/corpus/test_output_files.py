@@ -4,8 +4,10 @@ Devices are test-local nodes (mknod, as root) so that a writer that renames over
 only ever damage a file in tmp_path, never the machine's /dev/null.
 """
 import os
+import shlex
 import stat
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from newsspans.corpus.cli.commands import corpus_app
 from newsspans.corpus.errors import CorpusError
 
 REPO_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+# The script installed beside this Python: CI runs `.venv/bin/python -m pytest` with no venv on PATH.
+NEWSSPANS = str(Path(sys.executable).with_name("newsspans"))
 
 
 def _device(tmp_path: Path, name: str, minor: int) -> Path:
@@ -97,7 +101,7 @@ def test_process_substitution_dev_fd_is_written_directly():
 def test_process_substitution_from_a_shell(tmp_path):
     """What a user types: `--out >(wc -c)` in bash, through the real CLI."""
     # `wait $!` waits for the process substitution (bash >= 4.4), so wc has written its count.
-    script = (f"newsspans annotate config --out >(wc -c > {tmp_path}/count); "
+    script = (f"{shlex.quote(NEWSSPANS)} annotate config --out >(wc -c > {tmp_path}/count); "
               f"wait $!; cat {tmp_path}/count")
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -167,7 +171,7 @@ def test_build_out_onto_a_file_is_an_error(tmp_path):
 
 def test_dash_on_a_command_writes_only_the_output_to_stdout(tmp_path):
     """`annotate tasks --out -`: the JSON on stdout, the "wrote" line on stderr."""
-    done = subprocess.run(["newsspans", "annotate", "tasks", "--out", "-", "--corpus", str(REPO_CORPUS)],
+    done = subprocess.run([NEWSSPANS, "annotate", "tasks", "--out", "-", "--corpus", str(REPO_CORPUS)],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     import json

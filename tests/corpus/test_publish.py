@@ -195,6 +195,17 @@ def test_repo_id_without_a_token_is_a_one_line_error_and_writes_nothing(tmp_path
     assert "Traceback" not in done.stderr and not out.exists()
 
 
+def test_a_bad_repo_id_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "ds"
+    done = run_cli("--out", str(out), "--repo-id", "not a repo id!", env={"HF_HOME": str(tmp_path / "hf"),
+                                                                          "HF_TOKEN": "hf_not_a_real_token"},
+                   cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: --repo-id 'not a repo id!' is not a Hugging Face repository id")
+    assert "hf_not_a_real_token" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr and not out.exists()
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -106,6 +106,8 @@ def test_long_text_is_read_in_chunks_with_offsets_and_labels_mapped(model_dir):
     # Each repetition's spans sit at that repetition's offsets: nothing lost or doubled at chunk seams.
     period = len(TEXT) // 3
     assert [s["start"] - period for s in spans[6:12]] == [s["start"] for s in spans[:6]]
+    # The pipeline's confidence is kept on every span, a probability (the lookup model is sure of its labels).
+    assert all(isinstance(s["score"], float) and 0.5 < s["score"] <= 1 for s in spans)
     # "Friday" (a date without a numeral) and "officials" (NORP) are dropped, and counted.
     assert extractor.dropped == {"DATE": 3, "NORP": 3}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_app import make_app
-from llm_server import ScriptedServer, chat_reply, in_order, offset_free_supported, prompt_of
+from llm_server import ScriptedServer, chat_reply, in_order, prompt_of
 
 from newsspans.corpus.errors import CorpusError
 from newsspans.corpus.model import Document
@@ -355,36 +355,3 @@ def test_llm_url_flag_reaches_worker_processes(own_gold):
     assert json.loads(result.stdout)["extractor_errors"] == {}
     prompts = sorted(prompt_of(p.body) for p in s.posts())
     assert len(prompts) == 2 and "Olaf Scholz" in prompts[1] and "Lagarde" in prompts[0]
-
-
-def test_llm_url_flag_reaches_the_adapter_and_offset_free_spans_fail_in_one_line_until_they_can_be_placed(
-        own_gold, monkeypatch):
-    if offset_free_supported():
-        pytest.skip("offset-free predictions are placed in this tree: test_adapter_llm_server scores them")
-    with ScriptedServer(in_order(ok(json.dumps(ANSWER)))) as s:
-        result = invoke(["score", "--gold", str(own_gold), "--extractor", "llm:scripted", "--llm-url", s.url,
-                         "--no-progress"])
-    assert result.exit_code == 2
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1, result.output
-    assert "document 'a': 3 of 3 predicted spans have text and label but no start/end offsets (first: PER " \
-           "'Putin'); newsspans cannot place offset-free spans in the text yet" in lines[0]
-
-
-def test_an_offset_free_predictions_file_gets_one_line_per_document(tmp_path):
-    if offset_free_supported():
-        pytest.skip("offset-free predictions are placed in this tree")
-    from newsspans.evaluation.predictions import parse_predictions
-    with pytest.raises(CorpusError) as exc:
-        parse_predictions('{"id": "d", "spans": [{"text": "Kyiv", "label": "LOC"}, {"text": "EU", "label": "ORG"}]}\n',
-                          "p.jsonl")
-    assert str(exc.value) == ("p.jsonl:1, document 'd': 2 of 2 predicted spans have text and label but no start/end "
-                              "offsets (first: LOC 'Kyiv'); newsspans cannot place offset-free spans in the text yet")
-    # Other problems are still each reported.
-    with pytest.raises(CorpusError) as exc:
-        parse_predictions('{"id": "d", "spans": [{"text": "Kyiv", "label": "LOC"}, {"start": 0, "end": 2, "label": ""}, '
-                          '{"start": 3, "end": 5, "label": "PER"}]}\n', "p.jsonl")
-    assert [str(p) for p in exc.value.problems] == [
-        "p.jsonl:1, document 'd': 1 of 3 predicted spans have text and label but no start/end offsets (first: LOC "
-        "'Kyiv'); newsspans cannot place offset-free spans in the text yet",
-        "p.jsonl:1, document 'd', span 'prediction 1': 'label' must be a non-empty string, got ''"]

@@ -9,7 +9,6 @@ import json
 
 import pytest
 from cli_app import make_app
-from llm_server import offset_free_supported
 from typer.testing import CliRunner
 
 from newsspans.corpus.model import Document
@@ -77,8 +76,6 @@ def test_answers_cut_at_max_tokens_are_each_documents_error_not_a_crash(llama_se
     assert 2 < model.requests <= 4  # two documents, plus the json_schema refusals of the requests in flight
 
 
-@pytest.mark.skipif(not offset_free_supported(), reason="offset-free predictions are not placed in the text "
-                    "in this tree yet (test_adapter_llm checks the one-line error meanwhile)")
 def test_score_runs_end_to_end_and_a_second_run_comes_from_the_cache(llama_server, own_gold, tmp_path, copy_prompt):
     app, runner = make_app(), CliRunner()
     cache, report = tmp_path / "cache", tmp_path / "report.json"

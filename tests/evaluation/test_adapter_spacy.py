@@ -96,3 +96,25 @@ def test_missing_spacy_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "spacy", None)  # makes `import spacy` raise ImportError
     with pytest.raises(ImportError, match=r"pip install 'newsspans\[spacy\]'"):
         SpacyExtractor("en_core_web_sm")
+
+
+def test_a_span_group_with_scores_gives_scored_predictions():
+    # What spancat writes: doc.spans[key] with attrs["scores"], one per span. A component of our own
+    # writes it here (a trained spancat needs training data), read through the same adapter path.
+    from spacy.language import Language
+    from spacy.tokens import SpanGroup
+
+    @Language.component("fake_spancat")
+    def fake_spancat(doc):
+        spans = [doc.char_span(36, 48, "PERSON"), doc.char_span(52, 57, "GPE")]  # Amara Okafor, Lagos
+        doc.spans["sc"] = SpanGroup(doc, name="sc", spans=spans, attrs={"scores": [0.75, 0.25]})
+        return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("fake_spancat")
+    extractor = SpacyExtractor(nlp=nlp, spans_key="sc")
+    got = extractor(TEXTS[0])
+    assert [(s["text"], s["label"], s["score"]) for s in got] == [("Amara Okafor", "PER", 0.75), ("Lagos", "LOC", 0.25)]
+    assert extractor.version.endswith("-spans-sc")
+    # Entities from doc.ents carry no score: none is made up.
+    assert all("score" not in s for s in SpacyExtractor(nlp=ruler_pipeline())(TEXTS[0]))

@@ -163,3 +163,12 @@ def test_listing_imports_no_model_package():
             "print(sorted(m for m in ('spacy', 'torch', 'transformers', 'textacy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_extractor_that_failed_on_every_document_fails_the_leaderboard(own_gold, tmp_path):
+    # A row of zeros would rank a broken setup as a bad model: the board is bad input, exit 2.
+    (tmp_path / "broken.py").write_text("def extract(text):\n    raise OSError('model file missing')\n")
+    result = invoke("leaderboard", "--gold", own_gold, "--extractor", "baseline",
+                    "--extractor", f"{tmp_path / 'broken.py'}:extract", "--format", "json", "--no-progress")
+    assert result.exit_code == 2 and not result.stdout
+    assert result.stderr == "error: the extractor failed on every document; first, 'a': OSError: model file missing\n"

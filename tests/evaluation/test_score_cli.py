@@ -195,10 +195,17 @@ def test_bad_input_is_one_line_per_problem_exit_2(own_gold, tmp_path, content, m
     assert message in result.stderr and "Traceback" not in result.output
 
 
-def test_empty_prediction_file_scores_zero(own_gold, tmp_path):
+def test_an_empty_prediction_file_is_an_error_unless_allowed(own_gold, tmp_path):
     preds = tmp_path / "p.jsonl"
-    preds.write_text("")
-    report = report_json(invoke("score", "--gold", own_gold, "--predictions", preds, "--format", "json"))
+    preds.write_text("\n")
+    for command in (["score", "--predictions", preds], ["compare", preds, preds],
+                    ["leaderboard", "--predictions", preds]):
+        result = invoke(*command, "--gold", own_gold, "--format", "json")
+        assert result.exit_code == 2 and not result.stdout
+        assert result.stderr == f"error: {preds}: no predictions for any document (the predictions are empty); " \
+                                "--allow-empty scores them as predicting nothing\n"
+    report = report_json(invoke("score", "--gold", own_gold, "--predictions", preds, "--format", "json",
+                                "--allow-empty"))
     assert report["layers"]["entity"]["schemes"]["strict"]["micro"]["f1"] == 0.0
     assert report["missing_predictions"] == ["a", "b"]
 
@@ -217,7 +224,7 @@ def test_compare(own_gold, tmp_path):
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     a.write_text(json.dumps({"id": "a", "spans": [{"start": 0, "end": 11, "label": "PER"}]}) + "\n")
     b.write_text("")
-    result = invoke("compare", a, b, "--gold", own_gold, "--format", "json", "--bootstrap", "200")
+    result = invoke("compare", a, b, "--gold", own_gold, "--format", "json", "--bootstrap", "200", "--allow-empty")
     data = json.loads(result.stdout)
     entity = data["layers"]["entity"]
     # A: 1 correct of 1 predicted, 5 gold: P 1, R 0.2, F1 1/3. B: nothing, F1 0.
@@ -225,7 +232,7 @@ def test_compare(own_gold, tmp_path):
     assert entity["difference"] == pytest.approx(1 / 3)
     # Two documents: no interval and no p-value (it would claim a precision two documents cannot give).
     assert entity["p_value"] is None and entity["interval"] is None and "too few documents" in entity["note"]
-    out = invoke("compare", a, b, "--gold", own_gold).stdout
+    out = invoke("compare", a, b, "--gold", own_gold, "--allow-empty").stdout
     assert "A-B" in out and "no p-value: too few documents" in out
 
 
@@ -276,6 +283,12 @@ def test_score_tokens_matches_seqeval_and_rejects_bad_rows(bundled, tmp_path):
     path.write_text(json.dumps({"id": rows[0]["id"], "ner_tags": ["O"]}) + "\n")
     bad = invoke("score-tokens", path)
     assert bad.exit_code == 2 and f"tags.jsonl:1, document {rows[0]['id']!r}: ner_tags: 1 tags for" in bad.stderr
+
+    # A sentence twice is refused, as `score` refuses a document twice (even with equal tags).
+    path.write_text("\n".join(lines[:2] + lines[:1] + lines[2:]) + "\n")
+    twice = invoke("score-tokens", path)
+    assert twice.exit_code == 2
+    assert twice.stderr == f"error: {path}:3, document {rows[0]['id']!r}: sentence listed twice (first at line 1)\n"
 
 
 # conll2003's tag ids (O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC), then NUM where conll2003 has MISC.

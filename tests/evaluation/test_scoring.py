@@ -3,6 +3,7 @@ speakers, averages, 0/0 conventions, bootstrap and bad input."""
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -370,3 +371,32 @@ def test_label_map_number_kinds_are_checked():
     for bad in ("MONEY=NUM:weird", "PERSON=PER:money"):
         with pytest.raises(CorpusError, match="a number kind goes with NUM"):
             parse_label_map(bad, [], False)
+
+
+def test_label_map_conflicting_pairs_are_an_error():
+    with pytest.raises(CorpusError, match=r"^--label-map maps PERSON twice, to different labels: 'PERSON=PER' and "
+                                          r"'PERSON=LOC'; keep one$"):
+        parse_label_map("PERSON=PER,PERSON=LOC")
+    with pytest.raises(CorpusError, match="maps MONEY twice"):
+        parse_label_map("MONEY=NUM:money, MONEY=NUM")
+    # Repeating the same pair is harmless, and a pair may override a preset.
+    assert parse_label_map("PERSON=PER,PERSON = PER").mapping == {"PERSON": ("PER", None)}
+    assert parse_label_map("spacy,GPE=ORG").mapping["GPE"] == ("ORG", None)
+
+
+def test_the_fast_path_for_long_lines_builds_what_the_general_path_builds():
+    from newsspans.evaluation.predictions import predictions_from_dicts
+
+    plain = [{"start": 0, "end": 4, "label": "PER", "text": "Olaf"}, {"start": 5, "end": 11, "label": "PER"}]
+    mixed = plain + [{"start": 29, "end": 35, "label": "NUM", "num_kind": "date"}]
+    for spans in (plain, mixed):
+        line = json.dumps({"id": "a", "spans": spans})
+        parsed = parse_predictions("\n" + line + "\n", "p.jsonl")["a"]
+        general = predictions_from_dicts("a", json.loads(line)["spans"], "p.jsonl", 2)
+        assert parsed == general
+        assert [(p.file, p.line, p.text, p.num_kind, p.canonical) for p in parsed] == \
+            [(p.file, p.line, p.text, p.num_kind, p.canonical) for p in general]
+    # A boolean or a float offset is not "plain": the general path decides (3.0 is accepted, True is not).
+    assert parse_predictions('{"id": "a", "spans": [{"start": 3.0, "end": 4, "label": "PER"}]}')["a"][0].start == 3
+    with pytest.raises(CorpusError, match="'start' must be an integer, got True"):
+        parse_predictions('{"id": "a", "spans": [{"start": true, "end": 4, "label": "PER"}]}')

@@ -159,19 +159,6 @@ def no_llm_env(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-def offset_free_supported() -> bool:
-    """Whether this tree places offset-free spans (text and label only) in the text yet."""
-    from newsspans.corpus.errors import CorpusError
-    from newsspans.corpus.model import Document
-    from newsspans.evaluation.extractors.runner import run_extractor
-
-    try:
-        run_extractor(lambda text: [{"text": "Kyiv", "label": "LOC"}], [Document("d", "t", "In Kyiv.")])
-    except CorpusError:
-        return False
-    return True
-
-
 # --- A scripted server -------------------------------------------------------------------------------
 
 def chat_reply(content: str, finish_reason: str = "stop") -> dict:
