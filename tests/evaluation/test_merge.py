@@ -171,3 +171,36 @@ def test_weighted_sums_keep_floats_and_sparse_groups_sum_as_dense():
     assert np.array_equal(dense["c"], sparse["c"]) and dense["c"].dtype == np.int64
     w = poisson_weights(keys, 20)
     assert np.allclose(dense["h"], 0.5 * w.sum(axis=1)[:, None]) and (dense["h"] % 1).any()
+
+
+def test_scores_thresholds_and_offset_free_predictions_merge_bit_for_bit(corpus, tmp_path):
+    gold, preds = corpus
+    # Every prediction gets a confidence score; every seventh entity loses its offsets (placed by
+    # alignment), and a few name nothing in the text (unaligned).
+    lines = []
+    for k, line in enumerate(preds.read_text(encoding="utf-8").splitlines()):
+        record = json.loads(line)
+        for i, span in enumerate(record["spans"]):
+            span["score"] = round(((k * 31 + i * 17) % 100) / 100, 2)
+            if span["label"] != "QUOTE" and i % 7 == 3:
+                span.pop("start"), span.pop("end")
+                if i % 21 == 3:
+                    span["text"] = "zzz nowhere"
+        lines.append(json.dumps(record))
+    scored = tmp_path / "scored.jsonl"
+    scored.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    common = ("--gold", gold, "--predictions", scored, "--bootstrap", "100", "--seed", "2", "--no-progress",
+              "--threshold", "0.1")
+    one = invoke("score", *common, "--format", "json", "--no-spans")
+    assert one.exit_code == 0, one.output
+    report = json.loads(one.stdout)
+    assert report["thresholds"]["entity"]["micro"]["scored"] > 0 and report["below_threshold"]
+    assert report["alignment"]["entity"]["exact"] > 0 and report["alignment"]["entity"]["unaligned_texts"]
+    paths = []
+    for i in range(3):
+        paths.append(tmp_path / f"s{i}.npz")
+        result = invoke("score", *common, "--shard", f"{i}/3", "--partial-out", paths[-1], "--quiet")
+        assert result.exit_code == 0, result.output
+    merged = invoke("merge", *reversed(paths), "--format", "json")
+    assert merged.exit_code == 0, merged.output
+    assert merged.stdout == one.stdout
