@@ -451,14 +451,14 @@ def inside_word(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[
         if text is None:
             continue
         n = len(text)
-        word = [c.isalnum() for c in text]
-        # inside[o]: offset o falls between two letters or digits. One table per document, then a
-        # lookup per span: this runs on every scored run, a million spans included.
-        inside = [False] + [word[o - 1] and word[o] for o in range(1, n)] + [False]
+        # Offset o falls inside a word when the characters on both sides are letters or digits.
+        # Looked up per span offset (at most four characters each), not per character of the
+        # text: this runs on every scored run, and spans are far fewer than characters.
+        inside = lambda o: 0 < o < n and text[o - 1].isalnum() and text[o].isalnum()  # noqa: E731
         for p in preds:
             start, end = p.start, p.end
             if start is not None and 0 <= start < end <= n:  # offset-free ones are placed later
                 total += 1
-                if inside[start] or inside[end]:
+                if inside(start) or inside(end):
                     cut += 1
     return cut, total
