@@ -322,7 +322,9 @@ def convert_offsets(predictions: Mapping[str, Iterable[Prediction]], texts: Mapp
         converted = []
         for i, p in enumerate(preds):
             try:
-                start, end = (_to_codepoint(o, table, texts[doc_id], unit) for o in (p.start, p.end))
+                # Offset-free predictions (placed later, by their text) have nothing to convert.
+                start, end = (None, None) if p.start is None else \
+                    (_to_codepoint(o, table, texts[doc_id], unit) for o in (p.start, p.end))
                 speaker = p.speaker if not isinstance(p.speaker, tuple) else \
                     tuple(_to_codepoint(o, table, texts[doc_id], unit) for o in p.speaker)
             except ValueError as exc:
@@ -352,7 +354,7 @@ def inside_word(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[
         inside = [False] + [word[o - 1] and word[o] for o in range(1, n)] + [False]
         for p in preds:
             start, end = p.start, p.end
-            if 0 <= start < end <= n:  # else the scorer reports it
+            if start is not None and 0 <= start < end <= n:  # offset-free ones are placed later
                 total += 1
                 if inside[start] or inside[end]:
                     cut += 1
