@@ -13,7 +13,8 @@ from .options import GOLD, GoldArgs, Scheme, takes
 @takes(GOLD)
 def report_command(
     gold: GoldArgs,
-    report: Path = typer.Argument(..., help="A JSON report written by `newsspans score --output` or --format json."),
+    report: Path = typer.Argument(..., help="A JSON report written by `newsspans score --output` or --format "
+                                  "json; - reads standard input."),
     html: Path = typer.Option(..., "--html", help="Write the HTML report here."),
     scheme: Scheme = typer.Option(Scheme.strict, "--scheme", help="Scheme of the summary tables."),
 ) -> None:

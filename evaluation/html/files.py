@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.corpus.jsonl import read_utf8
+from newsspans.corpus.jsonl import STDIN, read_utf8
 from newsspans.corpus.model import Document
 
 from ..gold import BUNDLED
@@ -46,9 +46,10 @@ def write_compare_html(path: Path, reports: Sequence[Mapping], documents: Sequen
 
 
 def read_report(path: Path) -> dict:
-    """A saved JSON report (`score --output` or `--format json`); CorpusError naming the file if it is not one."""
+    """A saved JSON report (`score --output` or `--format json`; `-` reads standard input);
+    CorpusError naming the file if it is not one."""
     path = Path(path)
-    if not path.is_file():
+    if str(path) != STDIN and not path.is_file():
         raise CorpusError(Problem("report file not found", file=str(path)))
     try:
         data = json.loads(read_utf8(path))

@@ -314,3 +314,11 @@ def test_out_of_range_run_settings_are_usage_errors(args, needle):
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and needle in done.stderr
 
+
+
+def test_report_reads_a_saved_report_from_standard_input(tmp_path):
+    saved = run("score", "--extractor", "baseline", "--bootstrap", "0", "--format", "json", "--no-progress")
+    page = tmp_path / "r.html"
+    done = run("report", "-", "--html", str(page), stdin=saved.stdout)
+    assert done.returncode == 0, done.stderr
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -135,6 +135,15 @@ def test_inside_word_counts_cuts_at_either_end():
     assert inside_word({"d": preds}, {"d": text}) == (2, 4)
 
 
+def test_offset_free_predictions_pass_through_conversion_and_the_word_check():
+    texts = {"d": "“Hi,” said Zoë."}
+    free = Prediction("d", None, None, "PER", text="Zoë")
+    with_bytes = Prediction("d", 15, 19, "PER")
+    converted = convert_offsets({"d": [free, with_bytes]}, texts, "utf8")["d"]
+    assert converted[0] == free and (converted[1].start, converted[1].end) == (11, 14)
+    assert inside_word({"d": [free, Prediction("d", 11, 14, "PER")]}, texts) == (0, 1)  # the free one is not looked at
+
+
 def test_the_bundled_gold_as_utf8_byte_offsets_is_warned_about_and_converts_back(tmp_path):
     # The case: byte offsets, no text fields. Typographic quotes and accents make the
     # bytes drift from the code points after the first one in each article.
