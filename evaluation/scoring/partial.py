@@ -142,7 +142,11 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Pa
     order = np.argsort(positions, kind="stable")
     documents = [d for p in partials for d in p.documents]
     axes = {k: _united(k, [p.axes[k] for p in partials]) for k in partials[0].axes}
-    tables = {k: np.concatenate([_on_axis(p, k, axes.get(k)) for p in partials])[order] for k in partials[0].tables}
+    in_order = bool(np.all(order[1:] > order[:-1])) and (len(order) == 0 or order[0] == 0)
+    tables = {}
+    for k in partials[0].tables:  # one table at a time, and no reordering copy when already in order
+        rows = np.concatenate([_on_axis(p, k, axes.get(k)) for p in partials])
+        tables[k] = rows if in_order else rows[order]
     lists = {k: [v for p in partials for v in p.lists[k]] for k in partials[0].lists}
     lists = {k: [v[i] for i in order.tolist()] for k, v in lists.items()}
     points = {}
