@@ -137,8 +137,8 @@ def section_tables(counted: Counted) -> tuple[dict[str, np.ndarray], dict[str, l
         tables[_breakdown_name(b)] = small(b.counts)
         axes[_breakdown_name(b)] = list(b.buckets)
     tables.update({_HAS + f: v.astype(np.int8) for f, v in (c.has_value or {}).items()})
-    lists = {f"{PREFIX}entities.{what}": [[list(key) for key in keys] for keys in getattr(c.entities, what)]
-             for what in _ENTITY_LISTS}
+    # The (label, name) pairs as they are: saved as JSON arrays, read back as lists (no copy either way).
+    lists = {f"{PREFIX}entities.{what}": getattr(c.entities, what) for what in _ENTITY_LISTS}
     return tables, axes, lists
 
 
@@ -163,8 +163,8 @@ def counted_of(partial: Partial, options) -> Counted:
                 np.zeros(0, np.int64)
             breakdowns.append(Breakdown(dimension, layer, buckets, counts, documents))
 
-    def keys(what: str) -> list[list[tuple[str, str]]]:
-        return [[tuple(key) for key in doc] for doc in partial.lists[f"{PREFIX}entities.{what}"]]
+    def keys(what: str) -> list:
+        return partial.lists[f"{PREFIX}entities.{what}"]  # per document: (label, name) pairs, tuples or lists
 
     return Counted(
         ids=list(partial.documents),
