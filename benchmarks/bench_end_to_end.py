@@ -81,8 +81,11 @@ def shards(gold: Path, preds: Path, out: Path, n: int = 8) -> list[Path]:
     paths = []
     for i in range(n):
         lo, hi = i * len(whole.documents) // n, (i + 1) * len(whole.documents) // n
+        first, last = whole.positions[lo], whole.positions[hi - 1]
         part = make_partial(whole.documents[lo:hi], {k: v[lo:hi] for k, v in whole.tables.items()}, whole.settings,
-                            whole.gold, whole.positions[lo:hi], sources=whole.sources)
+                            whole.gold, whole.positions[lo:hi], sources=whole.sources, axes=whole.axes,
+                            lists={k: v[lo:hi] for k, v in whole.lists.items()},
+                            points={k: v[(v[:, 0] >= first) & (v[:, 0] <= last)] for k, v in whole.points.items()})
         path = out / f"shard{i}.npz"
         part.save(path)
         paths.append(path)

@@ -379,7 +379,8 @@ def _alignment_and_scores(layer: LayerResult, partial: Partial) -> None:
     """The alignment counts and confidence-score histograms of `layer`, from the partial."""
     counts_name, texts_name = alignment_table_names(layer.name)
     if counts_name in partial.tables:
-        layer.alignment, layer.unaligned = partial.tables[counts_name], partial.lists[texts_name]
+        layer.alignment = partial.tables[counts_name]
+        layer.unaligned = partial.lists.get(texts_name) or [[] for _ in partial.documents]
     points_name, unscored_name, gold_name = threshold_table_names(layer.name)
     if points_name in partial.points:
         p = partial.points[points_name]
