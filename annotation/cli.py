@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -14,11 +15,13 @@ from newsspans.corpus.atomic import is_stdout, write_text_atomic
 from newsspans.corpus.cli.common import BAD_INPUT, CorpusOption, command, echo_problems, new_app, reading
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import read_utf8
-from newsspans.corpus.store import Corpus, writable_corpus
 
 from .client import DEFAULT_TIMEOUT, LabelStudioClient, LabelStudioError, redact_url, resolve_api_key
 from .convert import AnnotationImportError, parse_export
 from .policies import POLICIES
+
+if TYPE_CHECKING:
+    from newsspans.corpus.store import Corpus
 
 annotate_app = new_app("Annotate in Label Studio: labeling config, tasks, push, pull, import, agreement.")
 UrlOption = typer.Option(..., "--url", help="Label Studio base URL, e.g. http://127.0.0.1:8080")
@@ -154,6 +157,8 @@ def _report_outcome(outcome, store: Corpus, adjudication: Path | None, written: 
 
 def _import(exported: object, corpus: Path, policy: str, skip_invalid: bool, adjudication: Path | None,
             users: dict[int, str] | None, source: str) -> None:
+    from newsspans.corpus.store import writable_corpus
+
     from .gold import import_export
 
     store = writable_corpus(corpus)

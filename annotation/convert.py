@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from newsspans.corpus.model import LABELS, NUM_KINDS, SPEAKER_LABELS, Document, Span
 from newsspans.corpus.standoff import LocatedSpan
-from newsspans.corpus.validate import validate
 
 from .config import CANONICAL_TAG, LABEL_TAG, NUM_KIND_TAG, SPEAKER_RELATION, TEXT_TAG
 
@@ -259,7 +258,10 @@ def _annotation_spans(task: dict, ann: dict, doc: Document, users: Mapping[int, 
     spans = [Span(doc.id, rid, r.start, r.end, r.label, r.text, r.canonical, r.num_kind, r.speaker,
                   annotator=annotator, annotation_id=ann.get("id"), annotated_at=stamp or None)
              for rid, r in regions.items()]
-    # The corpus validator adds the cross-span rules (overlaps, speaker targets, canonical names).
+    # The corpus validator adds the cross-span rules (overlaps, speaker targets, canonical names);
+    # imported here because it loads the grapheme tables, which `newsspans --help` must not pay for.
+    from newsspans.corpus.validate import validate
+
     located = [LocatedSpan(s, "", regions[s.id].position) for s in spans]
     for p in validate([doc], located, require_canonical=True):
         # The validator points at "lines"; in an annotation those are positions in the result list.

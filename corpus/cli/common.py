@@ -155,8 +155,9 @@ def _help_pipe() -> Iterator[None]:
         Console.on_broken_pipe = original
 
 
-class PolicyCommand(TyperCommand):
-    """A command under the error policy, with flags shown without a value type."""
+class _Policy:
+    """What commands and groups share: the error policy around `invoke`, a closed pipe while
+    help is printed, and flags shown without a value type."""
 
     def invoke(self, ctx: click.Context):
         with policy():
@@ -170,7 +171,11 @@ class PolicyCommand(TyperCommand):
         return _plain_flags(super().get_params(ctx))
 
 
-class PolicyGroup(TyperGroup):
+class PolicyCommand(_Policy, TyperCommand):
+    """A command under the error policy."""
+
+
+class PolicyGroup(_Policy, TyperGroup):
     """A command group under the error policy; its commands default to PolicyCommand."""
 
     command_class = PolicyCommand
@@ -182,17 +187,6 @@ class PolicyGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(INTERRUPTED) from None
-
-    def invoke(self, ctx: click.Context):
-        with policy():
-            return super().invoke(ctx)
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _help_pipe():
-            return super().format_help(ctx, formatter)
-
-    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
-        return _plain_flags(super().get_params(ctx))
 
 
 def new_app(help: str, **kwargs) -> typer.Typer:

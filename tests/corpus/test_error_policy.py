@@ -230,7 +230,7 @@ def test_an_output_file_dash_holds_stdout_alone(args):
         assert done.stdout.startswith("<!DOCTYPE html>") and done.stdout.rstrip().endswith("</html>")
         assert "{" not in done.stdout.rsplit("</html>", 1)[1]
     elif args[0] == "--output":
-        assert json.loads(done.stdout)["gold"] == "bundled corpus"
+        assert json.loads(done.stdout)["predictions"] == "extractor: baseline"
     else:
         assert [json.loads(line)["id"] for line in done.stdout.splitlines()][:1] != []
     if "--format" not in args:
