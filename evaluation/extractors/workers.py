@@ -132,6 +132,9 @@ def run_pool(spec: str, documents: Sequence[Document], settings: RunSettings, so
                 try:
                     result = future.result()
                 except BrokenProcessPool as exc:
+                    # A dead worker breaks the whole pool. Python 3.11 then joins the live
+                    # workers, which wait on the call queue forever: end them here, now.
+                    _end_workers(pool)
                     result = _chunk_failure(part, exc, settings.fail_fast)
                 if isinstance(result, list):
                     raise CorpusError(result)
