@@ -6,8 +6,8 @@ and the rule that an extractor failing on every document is an error, not an all
 
     from newsspans.evaluation import load_gold, run_extractor, score_run
     gold = load_gold()
-    run = run_extractor(gold, extractor="baseline")
-    report = score_run(gold, run, label_map="spacy")
+    run, source = run_extractor(gold, extractor="baseline")
+    report = score_run(gold, run, source=source, label_map="spacy")
 """
 from __future__ import annotations
 
