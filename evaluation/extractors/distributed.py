@@ -28,7 +28,7 @@ from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import Document
 
-from .runner import ExtractorRun, load_extractor, run_extractor
+from .runner import DEFAULT_BATCH_SIZE, ExtractorRun, load_extractor, run_extractor
 from .workers import RunSettings, run_spec
 from ..predictions import dumps_predictions, predictions_from_dicts
 
@@ -44,7 +44,7 @@ class RunPlan:
     out: Path
     engine: str = "local"
     workers: int = 1
-    batch_size: int = 16
+    batch_size: int = DEFAULT_BATCH_SIZE
     num_gpus: float = 0.0
     shard_size: int = 1000
 

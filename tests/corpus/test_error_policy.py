@@ -322,3 +322,14 @@ def test_report_reads_a_saved_report_from_standard_input(tmp_path):
     done = run("report", "-", "--html", str(page), stdin=saved.stdout)
     assert done.returncode == 0, done.stderr
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_cli_defaults_repeated_for_a_fast_help_equal_the_api_defaults():
+    # cli/options.py repeats them so that --help imports neither numpy nor the runner.
+    from newsspans.evaluation.cli import options
+    from newsspans.evaluation.extractors.cache import CACHE_ENV
+    from newsspans.evaluation.extractors.runner import DEFAULT_BATCH_SIZE
+    from newsspans.evaluation.scoring.bootstrap import DEFAULT_RESAMPLES
+
+    assert (options.DEFAULT_RESAMPLES, options.DEFAULT_BATCH_SIZE, options.CACHE_ENV) == \
+        (DEFAULT_RESAMPLES, DEFAULT_BATCH_SIZE, CACHE_ENV)
