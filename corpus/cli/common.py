@@ -109,9 +109,6 @@ def policy() -> Iterator[None]:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         raise typer.Exit(INTERRUPTED) from None
-    except BrokenPipeError:
-        _quiet_stdout()
-        raise typer.Exit(STDOUT_CLOSED) from None
     except MemoryError:
         typer.echo("error: out of memory; score fewer documents per run (shards: --partial-out, then "
                    "`newsspans merge`), or run on a machine with more memory", err=True)
@@ -120,7 +117,7 @@ def policy() -> Iterator[None]:
         typer.echo("error: input nested too deeply to read", err=True)
         raise typer.Exit(BAD_INPUT) from None
     except OSError as exc:
-        if exc.errno == errno.EPIPE:
+        if exc.errno == errno.EPIPE:  # BrokenPipeError: the reader closed stdout
             _quiet_stdout()
             raise typer.Exit(STDOUT_CLOSED) from None
         where = "standard output" if exc.errno == errno.ENOSPC and exc.filename is None else ""
@@ -137,9 +134,9 @@ def _plain_flags(params: list[click.Parameter]) -> list[click.Parameter]:
 
 
 @contextmanager
-def _help_pipe() -> Iterator[None]:
-    """While rich draws help: a closed stdout exits 141 as everywhere else (rich's own handler
-    exits 1, which means a finding here)."""
+def _rich_pipe() -> Iterator[None]:
+    """While a command runs or its help is drawn: rich's handler for a closed stdout exits 1,
+    which means a finding here; make it exit 141 as every other closed stdout does."""
     from rich.console import Console
 
     def closed(console: Console) -> None:
@@ -160,11 +157,11 @@ class _Policy:
     help is printed, and flags shown without a value type."""
 
     def invoke(self, ctx: click.Context):
-        with policy():
+        with policy(), _rich_pipe():
             return super().invoke(ctx)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _help_pipe():
+        with _rich_pipe():
             return super().format_help(ctx, formatter)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
@@ -200,13 +197,8 @@ def command(app: typer.Typer, name: str | None = None, **kwargs):
 
 
 def console(stderr: bool = False):
-    """A rich Console for stdout (or stderr, when an output file `-` holds stdout) whose closed
-    pipe follows the policy (rich's own handler exits 1)."""
+    """A rich Console for stdout (or stderr, when an output file `-` holds stdout); under the
+    policy its closed pipe exits 141 (`_rich_pipe`)."""
     from rich.console import Console
 
-    class _PipeConsole(Console):
-        def on_broken_pipe(self) -> None:
-            _quiet_stdout()
-            raise typer.Exit(STDOUT_CLOSED)
-
-    return _PipeConsole(stderr=stderr)
+    return Console(stderr=stderr)
