@@ -75,7 +75,8 @@ def leaderboard_dict(entries: Sequence[Entry], scheme: str, gold: str) -> dict:
     options = entries[0].report.options if entries else None
     return {"gold": gold, "scheme": scheme,
             "bootstrap": None if options is None else {"resamples": options.n_resamples, "seed": options.seed,
-                                                       "confidence": options.confidence},
+                                                       "confidence": options.confidence,
+                                                       "documents": len(entries[0].report.documents)},
             "rows": [entry_row(e, scheme) for e in entries]}
 
 
@@ -133,8 +134,11 @@ def _best_cell(row: dict, two_lines: bool) -> str:
 
 
 def caption(board: dict) -> str:
+    from .scoring.bootstrap import too_few_documents
+
     b = board["bootstrap"]
-    interval = "no intervals" if not b or not b["resamples"] else \
+    too_few = too_few_documents(b["documents"]) if b and "documents" in b else None
+    interval = "no intervals" if not b or not b["resamples"] else f"no intervals ({too_few})" if too_few else \
         f"{100 * b['confidence']:.0f}% bootstrap intervals over documents ({b['resamples']} resamples, seed {b['seed']})"
     return (f"F1 in %, {board['scheme']} scheme, on {board['gold']}; {interval}; s/doc: seconds inside the "
             f"extractor per document, model loading excluded; {DASH}: layer not produced by the extractor; "
