@@ -57,6 +57,11 @@ class LabelMap:
             return self.mapping[label]
         return (label, None) if label in LABELS else None
 
+    def keeps(self, label: str) -> bool:
+        """Whether a prediction labelled `label` passes `apply_label_map` unchanged."""
+        target = None if label in self.ignore else self.target(label)
+        return target is not None and target[0] == label
+
 
 def parse_label_map(spec: str | None, ignore: Iterable[str] = (), drop_unknown: bool = False) -> LabelMap:
     """Parse `--label-map`: comma-separated preset names and FOREIGN=LABEL pairs.
@@ -108,6 +113,11 @@ def apply_label_map(predictions: Mapping[str, Iterable[Prediction]],
     Raises CorpusError naming each prediction with an unmapped label that is not dropped.
     """
     out = PredictionSet(file=getattr(predictions, "file", ""), lines=getattr(predictions, "lines", None))
+    # The common case, every label kept as it is (newsspans labels, no map): one pass over the labels.
+    if all(isinstance(preds, (list, tuple)) for preds in predictions.values()) and \
+            all(label_map.keeps(label) for label in {p.label for preds in predictions.values() for p in preds}):
+        out.update((doc_id, list(preds)) for doc_id, preds in predictions.items())
+        return out, {}
     dropped: Counter[str] = Counter()
     problems = []
     for doc_id, preds in predictions.items():

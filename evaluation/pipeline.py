@@ -26,6 +26,7 @@ from .gold import Gold, iter_gold, load_gold
 from .labelmap import apply_label_map, parse_label_map
 from .predictions import (OFFSET_UNITS, PredictionSet, PredictionsFile, convert_offsets, inside_word,
                           read_predictions)
+from .scoring import collector
 from .scoring.bootstrap import resolved_seed
 from .scoring.breakdowns import seen_index
 from .scoring.partial import Fingerprint, fingerprint_of, merge
@@ -94,27 +95,29 @@ def _score_chunks(chunks: Iterable[_Chunk], fingerprint: Callable[[], str], n_go
     options = replace(options, seed=resolved_seed(options.seed))  # one seed for every chunk
     total: dict[str, int] = dict(dropped or {})
     partials, layers, source_gold = [], None, ""
-    context = dict(predictions_source=source, gold_checked=True, mapping=mapping, gold_fingerprint="",
-                   seen_in=seen_in())
-    for chunk in chunks:
-        mapped, dropped_here = apply_label_map(chunk.predictions, parsed)
-        for label, n in dropped_here.items():
-            total[label] = total.get(label, 0) + n
-        source_gold = chunk.gold.source
-        partial, layers = score_partial(chunk.gold.documents, chunk.gold.spans, mapped, options,
-                                        positions=chunk.positions, keep_detail=detail, gold_source=source_gold,
-                                        extractor_errors=chunk.errors, doc_fields=chunk.gold.fields, **context)
-        partials.append(partial)
-    # Predictions for documents not in the gold are an error, reported like the chunks' own checks.
-    mapped, _ = apply_label_map(unknown(), parsed)
-    if mapped or not partials:
-        partial, layers = score_partial([], [], mapped, options, positions=[], keep_detail=detail,
-                                        gold_source=source_gold, **context)
-        partials.append(partial)
-    merged = partials[0] if len(partials) == 1 else merge(partials)
-    merged.gold.update(fingerprint=fingerprint(), documents=n_gold())
-    merged.dropped = dict(sorted(total.items()))
-    return Report.from_partial(merged, layers if detail else None)
+    # Reading and counting make millions of acyclic objects: no collector passes over them.
+    with collector.paused():
+        context = dict(predictions_source=source, gold_checked=True, mapping=mapping, gold_fingerprint="",
+                       seen_in=seen_in())
+        for chunk in chunks:
+            mapped, dropped_here = apply_label_map(chunk.predictions, parsed)
+            for label, n in dropped_here.items():
+                total[label] = total.get(label, 0) + n
+            source_gold = chunk.gold.source
+            partial, layers = score_partial(chunk.gold.documents, chunk.gold.spans, mapped, options,
+                                            positions=chunk.positions, keep_detail=detail, gold_source=source_gold,
+                                            extractor_errors=chunk.errors, doc_fields=chunk.gold.fields, **context)
+            partials.append(partial)
+        # Predictions for documents not in the gold are an error, reported like the chunks' own checks.
+        mapped, _ = apply_label_map(unknown(), parsed)
+        if mapped or not partials:
+            partial, layers = score_partial([], [], mapped, options, positions=[], keep_detail=detail,
+                                            gold_source=source_gold, **context)
+            partials.append(partial)
+        merged = partials[0] if len(partials) == 1 else merge(partials)
+        merged.gold.update(fingerprint=fingerprint(), documents=n_gold())
+        merged.dropped = dict(sorted(total.items()))
+        return Report.from_partial(merged, layers if detail else None)
 
 
 def check_idle(settings: RunSettings) -> None:

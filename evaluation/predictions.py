@@ -184,10 +184,11 @@ def _record_predictions(record: object, file: str, line: int) -> tuple[str, list
 
 
 def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
-                           line: int | None = None) -> list[Prediction]:
-    """Every span of one document as a Prediction; all bad spans are reported together."""
+                           line: int | None = None, first: int = 0) -> list[Prediction]:
+    """Every span of one document as a Prediction; all bad spans are reported together.
+    `first`: the index of the first of `spans` among the document's predictions (for messages)."""
     preds, problems = [], []
-    for i, d in enumerate(spans):
+    for i, d in enumerate(spans, start=first):
         try:
             preds.append(prediction_from_dict(doc_id, d, file, line, i))
         except CorpusError as exc:
@@ -197,45 +198,49 @@ def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
     return preds
 
 
-# Keys a span may have for the fast path of `parsed_line_predictions`; a line with a span with any
-# other key (num_kind, speaker, canonical, or a field added later) goes through
-# `predictions_from_dicts`, which knows every field and every rule.
+# Keys of a span the loop of `parsed_line_predictions` builds inline; a span with any other key
+# (num_kind, speaker, canonical, score, or a field added later) goes through
+# `prediction_from_dict`, which knows every field and every rule.
 _PLAIN_KEYS = frozenset({"start", "end", "label", "text"})
-
-
-def _plain(d: object) -> bool:
-    """A span the fast path builds exactly as `prediction_from_dict` would: integer offsets
-    (`type(x) is int`: booleans and floats such as 3.0 take the full path), a non-empty label
-    and maybe a text, nothing else."""
-    if type(d) is not dict or not d.keys() <= _PLAIN_KEYS:
-        return False
-    label, text = d.get("label"), d.get("text")
-    return type(d.get("start")) is int and type(d.get("end")) is int and type(label) is str and label != "" \
-        and (text is None or type(text) is str)
 
 
 def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int | None = None) -> list[Prediction]:
     """The spans of one parsed predictions line (a list this module owns: it is emptied) as
     Predictions, fast and lean for long lines (a million spans on one line).
 
-    When every span is plain (`_plain`: offsets, label, maybe text), they are built without the
-    per-field work of `prediction_from_dict`, and each parsed dict is released as soon as its
-    Prediction exists, so the line's dicts and its Predictions are not all held at once; the
-    cyclic garbage collector is paused meanwhile, since millions of new objects would only make
-    it rescan them (it finds no cycles here). Any other line goes through `predictions_from_dicts`,
-    with its errors.
+    A plain span (integer offsets, where `type(x) is int` sends booleans and floats such as 3.0
+    to the full rules; a non-empty label; maybe a text; nothing else) is built inline, exactly
+    as `prediction_from_dict` would build it; any other span goes through that function. Each
+    parsed dict is released as soon as its Prediction exists, so a line's dicts and its
+    Predictions are not all held at once; the cyclic garbage collector is paused meanwhile,
+    since millions of new objects would only make it rescan them (it finds no cycles here).
+    At the first bad span, the rest of the line goes through `predictions_from_dicts`, so every
+    problem of the line is reported (the spans before it had none).
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if not all(map(_plain, spans)):
-            return predictions_from_dicts(doc_id, spans, file, line)
         preds: list[Prediction] = []
         append = preds.append
+        plain = _PLAIN_KEYS
         spans.reverse()  # popped from the end: in order, and each dict freed once converted
-        for _ in range(len(spans)):
-            d = spans.pop()
-            append(Prediction(doc_id, d["start"], d["end"], d["label"], d.get("text"), file=file, line=line))
+        for i in range(len(spans)):
+            d = spans[-1]
+            if type(d) is dict:
+                get = d.get
+                start, end, label, text = get("start"), get("end"), get("label"), get("text")
+                if type(start) is int and type(end) is int and type(label) is str and label \
+                        and (text is None or type(text) is str) and d.keys() <= plain:
+                    append(Prediction(doc_id, start, end, label, text, file=file, line=line))
+                    spans.pop()
+                    continue
+            try:
+                append(prediction_from_dict(doc_id, d, file, line, i))
+            except CorpusError:
+                spans.reverse()
+                predictions_from_dicts(doc_id, spans, file, line, first=i)  # raises, naming every problem
+                raise
+            spans.pop()
         return preds
     finally:
         if collecting:

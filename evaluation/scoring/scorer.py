@@ -17,12 +17,13 @@ from newsspans.corpus.standoff import LocatedSpan
 from newsspans.corpus.validate import validate
 
 from ..alignment import align_predictions, status_of, STATUSES
+from . import collector
 from .bootstrap import document_keys, resolved_seed, weighted_sums
 from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
 from .matching import SpanArrays, match
 from .partial import STATISTICS, Partial, fingerprint_of
 from ..predictions import Prediction, PredictionSet, predictions_from_dicts
-from .speakers import SPEAKER_LEVELS, speaker_is_right, speaker_name
+from .speakers import SPEAKER_LEVELS, GoldSpeaker, entity_level, gold_speaker_name, gold_speakers
 from .sections import count_sections, section_tables
 from .report import (ATT_ACTUAL, ATT_FULL, ATT_HALF, ATT_POSSIBLE, LayerResult, Report, ScoreOptions,
                      SpeakerScores, alignment_table_names, speaker_table_names,
@@ -50,7 +51,13 @@ def check_predictions(documents: Sequence[Document], predictions: Mapping[str, S
                                     line=line, doc_id=doc_id))
             continue
         text = texts[doc_id]
+        n = len(text)
         for i, p in enumerate(preds):
+            # The common case in one expression, with no error location built: this runs for every
+            # prediction; anything else (a speaker, no offsets, a problem) takes the rules below.
+            if p.speaker is None and p.start is not None and p.label in labels and 0 <= p.start < p.end <= n \
+                    and (p.text is None or p.text == text[p.start:p.end]):
+                continue
             where = _where(p, i)
             if p.label not in labels:
                 problems.append(Problem(f"unknown label {p.label!r} (known: {', '.join(labels)}); map it with "
@@ -83,28 +90,42 @@ def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int],
                             [s.end or 0 for s in spans], [label_index[s.label] for s in spans])
 
 
-def count_speakers(layer: LayerResult, doc_spans: Mapping[str, list[Span]], doc_index: Mapping[str, int],
-                   n_docs: int, is_right=speaker_is_right) -> SpeakerScores:
+def count_speakers(layer: LayerResult, golds: Sequence[GoldSpeaker | None], doc_index: Mapping[str, int],
+                   n_docs: int, is_right=entity_level) -> SpeakerScores:
     """Speaker correctness per matched quote pair, and per document the attribution table
     (n_docs, n_schemes, 4: see report.ATT_*) and the speakers table (matched pairs, right speakers),
-    under one rule of `speakers.SPEAKER_LEVELS` (the entity level by default)."""
+    under one rule of `speakers.SPEAKER_LEVELS` (the entity level by default); `golds` holds the
+    `speakers.gold_speakers` of the layer's gold quotes, in their order."""
     m = layer.matching
-    right = np.array([is_right(layer.gold[g], layer.predicted[p], doc_spans[layer.gold[g].doc_id])
-                      for g, p in zip(m.gold.tolist(), m.pred.tolist())], dtype=bool)
+    right = np.array([is_right(golds[g], layer.predicted[p]) for g, p in zip(m.gold.tolist(), m.pred.tolist())],
+                     dtype=bool)
     att = np.zeros((n_docs, len(SCHEMES), 4), np.int64)
     pair_outcome = layer.gold_outcomes[:, m.gold]  # (n_schemes, n_pairs)
-    pair_docs = np.array([doc_index[layer.gold[g].doc_id] for g in m.gold.tolist()], dtype=np.int64)
+    gold_docs = np.array([doc_index[s.doc_id] for s in layer.gold], dtype=np.int64)
+    pair_docs = gold_docs[m.gold]
     for s in range(len(SCHEMES)):
         for slot, outcome in ((ATT_FULL, CORRECT), (ATT_HALF, PARTIAL)):
             att[:, s, slot] = np.bincount(pair_docs[(pair_outcome[s] == outcome) & right], minlength=n_docs)
-    att[:, :, ATT_POSSIBLE] = np.bincount(np.array([doc_index[s.doc_id] for s in layer.gold], dtype=np.int64),
-                                          minlength=n_docs)[:, None]
+    att[:, :, ATT_POSSIBLE] = np.bincount(gold_docs, minlength=n_docs)[:, None]
     att[:, :, ATT_ACTUAL] = np.bincount(np.array([doc_index[p.doc_id] for p in layer.predicted], dtype=np.int64),
                                         minlength=n_docs)[:, None]
     matched = np.stack([np.bincount(pair_docs, minlength=n_docs), np.bincount(pair_docs[right], minlength=n_docs)],
                        axis=1).astype(np.int64)
-    names = [speaker_name(q, doc_spans[q.doc_id]) for q in layer.gold]
-    return SpeakerScores(att, matched, right=right, gold_names=names)
+    return SpeakerScores(att, matched, right=right, gold_names=[gold_speaker_name(g) for g in golds])
+
+
+def layer_gold_speakers(quotes: Sequence[Span], doc_spans: Mapping[str, Sequence[Span]]) -> list[GoldSpeaker | None]:
+    """`speakers.gold_speakers` of a layer's gold quotes (in document order), one document at a time."""
+    out: list[GoldSpeaker | None] = []
+    for lo, hi in _runs([q.doc_id for q in quotes]):
+        out += gold_speakers(quotes[lo:hi], doc_spans[quotes[lo].doc_id])
+    return out
+
+
+def _runs(keys: Sequence[str]) -> list[tuple[int, int]]:
+    """[lo, hi) of each run of equal consecutive keys."""
+    edges = [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]]
+    return list(zip([0] + edges, edges + [len(keys)])) if keys else []
 
 
 def count_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted: list[Prediction],
@@ -118,16 +139,17 @@ def count_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted:
     counts = count_outcomes(g, p, matching, len(doc_index), len(labels))
     result = LayerResult(name, labels, counts, gold=gold, predicted=predicted, matching=matching,
                          gold_outcomes=g_out, pred_outcomes=p_out)
-    gold_counts = np.zeros((len(doc_index), len(labels)))
-    np.add.at(gold_counts, (g.doc, g.label), 1)
-    result.scores_histograms = histograms(predicted, p_out, gold_counts, doc_index, label_index)
+    gold_counts = np.bincount(g.doc * len(labels) + g.label, minlength=len(doc_index) * len(labels)) \
+        .reshape(len(doc_index), len(labels))
+    result.scores_histograms = histograms(p.doc, p.label, [q.score for q in predicted], p_out, gold_counts)
     return result
 
 
 def _status_counts(predicted: Sequence[Prediction], doc_index: Mapping[str, int], n_docs: int) -> np.ndarray:
     """Per-document counts of predictions by alignment status (n_docs, len(STATUSES)), in one bincount."""
     column = {s: k for k, s in enumerate(STATUSES)}
-    cells = np.array([doc_index[p.doc_id] * len(STATUSES) + column[status_of(p)] for p in predicted], np.int64)
+    column[None] = column[status_of(Prediction("", 0, 0, ""))]  # given offsets: the common case, inline
+    cells = np.array([doc_index[p.doc_id] * len(STATUSES) + column[p.alignment] for p in predicted], np.int64)
     return np.bincount(cells, minlength=n_docs * len(STATUSES)).reshape(n_docs, len(STATUSES))
 
 
@@ -233,7 +255,8 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
             if p.alignment == "unaligned":
                 layer.unaligned[doc_index[p.doc_id]].append([p.label, p.text])
         if name == "quote":
-            layer.speaker_levels = {level: count_speakers(layer, doc_spans, doc_index, len(documents), rule)
+            golds = layer_gold_speakers(layer.gold, doc_spans)
+            layer.speaker_levels = {level: count_speakers(layer, golds, doc_index, len(documents), rule)
                                     for level, rule in SPEAKER_LEVELS.items()}
             layer.speakers = layer.speaker_levels["entity"]
         layers[name] = layer
@@ -269,5 +292,6 @@ def score(documents: Sequence[Document], gold: Sequence[Span], predictions: Mapp
     `detail=False` keeps no per-span detail (the report's tables and JSON without spans).
     `context`: the keyword arguments of `score_partial`.
     """
-    partial, layers = score_partial(documents, gold, predictions, options, keep_detail=detail, **context)
-    return Report.from_partial(partial, layers)
+    with collector.paused():
+        partial, layers = score_partial(documents, gold, predictions, options, keep_detail=detail, **context)
+        return Report.from_partial(partial, layers)

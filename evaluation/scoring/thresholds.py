@@ -86,19 +86,19 @@ class ScoreHistograms:
         return out.reshape(n_labels, N_BINS, 3)
 
 
-def histograms(predicted: Sequence[Prediction], pred_outcomes: np.ndarray, gold_counts: np.ndarray,
-               doc_index: Mapping[str, int], label_index: Mapping[str, int]) -> ScoreHistograms:
-    """Histograms of a layer's predictions; `pred_outcomes` (n_schemes, n_pred), `gold_counts`
+def histograms(doc: np.ndarray, label: np.ndarray, scores: Sequence[float | None], pred_outcomes: np.ndarray,
+               gold_counts: np.ndarray) -> ScoreHistograms:
+    """Histograms of a layer's predictions from their document and label indices and their
+    `scores` (None where unscored); `pred_outcomes` (n_schemes, n_pred), `gold_counts`
     (n_docs, n_labels) gold spans per document and label."""
     n_docs, n_labels = gold_counts.shape
-    doc = np.array([doc_index[p.doc_id] for p in predicted], dtype=np.int64)
-    label = np.array([label_index[p.label] for p in predicted], dtype=np.int64)
-    correct = (pred_outcomes[SCHEMES.index("strict")] == CORRECT).astype(float) if len(predicted) else np.zeros(0)
-    score = np.array([np.nan if p.score is None else p.score for p in predicted], dtype=float)
+    correct = (pred_outcomes[SCHEMES.index("strict")] == CORRECT).astype(float) if len(doc) else np.zeros(0)
+    score = np.array(scores, dtype=float)  # None becomes nan
     has = ~np.isnan(score)
-    unscored = np.zeros((n_docs, n_labels, 2))
-    np.add.at(unscored[..., 0], (doc[~has], label[~has]), 1.0)
-    np.add.at(unscored[..., 1], (doc[~has], label[~has]), correct[~has])
+    cells = doc[~has] * n_labels + label[~has]
+    unscored = np.stack([np.bincount(cells, minlength=n_docs * n_labels),
+                         np.bincount(cells, weights=correct[~has], minlength=n_docs * n_labels)],
+                        axis=1).reshape(n_docs, n_labels, 2).astype(float)
     return ScoreHistograms(doc[has], label[has], score_bin(score[has]), correct[has], score[has], unscored,
                            gold_counts.astype(float))
 
