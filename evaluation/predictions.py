@@ -199,18 +199,19 @@ def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
 
 
 # Keys of a span the loop of `parsed_line_predictions` builds inline; a span with any other key
-# (num_kind, speaker, canonical, score, or a field added later) goes through
-# `prediction_from_dict`, which knows every field and every rule.
-_PLAIN_KEYS = frozenset({"start", "end", "label", "text"})
+# (score, speaker_score, context, or a field added later) goes through `prediction_from_dict`,
+# which knows every field and every rule.
+_INLINE_KEYS = frozenset({"start", "end", "label", "text", "num_kind", "speaker", "canonical"})
 
 
 def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int | None = None) -> list[Prediction]:
     """The spans of one parsed predictions line (a list this module owns: it is emptied) as
     Predictions, fast and lean for long lines (a million spans on one line).
 
-    A plain span (integer offsets, where `type(x) is int` sends booleans and floats such as 3.0
-    to the full rules; a non-empty label; maybe a text; nothing else) is built inline, exactly
-    as `prediction_from_dict` would build it; any other span goes through that function. Each
+    A common span (integer offsets, where `type(x) is int` sends booleans and floats such as 3.0
+    to the full rules; a non-empty label; maybe a text, a known num_kind, a canonical name and a
+    speaker name or `{"start", "end"}` span; nothing else) is built inline, exactly as
+    `prediction_from_dict` would build it; any other span goes through that function. Each
     parsed dict is released as soon as its Prediction exists, so a line's dicts and its
     Predictions are not all held at once; the cyclic garbage collector is paused meanwhile,
     since millions of new objects would only make it rescan them (it finds no cycles here).
@@ -222,7 +223,7 @@ def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int 
     try:
         preds: list[Prediction] = []
         append = preds.append
-        plain = _PLAIN_KEYS
+        inline, kinds = _INLINE_KEYS, _NUM_KINDS
         spans.reverse()  # popped from the end: in order, and each dict freed once converted
         for i in range(len(spans)):
             d = spans[-1]
@@ -230,10 +231,17 @@ def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int 
                 get = d.get
                 start, end, label, text = get("start"), get("end"), get("label"), get("text")
                 if type(start) is int and type(end) is int and type(label) is str and label \
-                        and (text is None or type(text) is str) and d.keys() <= plain:
-                    append(Prediction(doc_id, start, end, label, text, file=file, line=line))
-                    spans.pop()
-                    continue
+                        and (text is None or type(text) is str) and d.keys() <= inline:
+                    num_kind, speaker, canonical = get("num_kind"), get("speaker"), get("canonical")
+                    if type(speaker) is dict and type(speaker.get("start")) is int \
+                            and type(speaker.get("end")) is int:
+                        speaker = speaker["start"], speaker["end"]
+                    if (num_kind is None or num_kind in kinds) and (canonical is None or type(canonical) is str) \
+                            and (speaker is None or type(speaker) is str or type(speaker) is tuple):
+                        append(Prediction(doc_id, start, end, label, text, num_kind, speaker, canonical,
+                                          file=file, line=line))
+                        spans.pop()
+                        continue
             try:
                 append(prediction_from_dict(doc_id, d, file, line, i))
             except CorpusError:
@@ -456,14 +464,14 @@ def inside_word(predictions: Mapping[str, Iterable[Prediction]], texts: Mapping[
         if text is None:
             continue
         n = len(text)
-        # Offset o falls inside a word when the characters on both sides are letters or digits.
-        # Looked up per span offset (at most four characters each), not per character of the
-        # text: this runs on every scored run, and spans are far fewer than characters.
-        inside = lambda o: 0 < o < n and text[o - 1].isalnum() and text[o].isalnum()  # noqa: E731
+        # Offset o falls inside a word when the characters on both sides are letters or digits
+        # (0 < start and end < n hold for every span inside the text). Looked up per span offset,
+        # not per character of the text: this runs on every scored run, and spans are far fewer.
         for p in preds:
             start, end = p.start, p.end
             if start is not None and 0 <= start < end <= n:  # offset-free ones are placed later
                 total += 1
-                if inside(start) or inside(end):
+                if (start and text[start - 1].isalnum() and text[start].isalnum()) \
+                        or (end < n and text[end - 1].isalnum() and text[end].isalnum()):
                     cut += 1
     return cut, total

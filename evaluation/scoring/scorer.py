@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from operator import attrgetter
 
 import numpy as np
 
@@ -37,6 +38,40 @@ def _where(p: Prediction, index: int) -> dict:
     return dict(file=p.file, line=p.line, doc_id=p.doc_id, span_id=f"prediction {index}")
 
 
+def plainly_valid(p: Prediction, text: str, labels: Sequence[str]) -> bool:
+    """The common case of a prediction with no problem, in one expression with no error location
+    built (this runs for every prediction): a known label, offsets inside the text, its text if
+    any equal to the slice, no speaker. False says nothing: `prediction_problems` decides."""
+    return p.speaker is None and p.start is not None and p.label in labels and 0 <= p.start < p.end <= len(text) \
+        and (p.text is None or p.text == text[p.start:p.end])
+
+
+def prediction_problems(p: Prediction, index: int, text: str, labels: Sequence[str]) -> list[Problem]:
+    """Every problem of prediction number `index` of a document with `text`."""
+    where = _where(p, index)
+    problems = []
+    if p.label not in labels:
+        problems.append(Problem(f"unknown label {p.label!r} (known: {', '.join(labels)}); map it with "
+                                "--label-map, or drop it with --ignore-label/--drop-unknown", **where))
+    if p.alignment in ("unaligned", "merged"):
+        return problems  # placed nowhere: scored as spurious, without offsets to check
+    if p.start is None:
+        return problems + [Problem("offset-free prediction was not aligned (call alignment.align_predictions "
+                                   "first)", **where)]
+    if not 0 <= p.start < p.end <= len(text):
+        return problems + [Problem(f"offsets [{p.start}, {p.end}) are outside the text (length {len(text)}) "
+                                   "or start >= end", **where)]
+    if p.text is not None and p.text != text[p.start:p.end]:
+        problems.append(Problem(f"text {p.text!r} does not match text[{p.start}:{p.end}] = "
+                                f"{text[p.start:p.end]!r}", **where))
+    if p.speaker is not None and p.label not in QUOTE_LABELS:
+        problems.append(Problem(f"speaker is only for QUOTE predictions, found on {p.label}", **where))
+    if isinstance(p.speaker, tuple) and not 0 <= p.speaker[0] < p.speaker[1] <= len(text):
+        problems.append(Problem(f"speaker offsets [{p.speaker[0]}, {p.speaker[1]}) are outside the text "
+                                "or start >= end", **where))
+    return problems
+
+
 def check_predictions(documents: Sequence[Document], predictions: Mapping[str, Sequence[Prediction]],
                       labels: Sequence[str] = LABELS) -> list[Problem]:
     """Every problem with predictions: unknown document or label, bad offsets, text that disagrees."""
@@ -51,43 +86,21 @@ def check_predictions(documents: Sequence[Document], predictions: Mapping[str, S
                                     line=line, doc_id=doc_id))
             continue
         text = texts[doc_id]
-        n = len(text)
         for i, p in enumerate(preds):
-            # The common case in one expression, with no error location built: this runs for every
-            # prediction; anything else (a speaker, no offsets, a problem) takes the rules below.
-            if p.speaker is None and p.start is not None and p.label in labels and 0 <= p.start < p.end <= n \
-                    and (p.text is None or p.text == text[p.start:p.end]):
-                continue
-            where = _where(p, i)
-            if p.label not in labels:
-                problems.append(Problem(f"unknown label {p.label!r} (known: {', '.join(labels)}); map it with "
-                                        "--label-map, or drop it with --ignore-label/--drop-unknown", **where))
-            if p.alignment in ("unaligned", "merged"):
-                continue  # placed nowhere: scored as spurious, without offsets to check
-            if p.start is None:
-                problems.append(Problem("offset-free prediction was not aligned (call alignment.align_predictions "
-                                        "first)", **where))
-                continue
-            if not 0 <= p.start < p.end <= len(text):
-                problems.append(Problem(f"offsets [{p.start}, {p.end}) are outside the text (length {len(text)}) "
-                                        "or start >= end", **where))
-                continue
-            if p.text is not None and p.text != text[p.start:p.end]:
-                problems.append(Problem(f"text {p.text!r} does not match text[{p.start}:{p.end}] = "
-                                        f"{text[p.start:p.end]!r}", **where))
-            if p.speaker is not None and p.label not in QUOTE_LABELS:
-                problems.append(Problem(f"speaker is only for QUOTE predictions, found on {p.label}", **where))
-            if isinstance(p.speaker, tuple) and not 0 <= p.speaker[0] < p.speaker[1] <= len(text):
-                problems.append(Problem(f"speaker offsets [{p.speaker[0]}, {p.speaker[1]}) are outside the text "
-                                        "or start >= end", **where))
+            if not plainly_valid(p, text, labels):
+                problems += prediction_problems(p, i, text, labels)
     return problems
 
 
 def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int],
             label_index: Mapping[str, int]) -> SpanArrays:
     # An unaligned prediction has no offsets: the empty span [0, 0) overlaps nothing, so it is spurious.
-    return SpanArrays.build([doc_index[s.doc_id] for s in spans], [s.start or 0 for s in spans],
-                            [s.end or 0 for s in spans], [label_index[s.label] for s in spans])
+    # map() with attrgetter: these run over every span, and cost half as much as comprehensions.
+    starts, ends = list(map(attrgetter("start"), spans)), list(map(attrgetter("end"), spans))
+    if None in starts:
+        starts, ends = [x or 0 for x in starts], [x or 0 for x in ends]
+    return SpanArrays.build(list(map(doc_index.__getitem__, map(attrgetter("doc_id"), spans))), starts, ends,
+                            list(map(label_index.__getitem__, map(attrgetter("label"), spans))))
 
 
 def count_speakers(layer: LayerResult, golds: Sequence[GoldSpeaker | None], doc_index: Mapping[str, int],

@@ -1,0 +1,130 @@
+"""The scorer's fast paths agree with the full rules they skip, on valid and broken input.
+
+Each fast path proves the common case in one expression and hands anything else to the rules
+that explain problems; these tests generate spans of every kind, good and bad, and check that
+the fast path and the full rules give the same predictions, or the same problems word for word.
+"""
+from __future__ import annotations
+
+import copy
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsspans.corpus.errors import CorpusError
+from newsspans.corpus.model import Document
+from newsspans.evaluation.labelmap import LabelMap, apply_label_map, parse_label_map
+from newsspans.evaluation.predictions import (Prediction, PredictionSet, inside_word, parsed_line_predictions,
+                                              predictions_from_dicts)
+from newsspans.corpus.model import LABELS
+from newsspans.evaluation.scoring.scorer import check_predictions, plainly_valid, prediction_problems
+from newsspans.evaluation.scoring.speakers import GoldSpeaker, entity_level, gold_speakers, mention_level
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+TEXT = "Anna Berg said \"we go\" in Oslo, 12 of them. Zoë wrote"
+
+scalar = st.one_of(st.none(), st.booleans(), st.integers(-3, 70), st.floats(-1, 70), st.just(float("nan")),
+                   st.sampled_from(["", "PER", "QUOTE", "cardinal", "percent", "x", " Anna "]))
+speaker = st.one_of(scalar, st.fixed_dictionaries({"start": scalar, "end": scalar}),
+                    st.lists(st.integers(0, 60), min_size=2, max_size=2))
+field = st.sampled_from(["start", "end", "label", "text", "num_kind", "speaker", "canonical", "score",
+                         "speaker_score", "context", "other"])
+good = st.builds(lambda a, n, label, text: {"start": a, "end": a + n, "label": label,
+                                            **({"text": TEXT[a:a + n]} if text else {})},
+                 st.integers(0, 40), st.integers(1, 8), st.sampled_from(["PER", "LOC", "NUM", "QUOTE", "X"]),
+                 st.booleans())
+changed = st.tuples(good, st.dictionaries(field, st.one_of(scalar, speaker), max_size=3)).map(
+    lambda t: {**t[0], **t[1]})
+span = st.one_of(good, changed, scalar)
+
+
+def outcome(fn):
+    try:
+        return "ok", fn()
+    except CorpusError as exc:
+        return "error", [str(p) for p in exc.problems]
+
+
+@SETTINGS
+@given(st.lists(span, max_size=12))
+def test_inline_predictions_equal_the_full_rules(spans):
+    fast = outcome(lambda: parsed_line_predictions("d1", copy.deepcopy(spans), "p.jsonl", 3))
+    full = outcome(lambda: predictions_from_dicts("d1", copy.deepcopy(spans), "p.jsonl", 3))
+    assert fast == full
+
+
+prediction = st.builds(
+    lambda a, n, label, text, speaker, alignment: Prediction(
+        "d1", None if a is None else a, None if a is None else a + n, label,
+        TEXT[a:a + n] if text == "right" and a is not None else text if text != "right" else None,
+        speaker=speaker, alignment=alignment),
+    st.one_of(st.none(), st.integers(-2, len(TEXT) + 2)), st.integers(-1, 8),
+    st.sampled_from(["PER", "QUOTE", "NUM", "X"]), st.sampled_from([None, "right", "wrong"]),
+    st.one_of(st.none(), st.just("Anna"), st.tuples(st.integers(-1, 60), st.integers(0, 60))),
+    st.sampled_from([None, None, "exact", "unaligned", "merged"]))
+
+
+@SETTINGS
+@given(prediction)
+def test_a_plainly_valid_prediction_breaks_no_rule(p):
+    if plainly_valid(p, TEXT, LABELS):
+        assert prediction_problems(p, 0, TEXT, LABELS) == []
+
+
+def test_check_predictions_fast_case_still_reports_each_rule():
+    doc = Document(id="d1", title="", text=TEXT)
+    preds = [Prediction("d1", 0, 4, "PER", "Anna"), Prediction("d1", 0, 4, "X"), Prediction("d1", 5, 99, "PER"),
+             Prediction("d1", 0, 4, "PER", "Berg"), Prediction("d1", 0, 4, "PER", speaker="Anna")]
+    messages = [p.message for p in check_predictions([doc], {"d1": preds})]
+    assert len(messages) == 4
+    assert messages[0].startswith("unknown label 'X'")
+    assert messages[1].startswith("offsets [5, 99) are outside the text")
+    assert messages[2].startswith("text 'Berg' does not match text[0:4] = 'Anna'")
+    assert messages[3] == "speaker is only for QUOTE predictions, found on PER"
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["PER", "LOC", "PERSON", "GPE", "MISC", "NORP", "QUOTE"]), max_size=8),
+       st.sampled_from([None, "spacy", "conll", "PERSON=PER"]), st.booleans(), st.sampled_from([(), ("QUOTE",)]))
+def test_label_map_fast_case_equals_the_rules(labels, spec, drop_unknown, ignore):
+    label_map = parse_label_map(spec, list(ignore), drop_unknown)
+    preds = PredictionSet({"d1": [Prediction("d1", i, i + 1, label) for i, label in enumerate(labels)]}, file="p")
+    slow = outcome(lambda: _apply_by_the_rules(preds, label_map))
+    fast = outcome(lambda: apply_label_map(preds, label_map))
+    assert fast == slow
+
+
+def _apply_by_the_rules(preds, label_map: LabelMap):
+    """apply_label_map with the fast case made impossible (its values are not lists)."""
+    return apply_label_map(PredictionSet({k: tuple(v) for k, v in preds.items()}, file=preds.file), label_map)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(-1, len(TEXT) + 1), st.integers(0, 9)), max_size=12))
+def test_inside_word_counts_by_its_definition(offsets):
+    preds = [Prediction("d1", a, a + n, "PER") for a, n in offsets]
+    n = len(TEXT)
+    inside = lambda o: 0 < o < n and TEXT[o - 1].isalnum() and TEXT[o].isalnum()  # noqa: E731
+    looked = [p for p in preds if 0 <= p.start < p.end <= n]
+    assert inside_word({"d1": preds}, {"d1": TEXT}) == (sum(inside(p.start) or inside(p.end) for p in looked),
+                                                        len(looked))
+
+
+def test_gold_speakers_index_each_document_once_and_agree_with_the_rules():
+    from newsspans.corpus.model import Span
+
+    spans = [Span("d1", "T1", 0, 9, "PER", "Anna Berg", canonical="Anna Berg"),
+             Span("d1", "T2", 15, 22, "QUOTE", "\"we go\"", speaker="T1"),
+             Span("d1", "T3", 26, 30, "LOC", "Oslo"),
+             Span("d1", "T4", 46, 49, "PER", "Zoë", canonical="Anna Berg"),
+             Span("d1", "T5", 15, 22, "QUOTE", "\"we go\"", speaker="T9"),
+             Span("d1", "T6", 15, 22, "QUOTE", "\"we go\"")]
+    quotes = [s for s in spans if s.label == "QUOTE"]
+    golds = gold_speakers(quotes, spans)
+    assert golds[0] == GoldSpeaker(spans[0], (spans[0], spans[3]))
+    assert golds[1] == GoldSpeaker(None, ()) and golds[2] is None
+    said = lambda speaker: Prediction("d1", 15, 22, "QUOTE", speaker=speaker)  # noqa: E731
+    assert entity_level(golds[0], said((46, 49))) and not mention_level(golds[0], said((46, 49)))
+    assert entity_level(golds[0], said(" zoë ")) and mention_level(golds[0], said("anna  berg"))
+    assert not entity_level(golds[1], said("Anna Berg")) and not mention_level(golds[1], said((0, 9)))
+    assert entity_level(golds[2], said(None)) and not entity_level(golds[2], said("Anna"))
