@@ -137,7 +137,8 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
         start, end, label, text, num_kind, speaker, canonical = (
             get("start"), get("end"), get("label"), get("text"), get("num_kind"), get("speaker"), get("canonical"))
         if type(start) is int and type(end) is int and type(label) is str and label \
-                and (text is None or type(text) is str) and (num_kind is None or num_kind in _NUM_KINDS) \
+                and (text is None or type(text) is str) \
+                and (num_kind is None or type(num_kind) is str and num_kind in _NUM_KINDS) \
                 and (speaker is None or type(speaker) is str) and (canonical is None or type(canonical) is str) \
                 and get("score") is None and get("speaker_score") is None and get("context") is None:
             return Prediction(doc_id, start, end, label, text, num_kind, speaker, canonical, file=file, line=line)
@@ -236,7 +237,8 @@ def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int 
                     if type(speaker) is dict and type(speaker.get("start")) is int \
                             and type(speaker.get("end")) is int:
                         speaker = speaker["start"], speaker["end"]
-                    if (num_kind is None or num_kind in kinds) and (canonical is None or type(canonical) is str) \
+                    if (num_kind is None or type(num_kind) is str and num_kind in kinds) \
+                            and (canonical is None or type(canonical) is str) \
                             and (speaker is None or type(speaker) is str or type(speaker) is tuple):
                         append(Prediction(doc_id, start, end, label, text, num_kind, speaker, canonical,
                                           file=file, line=line))

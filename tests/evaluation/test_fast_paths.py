@@ -128,3 +128,12 @@ def test_gold_speakers_index_each_document_once_and_agree_with_the_rules():
     assert entity_level(golds[0], said(" zoë ")) and mention_level(golds[0], said("anna  berg"))
     assert not entity_level(golds[1], said("Anna Berg")) and not mention_level(golds[1], said((0, 9)))
     assert entity_level(golds[2], said(None)) and not entity_level(golds[2], said("Anna"))
+
+
+def test_a_num_kind_that_is_not_a_string_is_a_problem_not_a_crash():
+    # Found by the property above: `{} in frozenset` raised TypeError in both fast paths.
+    from newsspans.evaluation.predictions import prediction_from_dict
+
+    for build in (lambda d: prediction_from_dict("d1", d), lambda d: parsed_line_predictions("d1", [d])):
+        kind, problems = outcome(lambda: build({"start": 0, "end": 4, "label": "NUM", "num_kind": {}}))
+        assert kind == "error" and any("'num_kind' must be a string or null, got {}" in m for m in problems)
