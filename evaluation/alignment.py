@@ -279,7 +279,7 @@ def align_predictions(texts: dict[str, str], predictions: dict[str, Sequence[Pre
                       policy: str = DEFAULT_POLICY, threshold: float = DEFAULT_THRESHOLD) -> dict:
     """`align_document` for every document with offset-free predictions (others unchanged); same
     mapping type and attributes (a PredictionSet keeps its file and lines)."""
-    if not any(p.offset_free for preds in predictions.values() for p in preds):
+    if not any(p.start is None for preds in predictions.values() for p in preds):  # offset_free, inline
         return predictions
     out = type(predictions)() if type(predictions) is dict else \
         type(predictions)(file=getattr(predictions, "file", ""), lines=getattr(predictions, "lines", {}))

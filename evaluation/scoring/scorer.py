@@ -256,15 +256,17 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
     for s in gold:
         doc_spans[s.doc_id].append(s)
     all_preds = [p for d in documents for p in predictions.get(d.id, ())]
+    placed = any(p.alignment is not None for p in all_preds)  # some were offset-free, and aligned
     layers = {}
     for name, labels in LAYERS.items():
         claims = [p for p in all_preds if p.label in labels]
         # A merged claim (alignment) named spans another claim placed: counted, not scored.
         layer = count_layer(name, labels, [s for s in gold if s.label in labels],
-                            [p for p in claims if p.alignment != "merged"], doc_index, options.min_overlap)
+                            [p for p in claims if p.alignment != "merged"] if placed else claims, doc_index,
+                            options.min_overlap)
         layer.alignment = _status_counts(claims, doc_index, len(documents))
         layer.unaligned = [[] for _ in documents]
-        for p in layer.predicted:
+        for p in layer.predicted if placed else ():
             if p.alignment == "unaligned":
                 layer.unaligned[doc_index[p.doc_id]].append([p.label, p.text])
         if name == "quote":
