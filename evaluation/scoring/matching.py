@@ -144,6 +144,25 @@ def _assign_component(keys: tuple[np.ndarray, ...], gi: np.ndarray, pi: np.ndarr
                     dtype=np.int64)
 
 
+def components(u: np.ndarray, v: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Connected component of every node of the undirected graph with edges (u[k], v[k]), named
+    by its smallest node: min-label propagation along the edges with pointer jumping.
+
+    Components of overlapping spans are small, so this takes a few vectorised rounds; it
+    spares every run the import of scipy.sparse.csgraph (about 0.17 s at each start).
+    """
+    label = np.arange(n_nodes)
+    while True:
+        low = np.minimum(label[u], label[v])
+        new = label.copy()
+        np.minimum.at(new, u, low)
+        np.minimum.at(new, v, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
 def match(gold: SpanArrays, pred: SpanArrays, min_overlap: float = 0.0) -> Matching:
     """The optimal one-to-one matching (see the module docstring for the preference order)."""
     g_order, p_order = canonical_order(gold), canonical_order(pred)
@@ -159,12 +178,7 @@ def match(gold: SpanArrays, pred: SpanArrays, min_overlap: float = 0.0) -> Match
     chosen = [np.flatnonzero(alone)]
     rest = np.flatnonzero(~alone)
     if len(rest):
-        n_nodes = len(g) + len(p)
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
-        graph = coo_matrix((np.ones(len(rest)), (gi[rest], len(g) + pi[rest])), shape=(n_nodes, n_nodes))
-        _, component = connected_components(graph, directed=False)
+        component = components(gi[rest], len(g) + pi[rest], len(g) + len(p))
         comp = component[gi[rest]]
         # A gold span with k pairs in the component contributes k * (1/k) = 1: its count of gold spans.
         n_gold = np.rint(np.bincount(comp, weights=1.0 / g_deg[gi[rest]])).astype(np.int64)

@@ -137,3 +137,24 @@ def test_a_num_kind_that_is_not_a_string_is_a_problem_not_a_crash():
     for build in (lambda d: prediction_from_dict("d1", d), lambda d: parsed_line_predictions("d1", [d])):
         kind, problems = outcome(lambda: build({"start": 0, "end": 4, "label": "NUM", "num_kind": {}}))
         assert kind == "error" and any("'num_kind' must be a string or null, got {}" in m for m in problems)
+
+
+@SETTINGS
+@given(st.integers(1, 30).flatmap(lambda n: st.tuples(st.just(n), st.lists(
+    st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=40))))
+def test_components_equal_scipys_connected_components(graph):
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from newsspans.evaluation.scoring.matching import components
+
+    n, edges = graph
+    u = np.array([a for a, _ in edges], dtype=np.int64)
+    v = np.array([b for _, b in edges], dtype=np.int64)
+    ours = components(u, v, n)
+    _, theirs = connected_components(coo_matrix((np.ones(len(u)), (u, v)), shape=(n, n)), directed=False)
+    # The same partition of the nodes (the numbering differs): each of our labels is one of theirs.
+    pairs = set(zip(ours.tolist(), theirs.tolist()))
+    assert len(pairs) == len(set(ours.tolist())) == len(set(theirs.tolist()))
+    assert all(ours[i] <= i for i in range(n))
