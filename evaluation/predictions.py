@@ -66,6 +66,25 @@ class Prediction:
         return self.start is None
 
 
+# The slots of Prediction, set directly: the frozen dataclass's __init__ calls object.__setattr__
+# once per field, which made building Predictions the largest cost of reading a predictions file.
+# (The unpacking fails at import if Prediction gains a field: then add it here.)
+(_SET_DOC, _SET_START, _SET_END, _SET_LABEL, _SET_TEXT, _SET_KIND, _SET_SPEAKER, _SET_CANONICAL, _SET_SCORE,
+ _SET_SPEAKER_SCORE, _SET_CONTEXT, _SET_ALIGNMENT, _SET_FILE, _SET_LINE) = (
+    Prediction.__dict__[f].__set__ for f in Prediction.__dataclass_fields__)
+
+
+def _built(doc_id: str, start: int, end: int, label: str, text: str | None, num_kind: str | None,
+           speaker: str | tuple[int, int] | None, canonical: str | None, file: str, line: int | None) -> Prediction:
+    """`Prediction(doc_id, start, end, label, text, num_kind, speaker, canonical, file=file, line=line)`, faster."""
+    p = object.__new__(Prediction)
+    _SET_DOC(p, doc_id), _SET_START(p, start), _SET_END(p, end), _SET_LABEL(p, label), _SET_TEXT(p, text)
+    _SET_KIND(p, num_kind), _SET_SPEAKER(p, speaker), _SET_CANONICAL(p, canonical), _SET_SCORE(p, None)
+    _SET_SPEAKER_SCORE(p, None), _SET_CONTEXT(p, None), _SET_ALIGNMENT(p, None), _SET_FILE(p, file)
+    _SET_LINE(p, line)
+    return p
+
+
 class PredictionSet(dict):
     """Predictions per document id (a plain dict) that also remembers where each document's
     line was read from, so errors about a document with no spans can still name file and line."""
@@ -240,8 +259,7 @@ def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int 
                     if (num_kind is None or type(num_kind) is str and num_kind in kinds) \
                             and (canonical is None or type(canonical) is str) \
                             and (speaker is None or type(speaker) is str or type(speaker) is tuple):
-                        append(Prediction(doc_id, start, end, label, text, num_kind, speaker, canonical,
-                                          file=file, line=line))
+                        append(_built(doc_id, start, end, label, text, num_kind, speaker, canonical, file, line))
                         spans.pop()
                         continue
             try:

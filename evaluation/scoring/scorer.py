@@ -103,12 +103,13 @@ def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int],
                             list(map(label_index.__getitem__, map(attrgetter("label"), spans))))
 
 
-def count_speakers(layer: LayerResult, golds: Sequence[GoldSpeaker | None], doc_index: Mapping[str, int],
-                   n_docs: int, is_right=entity_level) -> SpeakerScores:
+def count_speakers(layer: LayerResult, golds: Sequence[GoldSpeaker | None], names: Sequence[str | None],
+                   doc_index: Mapping[str, int], n_docs: int, is_right=entity_level) -> SpeakerScores:
     """Speaker correctness per matched quote pair, and per document the attribution table
     (n_docs, n_schemes, 4: see report.ATT_*) and the speakers table (matched pairs, right speakers),
     under one rule of `speakers.SPEAKER_LEVELS` (the entity level by default); `golds` holds the
-    `speakers.gold_speakers` of the layer's gold quotes, in their order."""
+    `speakers.gold_speakers` of the layer's gold quotes, in their order, and `names` their
+    `speakers.gold_speaker_name`."""
     m = layer.matching
     right = np.array([is_right(golds[g], layer.predicted[p]) for g, p in zip(m.gold.tolist(), m.pred.tolist())],
                      dtype=bool)
@@ -124,7 +125,7 @@ def count_speakers(layer: LayerResult, golds: Sequence[GoldSpeaker | None], doc_
                                         minlength=n_docs)[:, None]
     matched = np.stack([np.bincount(pair_docs, minlength=n_docs), np.bincount(pair_docs[right], minlength=n_docs)],
                        axis=1).astype(np.int64)
-    return SpeakerScores(att, matched, right=right, gold_names=[gold_speaker_name(g) for g in golds])
+    return SpeakerScores(att, matched, right=right, gold_names=list(names))
 
 
 def layer_gold_speakers(quotes: Sequence[Span], doc_spans: Mapping[str, Sequence[Span]]) -> list[GoldSpeaker | None]:
@@ -259,9 +260,10 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
     placed = any(p.alignment is not None for p in all_preds)  # some were offset-free, and aligned
     layers = {}
     for name, labels in LAYERS.items():
-        claims = [p for p in all_preds if p.label in labels]
+        members = frozenset(labels)
+        claims = [p for p in all_preds if p.label in members]
         # A merged claim (alignment) named spans another claim placed: counted, not scored.
-        layer = count_layer(name, labels, [s for s in gold if s.label in labels],
+        layer = count_layer(name, labels, [s for s in gold if s.label in members],
                             [p for p in claims if p.alignment != "merged"] if placed else claims, doc_index,
                             options.min_overlap)
         layer.alignment = _status_counts(claims, doc_index, len(documents))
@@ -271,7 +273,8 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
                 layer.unaligned[doc_index[p.doc_id]].append([p.label, p.text])
         if name == "quote":
             golds = layer_gold_speakers(layer.gold, doc_spans)
-            layer.speaker_levels = {level: count_speakers(layer, golds, doc_index, len(documents), rule)
+            names = [gold_speaker_name(g) for g in golds]
+            layer.speaker_levels = {level: count_speakers(layer, golds, names, doc_index, len(documents), rule)
                                     for level, rule in SPEAKER_LEVELS.items()}
             layer.speakers = layer.speaker_levels["entity"]
         layers[name] = layer

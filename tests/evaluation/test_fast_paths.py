@@ -51,6 +51,8 @@ def test_inline_predictions_equal_the_full_rules(spans):
     fast = outcome(lambda: parsed_line_predictions("d1", copy.deepcopy(spans), "p.jsonl", 3))
     full = outcome(lambda: predictions_from_dicts("d1", copy.deepcopy(spans), "p.jsonl", 3))
     assert fast == full
+    if fast[0] == "ok":  # the fields equality leaves out too
+        assert [(p.file, p.line, type(p)) for p in fast[1]] == [("p.jsonl", 3, Prediction)] * len(fast[1])
 
 
 prediction = st.builds(
