@@ -160,3 +160,23 @@ def test_components_equal_scipys_connected_components(graph):
     pairs = set(zip(ours.tolist(), theirs.tolist()))
     assert len(pairs) == len(set(ours.tolist())) == len(set(theirs.tolist()))
     assert all(ours[i] <= i for i in range(n))
+
+
+def test_the_gold_fingerprint_is_the_hash_of_each_piece_in_turn():
+    # One update per document must give the digest of one update per piece (partials made
+    # before and after merge together only if it does).
+    import hashlib
+
+    from newsspans.corpus.model import Span
+    from newsspans.evaluation.scoring.partial import fingerprint_of
+
+    spans = [Span("d1", "T1", 0, 9, "PER", "Anna Berg", canonical="Anna Berg"),
+             Span("d1", "T2", 46, 49, "PER", "Zoë")]
+    docs = [Document(id="d1", title="", text=TEXT), Document(id="d2", title="", text="ünï")]
+    h = hashlib.sha256()
+    for d in docs:
+        h.update(f"\x1d{d.id}\x1f{d.text}".encode())
+        for s in spans if d.id == "d1" else ():
+            h.update(f"\x1e{s.id}\x1f{s.start}\x1f{s.end}\x1f{s.label}\x1f{s.canonical}\x1f{s.num_kind}\x1f"
+                     f"{s.speaker}\x1f{s.text}".encode())
+    assert fingerprint_of(docs, {"d1": spans}) == h.hexdigest()
