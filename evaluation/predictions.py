@@ -312,6 +312,49 @@ def write_predictions(path: Path, predictions: Mapping[str, Iterable[Prediction]
     write_text_atomic(Path(path), dumps_predictions(predictions))
 
 
+_LINE_DECODER = None
+
+
+def _line_decoder():
+    """msgspec's decoder of a line whose spans are all common (see `common_line`), built on first use."""
+    global _LINE_DECODER
+    if _LINE_DECODER is None:
+        import msgspec
+
+        # defstruct, not class statements: this module's annotations are strings, which msgspec
+        # cannot resolve for classes local to a function. forbid_unknown_fields: a span with a
+        # score, a context or any other key is not common.
+        speaker_span = msgspec.defstruct("SpeakerSpan", [("start", int), ("end", int)])
+        span = msgspec.defstruct("CommonSpan", [
+            ("start", int), ("end", int), ("label", str), ("text", str | None, None), ("num_kind", str | None, None),
+            ("speaker", str | speaker_span | None, None), ("canonical", str | None, None)], forbid_unknown_fields=True)
+        line = msgspec.defstruct("CommonLine", [("id", str), ("spans", list[span])])
+        _LINE_DECODER = msgspec.json.Decoder(line), msgspec.MsgspecError
+    return _LINE_DECODER
+
+
+def common_line(raw: bytes, file: str, line: int) -> tuple[str, list[Prediction]] | None:
+    """A predictions line's id and Predictions when every span is common (integer offsets, a
+    non-empty label, maybe a text, a known num_kind, a speaker name or span and a canonical
+    name), decoded by msgspec straight into typed objects; None for any other line, which then
+    goes through `json_line` and `_record_predictions`: they build the same Predictions from
+    any valid line and name every problem of a bad one. msgspec decodes strictly (an integer
+    is not 3.0 or true, text is UTF-8, no NaN), so what it accepts the json path reads alike.
+    """
+    decoder, error = _line_decoder()
+    try:
+        record = decoder.decode(raw)
+    except error:
+        return None
+    doc_id, kinds, out = record.id, _NUM_KINDS, []
+    for s in record.spans:
+        if not s.label or (s.num_kind is not None and s.num_kind not in kinds):
+            return None
+        speaker = s.speaker if s.speaker is None or type(s.speaker) is str else (s.speaker.start, s.speaker.end)
+        out.append(_built(doc_id, s.start, s.end, s.label, s.text, s.num_kind, speaker, s.canonical, file, line))
+    return doc_id, out
+
+
 # A line as our writers (and most others) write it starts with its id: read that without parsing the line.
 _ID_AT_START = re.compile(rb'\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,')
 
@@ -365,6 +408,9 @@ class PredictionsFile:
 
     def _parse(self, raw: bytes, number: int, problems: list[Problem]) -> tuple[str, list[Prediction]] | None:
         """One line's document id and predictions, or None with its problems appended."""
+        common = common_line(raw, self.file, number)
+        if common is not None:
+            return common
         record = json_line(raw, self.file, number, problems)
         if record is BAD:
             return None

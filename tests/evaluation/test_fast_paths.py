@@ -180,3 +180,45 @@ def test_the_gold_fingerprint_is_the_hash_of_each_piece_in_turn():
             h.update(f"\x1e{s.id}\x1f{s.start}\x1f{s.end}\x1f{s.label}\x1f{s.canonical}\x1f{s.num_kind}\x1f"
                      f"{s.speaker}\x1f{s.text}".encode())
     assert fingerprint_of(docs, {"d1": spans}) == h.hexdigest()
+
+
+def _json_path(raw: bytes):
+    from newsspans.corpus.jsonl import BAD, json_line
+    from newsspans.evaluation.predictions import _record_predictions
+
+    problems = []
+    record = json_line(raw, "p.jsonl", 3, problems)
+    return ("error", [str(p) for p in problems]) if record is BAD else \
+        outcome(lambda: _record_predictions(record, "p.jsonl", 3))
+
+
+@SETTINGS
+@given(st.lists(span, max_size=8), st.sampled_from(["d1", 7, None]), st.booleans())
+def test_a_line_msgspec_reads_is_read_alike_by_the_json_path(spans, doc_id, extra):
+    import json
+
+    from newsspans.evaluation.predictions import common_line
+
+    raw = json.dumps({"id": doc_id, "spans": spans, **({"model": "x"} if extra else {})}).encode()
+    common = common_line(raw, "p.jsonl", 3)
+    if common is not None:
+        kind, value = _json_path(raw)
+        assert kind == "ok" and value == common
+        assert [(p.file, p.line) for p in common[1]] == [(p.file, p.line) for p in value[1]]
+
+
+def test_msgspec_leaves_to_the_json_path_what_it_would_read_differently():
+    from newsspans.evaluation.predictions import common_line
+
+    for raw in (b'{"id": "d1", "spans": [{"start": 1.0, "end": 2, "label": "PER"}]}',
+                b'{"id": "d1", "spans": [{"start": true, "end": 2, "label": "PER"}]}',
+                b'{"id": "d1", "spans": [{"start": NaN, "end": 2, "label": "PER"}]}',
+                b'\xef\xbb\xbf{"id": "d1", "spans": []}',
+                b'{"id": "d1", "spans": [{"start": 1, "end": 2, "label": "\\ud800"}]}',
+                b'{"id": "d1", "spans": [{"start": 1, "end": 2, "label": "PER", "score": 0.5}]}',
+                b'{"id": "d1", "spans": [{"start": 1, "end": 2, "label": ""}]}',
+                b'{"id": "d1", "spans": [{"start": 1, "end": 2, "label": "NUM", "num_kind": "lots"}]}',
+                b'{"id": "d1", "spans": []} trailing'):
+        assert common_line(raw, "p.jsonl", 3) is None, raw
+    raw = b'{"id": "d1", "spans": [{"start": 1, "start": 0, "end": 4, "label": "QUOTE", "speaker": {"start": 5, "end": 9, "x": 1}}]}'
+    assert common_line(raw, "p.jsonl", 3) == _json_path(raw)[1]
