@@ -37,14 +37,6 @@ def _where(p: Prediction, index: int) -> dict:
     return dict(file=p.file, line=p.line, doc_id=p.doc_id, span_id=f"prediction {index}")
 
 
-def plainly_valid(p: Prediction, text: str, labels: Sequence[str]) -> bool:
-    """The common case of a prediction with no problem, in one expression with no error location
-    built (this runs for every prediction): a known label, offsets inside the text, its text if
-    any equal to the slice, no speaker. False says nothing: `prediction_problems` decides."""
-    return p.speaker is None and p.start is not None and p.label in labels and 0 <= p.start < p.end <= len(text) \
-        and (p.text is None or p.text == text[p.start:p.end])
-
-
 def prediction_problems(p: Prediction, index: int, text: str, labels: Sequence[str]) -> list[Problem]:
     """Every problem of prediction number `index` of a document with `text`."""
     where = _where(p, index)
@@ -84,10 +76,13 @@ def check_predictions(documents: Sequence[Document], predictions: Mapping[str, S
             problems.append(Problem("predictions for a document that is not in the gold", file=first.file,
                                     line=line, doc_id=doc_id))
             continue
-        text = texts[doc_id]
-        for i, p in enumerate(preds):
-            if not plainly_valid(p, text, labels):
-                problems += prediction_problems(p, i, text, labels)
+        text, n = texts[doc_id], len(texts[doc_id])
+        # The common case of a prediction with no problem, in one expression with no error location
+        # built and no call (this runs for every prediction); anything else takes the rules.
+        for i in [i for i, p in enumerate(preds) if not (
+                p.speaker is None and p.start is not None and p.label in labels and 0 <= p.start < p.end <= n
+                and (p.text is None or p.text == text[p.start:p.end]))]:
+            problems += prediction_problems(preds[i], i, text, labels)
     return problems
 
 

@@ -17,7 +17,7 @@ from newsspans.evaluation.labelmap import LabelMap, apply_label_map, parse_label
 from newsspans.evaluation.predictions import (Prediction, PredictionSet, inside_word, parsed_line_predictions,
                                               predictions_from_dicts)
 from newsspans.corpus.model import LABELS
-from newsspans.evaluation.scoring.scorer import check_predictions, plainly_valid, prediction_problems
+from newsspans.evaluation.scoring.scorer import check_predictions, prediction_problems
 from newsspans.evaluation.scoring.speakers import GoldSpeaker, entity_level, gold_speakers, mention_level
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -67,10 +67,11 @@ prediction = st.builds(
 
 
 @SETTINGS
-@given(prediction)
-def test_a_plainly_valid_prediction_breaks_no_rule(p):
-    if plainly_valid(p, TEXT, LABELS):
-        assert prediction_problems(p, 0, TEXT, LABELS) == []
+@given(st.lists(prediction, max_size=6))
+def test_check_predictions_skips_only_predictions_that_break_no_rule(preds):
+    doc = Document(id="d1", title="", text=TEXT)
+    assert check_predictions([doc], {"d1": preds}) == [
+        problem for i, p in enumerate(preds) for problem in prediction_problems(p, i, TEXT, LABELS)]
 
 
 def test_check_predictions_fast_case_still_reports_each_rule():
