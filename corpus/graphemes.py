@@ -13,13 +13,26 @@ from collections.abc import Container
 import regex
 
 _CLUSTER = regex.compile(r"\X")
+# The code points that UAX #29 ever joins to a neighbour: CR (before LF, GB3), the Hangul jamo
+# L, V and T (GB6-8; precomposed syllables join only with jamo), Extend and ZWJ (GB9, GB11),
+# SpacingMark (GB9a), Prepend (GB9b), regional indicators (GB12-13) and the Indic conjunct
+# linkers and extenders (GB9c; `regex` counts a few GCB=Other letters as linkers). Every other
+# pair of code points is split (GB999), so a text without any of these is one cluster per code
+# point. tests/corpus/test_graphemes_fast.py checks this against \X over every code point.
+_JOINER = regex.compile(r"[\r\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}"
+                        r"\p{GCB=Regional_Indicator}\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{InCB=Linker}\p{InCB=Extend}]")
+
+
+def one_per_code_point(text: str) -> bool:
+    """Whether every code point of `text` is a grapheme cluster of its own (every offset a bound)."""
+    # ASCII first: only CR LF joins there. Most news text is ASCII.
+    return "\r" not in text if text.isascii() else _JOINER.search(text) is None
 
 
 def grapheme_bounds(text: str) -> Container[int]:
     """Every offset (code points) at which a grapheme cluster starts, plus len(text)."""
-    if text.isascii() and "\r" not in text:
-        # Every ASCII character is a cluster of its own except CR LF (UAX #29 GB3): all offsets are
-        # bounds. Most news text is ASCII, and \X over every character dominated scoring at scale.
+    if one_per_code_point(text):
+        # \X over every character dominated scoring at scale; the answer is known without it.
         return range(len(text) + 1)
     return frozenset([m.start() for m in _CLUSTER.finditer(text)] + [len(text)])
 

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+
+import numpy as np
 
 from .errors import Problem
-from .graphemes import cluster_at, describe_cluster, grapheme_bounds
+from .graphemes import cluster_at, describe_cluster, grapheme_bounds, one_per_code_point
 from .model import CANONICAL_LABELS, LABELS, NUM_KINDS, SPEAKER_LABELS, Document
 from .standoff import LocatedSpan
 
@@ -64,6 +68,104 @@ def _overlaps(spans: list[LocatedSpan]) -> Iterable[tuple[LocatedSpan, LocatedSp
         active.append(ls)
 
 
+@dataclass(frozen=True)
+class SpanColumns:
+    """The fields `validate` reads of some spans, one list per field (index i is span i)."""
+
+    doc_id: Sequence[object]
+    id: Sequence[object]
+    start: Sequence[object]
+    end: Sequence[object]
+    label: Sequence[object]
+    text: Sequence[object]
+    canonical: Sequence[object]
+    num_kind: Sequence[object]
+    speaker: Sequence[object]
+
+    @classmethod
+    def of(cls, spans: Sequence) -> SpanColumns:
+        """The columns of Span objects."""
+        return cls(*(list(map(attrgetter(name), spans)) for name in cls.__dataclass_fields__))
+
+
+_STR = {str}
+_OPTIONAL_STR = {str, type(None)}
+_LABELS = frozenset(LABELS)
+# (label, num_kind) of a span that breaks neither num_kind rule.
+_NUM_PAIRS = frozenset([("NUM", kind) for kind in NUM_KINDS] + [(label, None) for label in LABELS if label != "NUM"])
+_IS_QUOTE = {label: int(label == "QUOTE") for label in LABELS}  # the layer of a label: 1 quote, 0 entity
+
+
+def proven_valid(texts: Mapping[str, str], columns: SpanColumns, require_canonical: bool = False) -> bool:
+    """True only if `validate` would find nothing wrong with these spans (of the documents
+    `texts`: id -> text), checked for all spans at once; False when any rule might be broken.
+
+    The fast path of reading gold: `validate` then runs only when this fails, to explain what is
+    wrong, so its messages are the only ones users ever see. Each check below is one of
+    `validate`'s rules, in bulk (tests/corpus/test_validate_fast.py checks that both agree).
+    """
+    c = columns
+    n = len(c.doc_id)
+    if n == 0:
+        return True
+    # Types first: the rules below compare and slice, so everything must be what a Span holds.
+    if not (set(map(type, c.start)) <= {int} and set(map(type, c.end)) <= {int}
+            and set(map(type, c.doc_id)) | set(map(type, c.id)) | set(map(type, c.text)) | set(map(type, c.label)) <= _STR
+            and set(map(type, c.canonical)) | set(map(type, c.num_kind)) | set(map(type, c.speaker)) <= _OPTIONAL_STR
+            and set(c.label) <= _LABELS and set(c.doc_id) <= texts.keys()):
+        return False
+    # Offsets inside the text, start < end (numpy: one comparison for every span).
+    lengths = {d: len(t) for d, t in texts.items()}
+    try:
+        start, end = np.array(c.start, dtype=np.int64), np.array(c.end, dtype=np.int64)
+    except OverflowError:
+        return False
+    length = np.fromiter(map(lengths.__getitem__, c.doc_id), dtype=np.int64, count=n)
+    if not bool(np.all((0 <= start) & (start < end) & (end <= length))):
+        return False
+    # The text is the slice, which neither starts nor ends on whitespace (strip removes exactly
+    # what str.isspace calls whitespace).
+    actual = [texts[d][a:b] for d, a, b in zip(c.doc_id, c.start, c.end)]
+    if actual != c.text or list(map(str.strip, actual)) != actual:
+        return False
+    # num_kind, canonical and speaker only where their labels allow them.
+    if not set(zip(c.label, c.num_kind)) <= _NUM_PAIRS:
+        return False
+    if any(k is not None for k in c.canonical):
+        named = [(label, name) for label, name in zip(c.label, c.canonical) if name is not None]
+        if not {label for label, _ in named} <= CANONICAL_LABELS or not all(name.strip() for _, name in named):
+            return False
+    if require_canonical and any(name is None for label, name in zip(c.label, c.canonical)
+                                 if label in CANONICAL_LABELS):
+        return False
+    # Span ids unique within a document; each speaker a PER/ORG span of its own document.
+    keys = list(zip(c.doc_id, c.id))
+    if len(set(keys)) != n:
+        return False
+    speakers = [(d, who, label) for d, who, label in zip(c.doc_id, c.speaker, c.label) if who is not None]
+    if speakers:
+        if {label for _, _, label in speakers} != {"QUOTE"}:
+            return False
+        speakable = {key for key, label in zip(keys, c.label) if label in SPEAKER_LABELS}
+        if not all((d, who) in speakable for d, who, _ in speakers):
+            return False
+    # No overlap within a layer of a document: sorted by (group, start, end), each start is at or
+    # after the largest end before it. Group g's offsets are shifted by g * (longest text + 1), so
+    # one running maximum serves every group.
+    rank = {d: i for i, d in enumerate(texts)}
+    quote = np.fromiter(map(_IS_QUOTE.__getitem__, c.label), dtype=np.int64, count=n)
+    group = np.fromiter(map(rank.__getitem__, c.doc_id), dtype=np.int64, count=n) * 2 + quote
+    shift = group * (int(length.max()) + 1)
+    order = np.lexsort((end, start, group))
+    starts, ends = (start + shift)[order], np.maximum.accumulate((end + shift)[order])
+    if not bool(np.all(starts[1:] >= ends[:-1])):
+        return False
+    # Boundaries between grapheme clusters: nothing to check in a text of one cluster per code point.
+    bounds = {d: grapheme_bounds(texts[d]) for d in set(c.doc_id) if not one_per_code_point(texts[d])}
+    return not bounds or all(a in bounds[d] and b in bounds[d] for d, a, b in zip(c.doc_id, c.start, c.end)
+                             if d in bounds)
+
+
 def validate(documents: Sequence[Document], spans: Sequence[LocatedSpan],
              require_canonical: bool = False) -> list[Problem]:
     """All rule violations of `spans` against `documents` (an empty list means valid).
@@ -72,6 +174,13 @@ def validate(documents: Sequence[Document], spans: Sequence[LocatedSpan],
     it is off for partial annotation work in progress.
     """
     texts = {d.id: d.text for d in documents}
+    if proven_valid(texts, SpanColumns.of([ls.span for ls in spans]), require_canonical):
+        return []
+    return _problems(texts, spans, require_canonical)
+
+
+def _problems(texts: Mapping[str, str], spans: Sequence[LocatedSpan], require_canonical: bool) -> list[Problem]:
+    """`validate`'s answer, span by span: every problem with its message."""
     bounds: dict[str, frozenset[int]] = {}
     problems: list[Problem] = []
     by_doc: dict[str, list[LocatedSpan]] = defaultdict(list)

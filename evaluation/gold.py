@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import BAD, json_line
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.sources import parse_source, read_documents
-from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict
+from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict, trusted_spans
 from newsspans.corpus.store import CORPUS_DIR, Corpus, default_corpus_dir
-from newsspans.corpus.validate import validate
+from newsspans.corpus.validate import SpanColumns, proven_valid, validate
 
 # The `gold` field of a report scored on the corpus installed with the package.
 BUNDLED = "bundled corpus"
@@ -51,22 +53,25 @@ def _jsonl_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, obj
                     yield number, record
 
 
-def _jsonl_record(record: object, number: int, path: Path, seen: dict[str, int],
-                  problems: list[Problem]) -> tuple[Document, list[LocatedSpan], dict[str, object]] | None:
-    """One `{"id", "text", "spans"}` line as a document, its located spans (span ids default to
-    T1, T2, ...) and its fields beyond those (for `Gold.fields`)."""
+def _accepted(record: object, number: int, path: Path, seen: dict[str, int], problems: list[Problem]) -> bool:
+    """Whether a parsed line is a `{"id", "text", "spans"}` document whose id is new (else its problem)."""
     if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
             or not isinstance(record.get("text"), str) or not isinstance(record.get("spans", []), list):
         problems.append(Problem('expected {"id": str, "text": str, "spans": [...]}', file=str(path), line=number))
-        return None
+        return False
     doc_id = record["id"]
     if doc_id in seen:
         problems.append(Problem(f"duplicate document id (first at line {seen[doc_id]})", file=str(path),
                                 line=number, doc_id=doc_id))
-        return None
+        return False
     seen[doc_id] = number
+    return True
+
+
+def _located(record: dict, number: int, file: str, problems: list[Problem]) -> list[LocatedSpan]:
+    """An accepted line's spans, one by one (span ids default to T1, T2, ...), each problem named."""
+    doc_id = record["id"]
     located = []
-    file = str(path)
     for i, span in enumerate(record.get("spans", [])):
         if not isinstance(span, dict):
             problems.append(Problem("a span must be a JSON object", file=file, line=number, doc_id=doc_id))
@@ -78,10 +83,59 @@ def _jsonl_record(record: object, number: int, path: Path, seen: dict[str, int],
             located.append(LocatedSpan(span_from_dict(full, file, number), file, number))
         except CorpusError as exc:
             problems.extend(exc.problems)
+    return located
+
+
+def _document(record: dict, path: Path) -> tuple[Document, dict[str, object]]:
+    """An accepted line's document and its fields beyond id/text/spans and Document's own (for `Gold.fields`)."""
     own = {k: record[k] for k in _DOCUMENT_KEYS if isinstance(record.get(k), str)}
-    extra = {k: v for k, v in record.items() if k not in {"id", "text", "spans", *_DOCUMENT_KEYS}
-             and isinstance(v, (str, int, float, bool))}
-    return Document(id=doc_id, text=record["text"], source=path.name, **{"title": "", **own}), located, extra
+    extra = {k: v for k, v in record.items() if k not in _NOT_FIELDS and isinstance(v, (str, int, float, bool))}
+    return Document(id=record["id"], text=record["text"], source=path.name, **{"title": "", **own}), extra
+
+
+_NOT_FIELDS = frozenset({"id", "text", "spans", *_DOCUMENT_KEYS})
+_MISSING = object()
+# Keys of a span in a JSONL gold that the fast path takes (a span's own "doc_id" goes the slow way).
+_FAST_KEYS = frozenset(f for f in Span.__dataclass_fields__ if f != "doc_id")
+_OPTIONAL = ("canonical", "num_kind", "speaker", "annotator", "annotation_id", "annotated_at")
+
+
+def _proven_spans(records: list[dict]) -> list[Span] | None:
+    """The spans of accepted lines, all at once, if every span is well-formed and breaks no rule
+    of `validate`: what `_located` and `validate` would give without a problem. None when
+    anything might be wrong (then those explain it, word for word)."""
+    lists = [r.get("spans", ()) for r in records]
+    flat = [span for spans in lists for span in spans]
+    if not flat:
+        return []
+    if set(map(type, flat)) != {dict}:
+        return None
+    keys = set(chain.from_iterable(flat))
+    if not keys <= _FAST_KEYS:
+        return None
+    try:
+        start, end, label = (list(map(itemgetter(k), flat)) for k in ("start", "end", "label"))
+    except KeyError:
+        return None
+    if not set(map(type, start)) | set(map(type, end)) <= {int}:
+        return None
+    doc_id = [r["id"] for r, spans in zip(records, lists) for _ in spans]
+    ids = [span.get("id", _MISSING) for span in flat] if "id" in keys else [_MISSING] * len(flat)
+    if "id" not in keys or _MISSING in ids:
+        defaults = [f"T{i + 1}" for spans in lists for i in range(len(spans))]
+        ids = [d if x is _MISSING else x for x, d in zip(ids, defaults)]
+    texts = [r["text"] for r, spans in zip(records, lists) for _ in spans]
+    actual = [t[a:b] for t, a, b in zip(texts, start, end)]
+    text = [span.get("text", a) for span, a in zip(flat, actual)] if "text" in keys else actual
+    optional = {k: [span.get(k) for span in flat] if k in keys else [None] * len(flat) for k in _OPTIONAL}
+    if not set(map(type, optional["annotator"])) | set(map(type, optional["annotated_at"])) <= {str, type(None)}:
+        return None
+    columns = SpanColumns(doc_id, ids, start, end, label, text, optional["canonical"], optional["num_kind"],
+                          optional["speaker"])
+    # User gold need not carry canonical names; speakers then match by their own span only.
+    if not proven_valid({r["id"]: r["text"] for r in records}, columns, require_canonical=False):
+        return None
+    return trusted_spans(zip(doc_id, ids, start, end, label, text, *optional.values()))
 
 
 def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: int = 2000) -> Iterator[Gold]:
@@ -91,6 +145,9 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
     alive at a time; other gold is loaded whole and then cut. Every problem of the whole file is
     collected: the iteration ends with a CorpusError naming all of them (and yields nothing more
     once one is found), so a consumer never finishes on bad gold.
+
+    A chunk is first proven valid all at once (`_proven_spans`); only a chunk that fails the
+    proof is read span by span and validated, which names each problem.
     """
     if path is None or Path(path).is_dir() or documents is not None or str(path) == "-":
         gold = load_gold(path, documents)  # `-` is refused there
@@ -107,34 +164,55 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
         raise CorpusError(Problem("gold file not found", file=str(path)))
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    docs: list[Document] = []
-    located: list[LocatedSpan] = []
-    fields: dict[str, dict[str, object]] = {}
+    # The accepted lines of the chunk being read: (line number, record, len(problems) when read).
+    pending: list[tuple[int, dict, int]] = []
 
     def flush() -> Gold | None:
-        # User gold need not carry canonical names; speakers then match by their own span only.
-        problems.extend(validate(docs, located, require_canonical=False))
-        return None if problems else Gold(list(docs), [ls.span for ls in located], str(path), dict(fields))
+        records = [record for _, record, _ in pending]
+        spans = _proven_spans(records)
+        if spans is None:
+            return _explained(pending, path, problems)
+        docs, fields = [], {}
+        for record in records:
+            doc, extra = _document(record, path)
+            docs.append(doc)
+            if extra:
+                fields[doc.id] = extra
+        return None if problems else Gold(docs, spans, str(path), fields)
 
     for number, record in _jsonl_lines(path, problems):
-        one = _jsonl_record(record, number, path, seen, problems)
-        if one is not None:
-            docs.append(one[0])
-            located.extend(one[1])
-            if one[2]:
-                fields[one[0].id] = one[2]
-        if len(docs) >= chunk:
+        if _accepted(record, number, path, seen, problems):
+            pending.append((number, record, len(problems)))
+        if len(pending) >= chunk:
             part = flush()
-            docs.clear()
-            located.clear()
-            fields.clear()
+            pending.clear()
             if part is not None:
                 yield part
-    part = flush() if docs else None
+    part = flush() if pending else None
     if problems:
         raise CorpusError(problems)
     if part is not None:
         yield part
+
+
+def _explained(pending: list[tuple[int, dict, int]], path: Path, problems: list[Problem]) -> Gold | None:
+    """A chunk read span by span and validated, each problem put into `problems` where reading
+    line by line finds it (a line's span problems before the problems of the lines after it);
+    the Gold when there is no problem at all."""
+    docs, located, fields = [], [], {}
+    added = 0
+    for number, record, at in pending:
+        here: list[Problem] = []
+        located.extend(_located(record, number, str(path), here))
+        problems[at + added:at + added] = here
+        added += len(here)
+        doc, extra = _document(record, path)
+        docs.append(doc)
+        if extra:
+            fields[doc.id] = extra
+    # User gold need not carry canonical names; speakers then match by their own span only.
+    problems.extend(validate(docs, located, require_canonical=False))
+    return None if problems else Gold(docs, [ls.span for ls in located], str(path), fields)
 
 
 def _jsonl_documents(path: Path) -> Gold:
