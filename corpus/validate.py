@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from operator import attrgetter
 
 import numpy as np
@@ -88,50 +89,52 @@ class SpanColumns:
         return cls(*(list(map(attrgetter(name), spans)) for name in cls.__dataclass_fields__))
 
 
-_STR = {str}
-_OPTIONAL_STR = {str, type(None)}
 _LABELS = frozenset(LABELS)
 # (label, num_kind) of a span that breaks neither num_kind rule.
 _NUM_PAIRS = frozenset([("NUM", kind) for kind in NUM_KINDS] + [(label, None) for label in LABELS if label != "NUM"])
 _IS_QUOTE = {label: int(label == "QUOTE") for label in LABELS}  # the layer of a label: 1 quote, 0 entity
 
 
-def proven_valid(texts: Mapping[str, str], columns: SpanColumns, require_canonical: bool = False) -> bool:
+def proven_valid(texts: Mapping[str, str], columns: SpanColumns, require_canonical: bool = False,
+                 slices: Sequence[str] | None = None) -> bool:
     """True only if `validate` would find nothing wrong with these spans (of the documents
     `texts`: id -> text), checked for all spans at once; False when any rule might be broken.
+    `slices`: each span's `text[start:end]`, when the caller has cut them already.
 
     The fast path of reading gold: `validate` then runs only when this fails, to explain what is
     wrong, so its messages are the only ones users ever see. Each check below is one of
     `validate`'s rules, in bulk (tests/corpus/test_validate_fast.py checks that both agree).
+    The rules compare values as `validate` does (==, hashing): a value of an odd type is judged
+    alike, and one that cannot be compared, hashed or sliced is simply not proven valid.
     """
-    c = columns
+    try:
+        return _proven(texts, columns, require_canonical, slices)
+    except (TypeError, AttributeError, OverflowError):
+        return False
+
+
+def _proven(texts: Mapping[str, str], c: SpanColumns, require_canonical: bool, slices: Sequence[str] | None) -> bool:
     n = len(c.doc_id)
     if n == 0:
         return True
-    # Types first: the rules below compare and slice, so everything must be what a Span holds.
-    if not (set(map(type, c.start)) <= {int} and set(map(type, c.end)) <= {int}
-            and set(map(type, c.doc_id)) | set(map(type, c.id)) | set(map(type, c.text)) | set(map(type, c.label)) <= _STR
-            and set(map(type, c.canonical)) | set(map(type, c.num_kind)) | set(map(type, c.speaker)) <= _OPTIONAL_STR
+    # Offsets are ints (not bools or floats, which slicing or numpy would take), inside the text, start < end.
+    if not (set(map(type, c.start)) | set(map(type, c.end)) <= {int}
             and set(c.label) <= _LABELS and set(c.doc_id) <= texts.keys()):
         return False
-    # Offsets inside the text, start < end (numpy: one comparison for every span).
+    start, end = np.array(c.start, dtype=np.int64), np.array(c.end, dtype=np.int64)  # OverflowError past 64 bits
     lengths = {d: len(t) for d, t in texts.items()}
-    try:
-        start, end = np.array(c.start, dtype=np.int64), np.array(c.end, dtype=np.int64)
-    except OverflowError:
-        return False
     length = np.fromiter(map(lengths.__getitem__, c.doc_id), dtype=np.int64, count=n)
     if not bool(np.all((0 <= start) & (start < end) & (end <= length))):
         return False
     # The text is the slice, which neither starts nor ends on whitespace (strip removes exactly
     # what str.isspace calls whitespace).
-    actual = [texts[d][a:b] for d, a, b in zip(c.doc_id, c.start, c.end)]
+    actual = [texts[d][a:b] for d, a, b in zip(c.doc_id, c.start, c.end)] if slices is None else slices
     if actual != c.text or list(map(str.strip, actual)) != actual:
         return False
     # num_kind, canonical and speaker only where their labels allow them.
     if not set(zip(c.label, c.num_kind)) <= _NUM_PAIRS:
         return False
-    if any(k is not None for k in c.canonical):
+    if any(name is not None for name in c.canonical):
         named = [(label, name) for label, name in zip(c.label, c.canonical) if name is not None]
         if not {label for label, _ in named} <= CANONICAL_LABELS or not all(name.strip() for _, name in named):
             return False
@@ -146,19 +149,20 @@ def proven_valid(texts: Mapping[str, str], columns: SpanColumns, require_canonic
     if speakers:
         if {label for _, _, label in speakers} != {"QUOTE"}:
             return False
-        speakable = {key for key, label in zip(keys, c.label) if label in SPEAKER_LABELS}
+        speakable = set(compress(keys, map(SPEAKER_LABELS.__contains__, c.label)))
         if not all((d, who) in speakable for d, who, _ in speakers):
             return False
-    # No overlap within a layer of a document: sorted by (group, start, end), each start is at or
-    # after the largest end before it. Group g's offsets are shifted by g * (longest text + 1), so
-    # one running maximum serves every group.
+    # No overlap within a layer of a document: sorted by start, each start is at or after the
+    # largest end before it (spans with equal starts overlap in either order). Group g (document
+    # and layer) has its offsets shifted by g * (longest text + 1), so one sort and one running
+    # maximum serve every group.
     rank = {d: i for i, d in enumerate(texts)}
     quote = np.fromiter(map(_IS_QUOTE.__getitem__, c.label), dtype=np.int64, count=n)
-    group = np.fromiter(map(rank.__getitem__, c.doc_id), dtype=np.int64, count=n) * 2 + quote
-    shift = group * (int(length.max()) + 1)
-    order = np.lexsort((end, start, group))
-    starts, ends = (start + shift)[order], np.maximum.accumulate((end + shift)[order])
-    if not bool(np.all(starts[1:] >= ends[:-1])):
+    shift = (np.fromiter(map(rank.__getitem__, c.doc_id), dtype=np.int64, count=n) * 2 + quote) \
+        * (int(length.max()) + 1)
+    start, end = start + shift, end + shift
+    order = np.argsort(start, kind="stable")  # spans mostly come sorted: a stable sort runs through them
+    if not bool(np.all(start[order][1:] >= np.maximum.accumulate(end[order])[:-1])):
         return False
     # Boundaries between grapheme clusters: nothing to check in a text of one cluster per code point.
     bounds = {d: grapheme_bounds(texts[d]) for d in set(c.doc_id) if not one_per_code_point(texts[d])}

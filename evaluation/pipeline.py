@@ -263,19 +263,22 @@ def _seen_of_file(gold: Path | str | None, documents: Path | str | None, chunk: 
 
 
 def _entity_mentions(path: Path) -> Iterator[Span]:
-    """A bare Span (doc id, label, text) per entity span of a JSONL gold's well-formed lines."""
+    """A bare Span (doc id, label, text) per distinct entity mention of each document of a JSONL
+    gold's well-formed lines: `seen_index` counts documents per mention, so one Span per document
+    and mention gives its index (not one per span: most mentions repeat within a document)."""
     with open(path, "rb") as fh:
         for raw in fh:
             try:
                 record = json.loads(raw)
                 doc_id, text = record["id"], record["text"]
-                for span in record.get("spans", ()):
-                    if span.get("label") in ENTITY_LABELS:
-                        mention = span["text"] if "text" in span else text[span["start"]:span["end"]]
-                        if isinstance(doc_id, str) and isinstance(mention, str):
-                            yield Span(doc_id, "", 0, 0, span["label"], mention)
+                mentions = dict.fromkeys(
+                    (span["label"], span["text"] if "text" in span else text[span["start"]:span["end"]])
+                    for span in record.get("spans", ()) if span.get("label") in ENTITY_LABELS)
             except (ValueError, TypeError, KeyError, AttributeError):
                 continue
+            if isinstance(doc_id, str):
+                yield from (Span(doc_id, "", 0, 0, label, mention) for label, mention in mentions
+                            if isinstance(mention, str))
 
 
 def _count_gold(gold: Path | str | None, documents: Path | str | None) -> int:
