@@ -4,11 +4,11 @@ documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain, repeat
-from operator import itemgetter
+from itertools import chain, groupby, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from newsspans.corpus.errors import CorpusError, Problem
@@ -33,6 +33,19 @@ class Gold:
     fields: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
+def spans_by_document(spans: Iterable[Span]) -> dict[str, list[Span]]:
+    """{doc id: its spans, in their order}: the grouping every gold pass needs, a C loop over
+    each document's run of spans (gold spans come grouped by document) rather than a step per span."""
+    out: dict[str, list[Span]] = {}
+    for doc_id, run in groupby(spans, key=_DOC_ID):
+        if doc_id in out:
+            out[doc_id].extend(run)
+        else:
+            out[doc_id] = list(run)
+    return out
+
+
+_DOC_ID = attrgetter("doc_id")
 # Record keys that are Document attributes; any other scalar key is kept in Gold.fields.
 _DOCUMENT_KEYS = ("title", "outlet", "agency", "dateline", "published")
 
@@ -116,9 +129,9 @@ def _column(spans: list[dict], key: str, keys: set[str], default: object = None)
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: building a chunk's columns and spans makes hundreds of
-    thousands of objects and no cycle, and the collections they set off (each walking every live
-    object, the chunk's parsed lines included) took half the time of building the spans."""
+    """The cyclic garbage collector paused: reading a chunk makes hundreds of thousands of objects
+    and no cycle, and the collections they set off (each walking every live object, the chunk's
+    parsed lines included) took half the time of building the spans."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -132,11 +145,6 @@ def _proven_spans(records: list[dict]) -> list[Span] | None:
     """The spans of accepted lines, all at once, if every span is well-formed and breaks no rule
     of `validate`: what `_located` and `validate` would give without a problem. None when
     anything might be wrong (then those explain it, word for word)."""
-    with _no_gc():
-        return _proven_spans_of(records)
-
-
-def _proven_spans_of(records: list[dict]) -> list[Span] | None:
     lists = [r.get("spans", ()) for r in records]
     flat = list(chain.from_iterable(lists))
     if not flat:
@@ -186,13 +194,11 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
     once one is found), so a consumer never finishes on bad gold.
 
     A chunk is first proven valid all at once (`_proven_spans`); only a chunk that fails the
-    proof is read span by span and validated, which names each problem.
+    proof is read span by span and validated (`_explained`), which names each problem.
     """
     if path is None or Path(path).is_dir() or documents is not None or str(path) == "-":
         gold = load_gold(path, documents)  # `-` is refused there
-        by_doc: dict[str, list[Span]] = {}
-        for s in gold.spans:
-            by_doc.setdefault(s.doc_id, []).append(s)
+        by_doc = spans_by_document(gold.spans)
         for lo in range(0, len(gold.documents), chunk):
             docs = gold.documents[lo:lo + chunk]
             yield Gold(docs, [s for d in docs for s in by_doc.get(d.id, ())], gold.source,
@@ -203,35 +209,42 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
         raise CorpusError(Problem("gold file not found", file=str(path)))
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    # The accepted lines of the chunk being read: (line number, record, len(problems) when read).
-    pending: list[tuple[int, dict, int]] = []
+    lines = _jsonl_lines(path, problems)
+    done = False
+    while not done:
+        # The accepted lines of one chunk: (line number, record, len(problems) when read). Parsing
+        # and proving them make no reference cycle: the collector is paused, and runs again
+        # before the chunk is handed on (only this generator's own code runs while it is off).
+        pending: list[tuple[int, dict, int]] = []
+        with _no_gc():
+            for number, record in lines:
+                if _accepted(record, number, path, seen, problems):
+                    pending.append((number, record, len(problems)))
+                    if len(pending) >= chunk:
+                        break
+            else:
+                done = True
+            part = _chunk(pending, path, problems) if pending else None
+        if done and problems:
+            raise CorpusError(problems)
+        if part is not None:
+            yield part
 
-    def flush() -> Gold | None:
-        records = [record for _, record, _ in pending]
-        spans = _proven_spans(records)
-        if spans is None:
-            return _explained(pending, path, problems)
-        docs, fields = [], {}
-        for record in records:
-            doc, extra = _document(record, path)
-            docs.append(doc)
-            if extra:
-                fields[doc.id] = extra
-        return None if problems else Gold(docs, spans, str(path), fields)
 
-    for number, record in _jsonl_lines(path, problems):
-        if _accepted(record, number, path, seen, problems):
-            pending.append((number, record, len(problems)))
-        if len(pending) >= chunk:
-            part = flush()
-            pending.clear()
-            if part is not None:
-                yield part
-    part = flush() if pending else None
-    if problems:
-        raise CorpusError(problems)
-    if part is not None:
-        yield part
+def _chunk(pending: list[tuple[int, dict, int]], path: Path, problems: list[Problem]) -> Gold | None:
+    """The Gold of some accepted lines (None once there is any problem): proven valid at once,
+    or read span by span when the proof fails, which names each problem."""
+    records = [record for _, record, _ in pending]
+    spans = _proven_spans(records)
+    if spans is None:
+        return _explained(pending, path, problems)
+    docs, fields = [], {}
+    for record in records:
+        doc, extra = _document(record, path)
+        docs.append(doc)
+        if extra:
+            fields[doc.id] = extra
+    return None if problems else Gold(docs, spans, str(path), fields)
 
 
 def _explained(pending: list[tuple[int, dict, int]], path: Path, problems: list[Problem]) -> Gold | None:

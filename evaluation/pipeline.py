@@ -22,7 +22,7 @@ from newsspans.corpus.model import ENTITY_LABELS, Span
 from .extractors.cache import PredictionCache
 from .extractors.runner import ExtractorRun, stdout_to_stderr
 from .extractors.workers import RunSettings, run_source
-from .gold import Gold, iter_gold, load_gold
+from .gold import Gold, iter_gold, load_gold, spans_by_document
 from .labelmap import apply_label_map, parse_label_map
 from .predictions import (OFFSET_UNITS, PredictionSet, PredictionsFile, convert_offsets, inside_word,
                           read_predictions)
@@ -163,9 +163,7 @@ def score_run(gold: Gold, run: ExtractorRun, *, source: str = "", label_map: str
     if only is not None:
         rank = {d.id: i for i, d in enumerate(gold.documents)}
         positions = sorted(rank[i] for i in set(only) if i in rank)
-    by_doc: dict[str, list] = {}
-    for s in gold.spans:
-        by_doc.setdefault(s.doc_id, []).append(s)
+    by_doc = spans_by_document(gold.spans)
     known = set(texts)
     step = max(len(positions) if detail else CHUNK, 1)
 
@@ -217,9 +215,7 @@ def score_files(gold: Path | str | None, predictions: Path | str, *, gold_docume
         start = 0
         for part in iter_gold(None if gold is None else Path(gold),
                               None if gold_documents is None else Path(gold_documents), chunk):
-            by_doc: dict[str, list] = {}
-            for s in part.spans:
-                by_doc.setdefault(s.doc_id, []).append(s)
+            by_doc = spans_by_document(part.spans)
             for d in part.documents:
                 fp.add(d.id, d.text, by_doc.get(d.id, ()))
                 seen.add(d.id)

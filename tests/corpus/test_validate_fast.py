@@ -224,3 +224,36 @@ def test_iter_gold_reads_as_line_by_line(tmp_path, content, chunk):
     if not problems:
         assert got == expected
         assert [[vars(s) for s in g.spans] for g in got] == [[vars(s) for s in g.spans] for g in expected]
+
+
+def test_the_gold_fingerprint_is_the_sha256_of_its_definition(tmp_path):
+    """The digest that partials from score_run and score_files compare: documents in order, each
+    `\\x1d id \\x1f text` then `\\x1e id \\x1f start \\x1f end \\x1f label \\x1f canonical \\x1f num_kind
+    \\x1f speaker \\x1f text` per span (None as "None"), UTF-8, whichever path reads the gold."""
+    import hashlib
+
+    from newsspans.evaluation.pipeline import score_files
+    from newsspans.evaluation.scoring.partial import fingerprint_of
+
+    lines = [{"id": "a", "text": "Anna Berg said “yes”.", "spans": [
+                 {"start": 0, "end": 9, "label": "PER", "canonical": "Anna Berg"},
+                 {"id": "Q", "start": 15, "end": 20, "label": "QUOTE", "speaker": "T1"}]},
+             {"id": "b", "text": "5% rose", "spans": [{"start": 0, "end": 2, "label": "NUM", "num_kind": "percent"}]},
+             {"id": "c", "text": "nothing", "spans": []}]
+    expected = hashlib.sha256("".join([
+        "\x1da\x1fAnna Berg said “yes”.", "\x1eT1\x1f0\x1f9\x1fPER\x1fAnna Berg\x1fNone\x1fNone\x1fAnna Berg",
+        "\x1eQ\x1f15\x1f20\x1fQUOTE\x1fNone\x1fNone\x1fT1\x1f“yes”",
+        "\x1db\x1f5% rose", "\x1eT1\x1f0\x1f2\x1fNUM\x1fNone\x1fpercent\x1fNone\x1f5%",
+        "\x1dc\x1fnothing"]).encode()).hexdigest()
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    parts = list(iter_gold(gold, chunk=2))
+    docs = [d for g in parts for d in g.documents]
+    by_doc = {}
+    for g in parts:
+        for s in g.spans:
+            by_doc.setdefault(s.doc_id, []).append(s)
+    assert fingerprint_of(docs, by_doc) == expected
+    predictions = tmp_path / "predictions.jsonl"
+    predictions.write_text("".join(json.dumps({"id": line["id"], "spans": []}) + "\n" for line in lines))
+    assert score_files(gold, predictions, chunk=2).gold_fingerprint == expected
