@@ -267,10 +267,25 @@ def _explained(pending: list[tuple[int, dict, int]], path: Path, problems: list[
     return None if problems else Gold(docs, [ls.span for ls in located], str(path), fields)
 
 
-def _jsonl_documents(path: Path) -> Gold:
-    """Read `{"id", "text", "spans": [{start, end, label, ...}]}` lines, all at once."""
-    chunks = list(iter_gold(path, chunk=1 << 62))
-    return chunks[0] if chunks else Gold([], [], str(path))
+def _jsonl_documents(path: Path, chunk: int = 2000) -> Gold:
+    """Read `{"id", "text", "spans": [{start, end, label, ...}]}` lines, all at once.
+
+    Read in chunks, so that only one chunk's parsed lines are held beside the spans built so
+    far; bad gold is read again as a single chunk, which lists its problems in the order of one
+    validation of the whole file (each chunk's own order otherwise). Both readings find the
+    same problems: every rule is about one line or one document, and document ids are tracked
+    across chunks.
+    """
+    try:
+        chunks = list(iter_gold(path, chunk=chunk))
+    except CorpusError as chunked:
+        try:
+            list(iter_gold(path, chunk=1 << 62))
+        except CorpusError as whole:
+            raise whole from None
+        raise chunked from None
+    return Gold([d for g in chunks for d in g.documents], [s for g in chunks for s in g.spans], str(path),
+                {k: v for g in chunks for k, v in g.fields.items()})
 
 
 def _checked(docs: list[Document], located: list[LocatedSpan], source: str,

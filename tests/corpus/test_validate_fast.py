@@ -257,3 +257,23 @@ def test_the_gold_fingerprint_is_the_sha256_of_its_definition(tmp_path):
     predictions = tmp_path / "predictions.jsonl"
     predictions.write_text("".join(json.dumps({"id": line["id"], "spans": []}) + "\n" for line in lines))
     assert score_files(gold, predictions, chunk=2).gold_fingerprint == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(gold_files())
+def test_load_gold_reads_in_chunks_as_in_one(tmp_path, content):
+    """load_gold of a JSONL gold reads chunks (bounded memory for the parsed lines) and gives what one
+    chunk of the whole file gives: the same Gold, or the same problems in the same order."""
+    from newsspans.evaluation.gold import _jsonl_documents
+
+    path = tmp_path / "gold.jsonl"
+    path.write_text(content, encoding="utf-8")
+    problems, whole = _read(path, 1 << 62)
+    try:
+        got, got_problems = _jsonl_documents(path, chunk=2), []
+    except CorpusError as exc:
+        got, got_problems = None, exc.problems
+    assert [str(p) for p in got_problems] == [str(p) for p in problems]
+    if not problems:
+        assert got == (whole[0] if whole else Gold([], [], str(path)))
