@@ -3,9 +3,7 @@ documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring 
 """
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, groupby, repeat
 from operator import attrgetter, itemgetter
@@ -18,6 +16,8 @@ from newsspans.corpus.sources import parse_source, read_documents
 from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict, trusted_spans
 from newsspans.corpus.store import CORPUS_DIR, Corpus, default_corpus_dir
 from newsspans.corpus.validate import SpanColumns, proven_valid, validate
+
+from .scoring import collector
 
 # The `gold` field of a report scored on the corpus installed with the package.
 BUNDLED = "bundled corpus"
@@ -127,20 +127,6 @@ def _column(spans: list[dict], key: str, keys: set[str], default: object = None)
         return list(map(dict.get, spans, repeat(key), repeat(default))), False
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: reading a chunk makes hundreds of thousands of objects
-    and no cycle, and the collections they set off (each walking every live object, the chunk's
-    parsed lines included) took half the time of building the spans."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _proven_spans(records: list[dict]) -> list[Span] | None:
     """The spans of accepted lines, all at once, if every span is well-formed and breaks no rule
     of `validate`: what `_located` and `validate` would give without a problem. None when
@@ -213,10 +199,11 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
     done = False
     while not done:
         # The accepted lines of one chunk: (line number, record, len(problems) when read). Parsing
-        # and proving them make no reference cycle: the collector is paused, and runs again
-        # before the chunk is handed on (only this generator's own code runs while it is off).
+        # and proving them make no reference cycle: the collector is paused (its collections set
+        # off by the chunk's objects walked every live one: half the time of building the spans),
+        # and runs again before the chunk is handed on (only this generator's code runs meanwhile).
         pending: list[tuple[int, dict, int]] = []
-        with _no_gc():
+        with collector.paused():
             for number, record in lines:
                 if _accepted(record, number, path, seen, problems):
                     pending.append((number, record, len(problems)))
