@@ -70,20 +70,28 @@ def span_from_dict(record: dict, file: str = "", line: int | None = None) -> Spa
 def trusted_spans(rows: Iterable[tuple]) -> list[Span]:
     """Spans of field values already checked (tuples in Span's field order), equal to `Span(*row)`.
 
-    Without the frozen dataclass's __init__ (one object.__setattr__ call per field), which made
-    building the gold's spans the largest cost of reading it: item stores into the new instance's
-    own dict, in field order, keep the dict sharing the class's keys (an update from another dict
-    would make it a dict of its own, three times the size).
+    Each field is set with object.__setattr__ as the frozen dataclass's __init__ does, so the
+    values stay inline in the object (as small, and as fast to read, as __init__'s; filling
+    `span.__dict__` instead was faster to build but 35% larger and slower to read), without
+    __init__'s frame and argument handling.
     """
-    new, out = object.__new__, []
+    new, set_, out = object.__new__, object.__setattr__, []
     append = out.append
     for doc_id, id_, start, end, label, text, canonical, num_kind, speaker, annotator, annotation_id, annotated_at \
             in rows:
         span = new(Span)
-        d = span.__dict__
-        d["doc_id"], d["id"], d["start"], d["end"], d["label"], d["text"] = doc_id, id_, start, end, label, text
-        d["canonical"], d["num_kind"], d["speaker"] = canonical, num_kind, speaker
-        d["annotator"], d["annotation_id"], d["annotated_at"] = annotator, annotation_id, annotated_at
+        set_(span, "doc_id", doc_id)
+        set_(span, "id", id_)
+        set_(span, "start", start)
+        set_(span, "end", end)
+        set_(span, "label", label)
+        set_(span, "text", text)
+        set_(span, "canonical", canonical)
+        set_(span, "num_kind", num_kind)
+        set_(span, "speaker", speaker)
+        set_(span, "annotator", annotator)
+        set_(span, "annotation_id", annotation_id)
+        set_(span, "annotated_at", annotated_at)
         append(span)
     return out
 
