@@ -3,9 +3,9 @@
 Side by side in one process (CPU seconds, best of --repeat), on the same file:
 
 - floor: `json.loads` of every line, nothing else (what any reader of the file pays);
-- bulk: what `score_files` does with the gold: `iter_gold` (each chunk proven valid at once,
-  its spans built without the dataclass __init__), spans grouped by document and the gold
-  fingerprint (`Fingerprint.add` per document);
+- bulk: what `score_files` does with the gold: `iter_gold` (lines decoded by msgspec into typed
+  objects, each chunk proven valid at once, its spans built without the dataclass __init__),
+  spans grouped by document and the gold fingerprint (`Fingerprint.add` per document);
 - exact: the same with the proof switched off, so every chunk is read span by span
   (`span_from_dict` per span) and validated rule by rule, as the gold was read before the
   bulk proof (and as it still is when a chunk has a problem, to name it);
@@ -55,14 +55,14 @@ def gold_side(path: Path) -> str:
 @contextmanager
 def exact_path():
     """No bulk proof: every chunk goes through the span-by-span reader and validator."""
-    proven, validate = gold_module._proven_spans, gold_module.validate
-    gold_module._proven_spans = lambda records: None
+    saved = gold_module._proven_typed, gold_module._proven_spans, gold_module.validate
+    gold_module._proven_typed = gold_module._proven_spans = lambda records: None
     gold_module.validate = lambda docs, located, require_canonical=False: validate_module._problems(
         {d.id: d.text for d in docs}, located, require_canonical)
     try:
         yield
     finally:
-        gold_module._proven_spans, gold_module.validate = proven, validate
+        gold_module._proven_typed, gold_module._proven_spans, gold_module.validate = saved
 
 
 def best(repeat: int, fn, *args):

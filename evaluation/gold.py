@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import chain, groupby, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
+from typing import Any
 
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import BAD, json_line
@@ -70,11 +71,14 @@ def _jsonl_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, obj
 
 def _accepted(record: object, number: int, path: Path, seen: dict[str, int], problems: list[Problem]) -> bool:
     """Whether a parsed line is a `{"id", "text", "spans"}` document whose id is new (else its problem)."""
-    if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
+    if type(record) is not dict and _TYPED is not None and type(record) is _TYPED[2]:
+        doc_id = record.id  # a typed line has the shape by its type
+    elif not isinstance(record, dict) or not isinstance(record.get("id"), str) \
             or not isinstance(record.get("text"), str) or not isinstance(record.get("spans", []), list):
         problems.append(Problem('expected {"id": str, "text": str, "spans": [...]}', file=str(path), line=number))
         return False
-    doc_id = record["id"]
+    else:
+        doc_id = record["id"]
     if doc_id in seen:
         problems.append(Problem(f"duplicate document id (first at line {seen[doc_id]})", file=str(path),
                                 line=number, doc_id=doc_id))
@@ -103,6 +107,9 @@ def _located(record: dict, number: int, file: str, problems: list[Problem]) -> l
 
 def _document(record: dict, path: Path) -> tuple[Document, dict[str, object]]:
     """An accepted line's document and its fields beyond id/text/spans and Document's own (for `Gold.fields`)."""
+    if type(record) is not dict:  # a typed line: no field beyond Document's
+        own = {k: v for k in _DOCUMENT_KEYS if isinstance(v := getattr(record, k), str)}
+        return Document(id=record.id, text=record.text, source=path.name, **{"title": "", **own}), {}
     own = {k: record[k] for k in _DOCUMENT_KEYS if isinstance(record.get(k), str)}
     extra = {k: v for k, v in record.items() if k not in _NOT_FIELDS and isinstance(v, (str, int, float, bool))}
     return Document(id=record["id"], text=record["text"], source=path.name, **{"title": "", **own}), extra
@@ -147,28 +154,116 @@ def _proven_spans(records: list[dict]) -> list[Span] | None:
     if not set(map(type, start)) | set(map(type, end)) <= {int}:
         return None
     counts = list(map(len, lists))
-    doc_id = list(chain.from_iterable(map(repeat, (r["id"] for r in records), counts)))
-    texts = list(chain.from_iterable(map(repeat, (r["text"] for r in records), counts)))
-    actual = [t[a:b] for t, a, b in zip(texts, start, end)]
     ids, complete = _column(flat, "id", keys, _MISSING)
-    if not complete:  # ids left out are T1, T2, ... by position in the line, as `_located` numbers them
-        defaults = [f"T{i}" for n in counts for i in range(1, n + 1)]
-        ids = [d if x is _MISSING else x for x, d in zip(ids, defaults)]
-    text, complete = _column(flat, "text", keys, _MISSING)
-    text = text if complete else [a if x is _MISSING else x for x, a in zip(text, actual)]
+    text, text_complete = _column(flat, "text", keys, _MISSING)
     optional = {k: _column(flat, k, keys)[0] for k in _OPTIONAL}
     # What span_from_dict checks beyond validate: ids are strings, the other string fields strings or null
     # (a label equal to a known one, a text equal to its slice and a num_kind or speaker as validate
     # accepts them can only be strings in JSON).
-    if set(map(type, ids)) != {str} or not all(type(v) is str for v in optional["canonical"] if v is not None) \
+    if not set(map(type, ids)) <= {str, type(_MISSING)} \
+            or not all(type(v) is str for v in optional["canonical"] if v is not None) \
             or not set(map(type, optional["annotator"])) | set(map(type, optional["annotated_at"])) <= _MAYBE_STR:
         return None
+    return _spans_of([r["id"] for r in records], [r["text"] for r in records], counts, start, end, label,
+                     ids, None if complete else _MISSING, text, None if text_complete else _MISSING, optional)
+
+
+def _spans_of(doc_ids: list[str], doc_texts: list[str], counts: list[int], start: list, end: list, label: list,
+              ids: list, ids_missing: object, text: list, text_missing: object, optional: dict[str, list]
+              ) -> list[Span] | None:
+    """The spans of some lines from their fields' columns (`counts`: spans per line) if
+    `proven_valid`; ids equal to `ids_missing` are T1, T2, ... by position in the line, as
+    `_located` numbers them, and texts equal to `text_missing` the span's slice of its text."""
+    doc_id = list(chain.from_iterable(map(repeat, doc_ids, counts)))
+    texts = list(chain.from_iterable(map(repeat, doc_texts, counts)))
+    actual = [t[a:b] for t, a, b in zip(texts, start, end)]
+    if ids_missing is not None:
+        defaults = [f"T{i}" for n in counts for i in range(1, n + 1)]
+        ids = [d if x is ids_missing else x for x, d in zip(ids, defaults)]
+    if text_missing is not None:
+        text = [a if x is text_missing else x for x, a in zip(text, actual)]
     columns = SpanColumns(doc_id, ids, start, end, label, text, optional["canonical"], optional["num_kind"],
                           optional["speaker"])
     # User gold need not carry canonical names; speakers then match by their own span only.
-    if not proven_valid({r["id"]: r["text"] for r in records}, columns, require_canonical=False, slices=actual):
+    if not proven_valid(dict(zip(doc_ids, doc_texts)), columns, require_canonical=False, slices=actual):
         return None
     return trusted_spans(zip(doc_id, ids, start, end, label, text, *optional.values()))
+
+
+_TYPED = None
+
+
+def _typed_decoder():
+    """msgspec's decoder of a gold line holding nothing but what the fast path reads (built on
+    first use): id, text, Document fields and spans of Span's fields, every type checked while
+    decoding. Unknown keys are refused, so a line with fields of the user's own, a span with a
+    `doc_id` or an unknown key goes the json way."""
+    global _TYPED
+    if _TYPED is None:
+        import msgspec
+        from msgspec import UNSET, UnsetType
+
+        maybe = str | None
+        span = msgspec.defstruct("GoldSpan", [
+            ("start", int), ("end", int), ("label", str), ("id", str | UnsetType, UNSET), ("text", str | UnsetType, UNSET),
+            ("canonical", maybe, None), ("num_kind", maybe, None), ("speaker", maybe, None), ("annotator", maybe, None),
+            ("annotation_id", Any, None), ("annotated_at", maybe, None)], forbid_unknown_fields=True)
+        line = msgspec.defstruct("GoldLine", [("id", str), ("text", str), ("spans", list[span], [])]
+                                 + [(k, Any, UNSET) for k in _DOCUMENT_KEYS], forbid_unknown_fields=True)
+        _TYPED = msgspec.json.Decoder(line), msgspec.MsgspecError, line, UNSET
+    return _TYPED
+
+
+def _typed_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, object]]:
+    """`_jsonl_lines`, a line decoded by msgspec straight into typed objects when it can be
+    (see `_typed_decoder`); any other line parsed by json, which names what is wrong with it.
+    msgspec decodes strictly (no NaN, infinity, BOM or lone surrogate; an integer is not 3.0 or
+    true), so what it accepts json reads alike (tests/corpus/test_validate_fast.py)."""
+    decoder, error, _, _ = _typed_decoder()
+    decode = decoder.decode
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise CorpusError(Problem(f"cannot read: {exc.strerror}", file=str(path))) from None
+    with fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                yield number, decode(raw)
+                continue
+            except (error, RecursionError):  # RecursionError: deep nesting inside `annotation_id`
+                pass
+            if raw.strip():
+                record = json_line(raw, str(path), number, problems)
+                if record is not BAD:
+                    yield number, record
+
+
+def _plain(record: object) -> object:
+    """A typed line as the dict json would have parsed it (a json record as it is)."""
+    _, _, line, unset = _typed_decoder()
+    if type(record) is not line:
+        return record
+    fields = ("id", "start", "end", "label", "text", *_OPTIONAL)
+    out = {"id": record.id, "text": record.text,
+           "spans": [{k: v for k in fields if (v := getattr(s, k)) is not unset} for s in record.spans]}
+    out.update((k, v) for k in _DOCUMENT_KEYS if (v := getattr(record, k)) is not unset)
+    return out
+
+
+def _proven_typed(lines: list) -> list[Span] | None:
+    """`_proven_spans` of typed lines: their types were checked while decoding."""
+    _, _, _, unset = _typed_decoder()
+    lists = [line.spans for line in lines]
+    flat = list(chain.from_iterable(lists))
+    if not flat:
+        return []
+    start, end, label = [s.start for s in flat], [s.end for s in flat], [s.label for s in flat]
+    ids, text = [s.id for s in flat], [s.text for s in flat]
+    optional = {"canonical": [s.canonical for s in flat], "num_kind": [s.num_kind for s in flat],
+                "speaker": [s.speaker for s in flat], "annotator": [s.annotator for s in flat],
+                "annotation_id": [s.annotation_id for s in flat], "annotated_at": [s.annotated_at for s in flat]}
+    return _spans_of([line.id for line in lines], [line.text for line in lines], list(map(len, lists)),
+                     start, end, label, ids, unset, text, unset, optional)
 
 
 def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: int = 2000) -> Iterator[Gold]:
@@ -179,8 +274,10 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
     collected: the iteration ends with a CorpusError naming all of them (and yields nothing more
     once one is found), so a consumer never finishes on bad gold.
 
-    A chunk is first proven valid all at once (`_proven_spans`); only a chunk that fails the
-    proof is read span by span and validated (`_explained`), which names each problem.
+    Lines are decoded by msgspec into typed objects where they can be (`_typed_lines`), and a
+    chunk is first proven valid all at once (`_proven_typed`, or `_proven_spans` of the lines as
+    json parses them); only a chunk that fails the proof is read span by span and validated
+    (`_explained`), which names each problem.
     """
     if path is None or Path(path).is_dir() or documents is not None or str(path) == "-":
         gold = load_gold(path, documents)  # `-` is refused there
@@ -195,7 +292,7 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
         raise CorpusError(Problem("gold file not found", file=str(path)))
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    lines = _jsonl_lines(path, problems)
+    lines = _typed_lines(path, problems)
     done = False
     while not done:
         # The accepted lines of one chunk: (line number, record, len(problems) when read). Parsing
@@ -222,7 +319,12 @@ def _chunk(pending: list[tuple[int, dict, int]], path: Path, problems: list[Prob
     """The Gold of some accepted lines (None once there is any problem): proven valid at once,
     or read span by span when the proof fails, which names each problem."""
     records = [record for _, record, _ in pending]
-    spans = _proven_spans(records)
+    line = _TYPED[2] if _TYPED is not None else None
+    spans = _proven_typed(records) if all(type(r) is line for r in records) else None
+    if spans is None:  # not all typed, or not proven: the json way, which may still prove them
+        records = [_plain(r) for r in records]
+        pending = [(number, record, at) for (number, _, at), record in zip(pending, records)]
+        spans = _proven_spans(records)
     if spans is None:
         return _explained(pending, path, problems)
     docs, fields = [], {}

@@ -197,7 +197,8 @@ def gold_files(draw):
             own = [s for s in spans if s.doc_id == d.id]
             records = []
             for s in own:
-                record = {k: v for k, v in s.to_dict().items() if k != "doc_id" and v is not None}
+                nulls = draw(st.booleans())  # explicit nulls, or the keys left out
+                record = {k: v for k, v in s.to_dict().items() if k != "doc_id" and (nulls or v is not None)}
                 if draw(st.booleans()) and s.text == d.text[s.start:s.end]:
                     del record["text"]
                 records.append(record)
@@ -277,3 +278,25 @@ def test_load_gold_reads_in_chunks_as_in_one(tmp_path, content):
     assert [str(p) for p in got_problems] == [str(p) for p in problems]
     if not problems:
         assert got == (whole[0] if whole else Gold([], [], str(path)))
+
+
+@pytest.mark.parametrize("line", [
+    b'{"id": "a", "text": "Anna", "spans": [{"start": 0, "end": 4, "label": "PER", "annotation_id": '
+    + b"[" * 3000 + b"]" * 3000 + b"}]}",
+    b'{"id": "a", "text": "Anna", "spans": [{"start": 0, "end": 4, "label": "PER", "annotation_id": NaN}]}',
+    b'{"id": "a", "text": "\\ud800Anna", "spans": [{"start": 1, "end": 5, "label": "PER"}]}',
+    b'\xef\xbb\xbf{"id": "a", "text": "Anna", "spans": [{"start": 0, "end": 4, "label": "PER"}]}',
+    b'{"id": "a", "text": "Anna", "spans": [{"start": 0, "end": 4, "label": "PER", "start": 1}]}',
+    b'{"id": "a", "text": "Anna", "spans": [{"start": 0, "end": 4.0, "label": "PER"}]}',
+    b'{"id": "a", "text": "Anna", "spans": [{"start": 0, "end": true, "label": "PER"}]}',
+    b'{"id": "a", "text": "Anna", "desk": "economy", "spans": [{"start": 0, "end": 4, "label": "PER"}]}',
+])
+def test_lines_msgspec_refuses_are_read_by_json_alike(tmp_path, line):
+    """What msgspec will not decode (deep nesting, NaN, a lone surrogate, a BOM) or decodes only
+    after json's rules (a repeated key: the last wins) reads as line by line with json."""
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(line + b"\n")
+    problems, expected = _line_by_line(path, 2)
+    got_problems, got = _read(path, 2)
+    assert [str(p) for p in got_problems] == [str(p) for p in problems]
+    assert got == (expected if not problems else None)
