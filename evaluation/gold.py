@@ -3,7 +3,7 @@ documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, groupby, repeat
 from operator import attrgetter, itemgetter
@@ -236,6 +236,28 @@ def _typed_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, obj
                 record = json_line(raw, str(path), number, problems)
                 if record is not BAD:
                     yield number, record
+
+
+def line_mentions(path: Path, labels: Collection[str]) -> Iterator[tuple[str, str, str]]:
+    """(doc id, label, text) once per document and distinct mention with one of `labels`, from
+    the well-formed lines of a JSONL gold, read but not validated (a line that cannot be read
+    this way is left out: the validating pass reports it)."""
+    _, _, line, unset = _typed_decoder()
+    for _, record in _typed_lines(path, []):
+        try:
+            if type(record) is line:
+                doc_id, text = record.id, record.text
+                pairs = [(s.label, text[s.start:s.end] if s.text is unset else s.text) for s in record.spans
+                         if s.label in labels]
+            else:
+                doc_id, text = record["id"], record["text"]
+                pairs = [(span["label"], span["text"] if "text" in span else text[span["start"]:span["end"]])
+                         for span in record.get("spans", ()) if span.get("label") in labels]
+            mentions = dict.fromkeys(pairs)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+        if isinstance(doc_id, str):
+            yield from ((doc_id, label, mention) for label, mention in mentions if isinstance(mention, str))
 
 
 def _plain(record: object) -> object:

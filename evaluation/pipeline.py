@@ -11,7 +11,6 @@ and the rule that an extractor failing on every document is an error, not an all
 """
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -22,7 +21,7 @@ from newsspans.corpus.model import ENTITY_LABELS, Span
 from .extractors.cache import PredictionCache
 from .extractors.runner import ExtractorRun, stdout_to_stderr
 from .extractors.workers import RunSettings, run_source
-from .gold import Gold, iter_gold, load_gold, spans_by_document
+from .gold import Gold, iter_gold, line_mentions, load_gold, spans_by_document
 from .labelmap import apply_label_map, parse_label_map
 from .predictions import (OFFSET_UNITS, PredictionSet, PredictionsFile, convert_offsets, inside_word,
                           read_predictions)
@@ -262,19 +261,7 @@ def _entity_mentions(path: Path) -> Iterator[Span]:
     """A bare Span (doc id, label, text) per distinct entity mention of each document of a JSONL
     gold's well-formed lines: `seen_index` counts documents per mention, so one Span per document
     and mention gives its index (not one per span: most mentions repeat within a document)."""
-    with open(path, "rb") as fh:
-        for raw in fh:
-            try:
-                record = json.loads(raw)
-                doc_id, text = record["id"], record["text"]
-                mentions = dict.fromkeys(
-                    (span["label"], span["text"] if "text" in span else text[span["start"]:span["end"]])
-                    for span in record.get("spans", ()) if span.get("label") in ENTITY_LABELS)
-            except (ValueError, TypeError, KeyError, AttributeError):
-                continue
-            if isinstance(doc_id, str):
-                yield from (Span(doc_id, "", 0, 0, label, mention) for label, mention in mentions
-                            if isinstance(mention, str))
+    return (Span(doc_id, "", 0, 0, label, text) for doc_id, label, text in line_mentions(path, ENTITY_LABELS))
 
 
 def _count_gold(gold: Path | str | None, documents: Path | str | None) -> int:

@@ -300,3 +300,21 @@ def test_lines_msgspec_refuses_are_read_by_json_alike(tmp_path, line):
     got_problems, got = _read(path, 2)
     assert [str(p) for p in got_problems] == [str(p) for p in problems]
     assert got == (expected if not problems else None)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(gold_files())
+def test_the_seen_pass_indexes_what_the_gold_holds(tmp_path, content):
+    """score_files' first pass (`seen` breakdown) reads each line's distinct mentions without
+    validating: on valid gold its index is `seen_index` of the validated gold's entity spans."""
+    from newsspans.corpus.model import ENTITY_LABELS
+    from newsspans.evaluation.pipeline import _seen_of_file
+    from newsspans.evaluation.scoring.breakdowns import seen_index
+
+    path = tmp_path / "gold.jsonl"
+    path.write_text(content, encoding="utf-8")
+    problems, chunks = _read(path, 3)
+    if not problems:
+        assert _seen_of_file(path, None, 3) == seen_index(s for g in chunks for s in g.spans
+                                                          if s.label in ENTITY_LABELS)
