@@ -67,35 +67,6 @@ def span_from_dict(record: dict, file: str = "", line: int | None = None) -> Spa
     return Span(**{k: record.get(k) for k in _KNOWN})
 
 
-def trusted_spans(rows: Iterable[tuple]) -> list[Span]:
-    """Spans of field values already checked (tuples in Span's field order), equal to `Span(*row)`.
-
-    Each field is set with object.__setattr__ as the frozen dataclass's __init__ does, so the
-    values stay inline in the object (as small, and as fast to read, as __init__'s; filling
-    `span.__dict__` instead was faster to build but 35% larger and slower to read), without
-    __init__'s frame and argument handling.
-    """
-    new, set_, out = object.__new__, object.__setattr__, []
-    append = out.append
-    for doc_id, id_, start, end, label, text, canonical, num_kind, speaker, annotator, annotation_id, annotated_at \
-            in rows:
-        span = new(Span)
-        set_(span, "doc_id", doc_id)
-        set_(span, "id", id_)
-        set_(span, "start", start)
-        set_(span, "end", end)
-        set_(span, "label", label)
-        set_(span, "text", text)
-        set_(span, "canonical", canonical)
-        set_(span, "num_kind", num_kind)
-        set_(span, "speaker", speaker)
-        set_(span, "annotator", annotator)
-        set_(span, "annotation_id", annotation_id)
-        set_(span, "annotated_at", annotated_at)
-        append(span)
-    return out
-
-
 def read_spans(path: Path) -> list[LocatedSpan]:
     """Read a standoff file; every malformed line is reported, with its line number."""
     path = Path(path)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from newsspans.corpus.errors import CorpusError
 from newsspans.corpus.graphemes import _JOINER, grapheme_bounds, one_per_code_point
 from newsspans.corpus.model import LABELS, NUM_KINDS, Document, Span
-from newsspans.corpus.standoff import LocatedSpan, trusted_spans
+from newsspans.corpus.standoff import LocatedSpan
 from newsspans.corpus.validate import SpanColumns, _problems, proven_valid, validate
 from newsspans.evaluation.gold import Gold, _accepted, _document, _jsonl_lines, _located, iter_gold
 
@@ -117,14 +117,6 @@ def test_the_proof_refuses_what_it_cannot_compare():
         s = Span("d", "T1", start, 4, "PER", "Anna")
         assert not proven_valid(text, SpanColumns.of([s]))
     assert proven_valid(text, SpanColumns.of([Span("d", "T1", 0, 4, "PER", "Anna")]))
-
-
-def test_trusted_spans_equal_spans_built_by_init():
-    row = ("d", "T1", 0, 4, "PER", "Anna", "Anna Berg", None, None, None, None, None)
-    fast, = trusted_spans([row])
-    slow = Span(*row)
-    assert fast == slow and hash(fast) == hash(slow) and vars(fast) == vars(slow)
-    assert list(vars(fast)) == list(vars(slow)) and repr(fast) == repr(slow)
 
 
 def test_every_code_point_outside_the_joiners_is_a_cluster_of_its_own():
