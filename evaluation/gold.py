@@ -255,7 +255,8 @@ def line_mentions(path: Path, labels: Collection[str]) -> Iterator[tuple[str, st
 
 
 def _plain(record: object) -> object:
-    """A typed line as the dict json would have parsed it (a json record as it is)."""
+    """A typed line as a dict of what json parses from it (a json record as it is): the span
+    fields it left out are null, which `span_from_dict` reads alike; nothing else differs."""
     _, _, line, unset = _typed_decoder()
     if type(record) is not line:
         return record
