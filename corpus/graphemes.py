@@ -18,7 +18,7 @@ _CLUSTER = regex.compile(r"\X")
 # SpacingMark (GB9a), Prepend (GB9b), regional indicators (GB12-13) and the Indic conjunct
 # linkers and extenders (GB9c; `regex` counts a few GCB=Other letters as linkers). Every other
 # pair of code points is split (GB999), so a text without any of these is one cluster per code
-# point. tests/corpus/test_graphemes_fast.py checks this against \X over every code point.
+# point. tests/corpus/test_validate_fast.py checks this against \X over every code point.
 _JOINER = regex.compile(r"[\r\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}"
                         r"\p{GCB=Regional_Indicator}\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{InCB=Linker}\p{InCB=Extend}]")
 
