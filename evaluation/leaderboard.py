@@ -24,6 +24,8 @@ from .scoring.report import Report
 from .scoring.scorer import LAYERS
 
 DASH = "–"
+# The report sections the board shows beyond the span tables (the entity sets' F1), computed for each row.
+BOARD_SECTIONS: tuple[str, ...] = ("entities",)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from .scoring.breakdowns import seen_index
 from .scoring.partial import Fingerprint, fingerprint_of, merge
 from .scoring.report import Report, ScoreOptions
 from .scoring.scorer import score_partial
+from .scoring.sections import needs_seen
 
 # Documents counted at a time when no per-span detail is kept: their spans are released after.
 CHUNK = 2000
@@ -97,7 +98,7 @@ def _score_chunks(chunks: Iterable[_Chunk], fingerprint: Callable[[], str], n_go
     # Reading and counting make millions of acyclic objects: no collector passes over them.
     with collector.paused():
         context = dict(predictions_source=source, gold_checked=True, mapping=mapping, gold_fingerprint="",
-                       seen_in=seen_in())
+                       seen_in=seen_in() if needs_seen(options) else None)  # a pass over the gold: only for `seen`
         for chunk in chunks:
             mapped, dropped_here = apply_label_map(chunk.predictions, parsed)
             for label, n in dropped_here.items():

@@ -69,7 +69,7 @@ def leaderboard_command(
 
     from .. import run_extractor
     from ..extractors.runner import stdout_to_stderr
-    from ..leaderboard import Entry, leaderboard_dict, leaderboard_markdown
+    from ..leaderboard import BOARD_SECTIONS, Entry, leaderboard_dict, leaderboard_markdown
 
     if not extractor and not predictions:
         raise CorpusError(Problem("give at least one --extractor or --predictions"))
@@ -82,14 +82,15 @@ def leaderboard_command(
     for spec in extractor:
         hits_before = store.stats.hits if store is not None else 0
         extractor_run, source = run_extractor(data, extractor=spec, settings=settings, cache=store)
-        report = score_of(data, extractor_run, source, mapping, scoring, inputs, quiet=run.quiet, detail=False)
+        report = score_of(data, extractor_run, source, mapping, scoring, inputs, quiet=run.quiet, detail=False,
+                          sections=BOARD_SECTIONS)
         cached = (store.stats.hits - hits_before) if store is not None else 0
         with stdout_to_stderr():  # extractor_layers may import the user's module
             layers = extractor_layers(spec)
         entries.append(Entry(spec, report, layers, sum(extractor_run.seconds.values()) / max(1, n), cached))
     for path in predictions:
         report = score_of(data, run_extractor(data, predictions=path)[0], str(path), mapping, scoring, inputs,
-                          quiet=run.quiet, detail=False)
+                          quiet=run.quiet, detail=False, sections=BOARD_SECTIONS)
         entries.append(Entry(str(path), report, ALL_LAYERS, None))
     warn_unreadable(store, run.quiet)
     board = leaderboard_dict(entries, scoring.scheme.value, data.source)

@@ -54,6 +54,18 @@ class Layer(str, Enum):
     quote = "quote"
 
 
+class Section(str, Enum):
+    """The report sections `--with` asks for: the names of `scoring.sections.SECTIONS` (repeated
+    here so that --help imports no numpy; a test checks them equal), or all of them."""
+
+    entities = "entities"
+    coreference = "coreference"
+    num_kinds = "num_kinds"
+    breakdowns = "breakdowns"
+    document_average = "document_average"
+    all = "all"
+
+
 @dataclass(frozen=True)
 class GoldArgs:
     gold: Optional[Path]
@@ -94,6 +106,15 @@ class ScoringArgs:
 class BreakdownArgs:
     by: list[str]
     beta: float
+
+
+@dataclass(frozen=True)
+class SectionArgs:
+    sections: list[Section]
+
+    def names(self, everything: bool = False) -> tuple[str, ...]:
+        """The sections asked for (all of them when `everything`: the HTML page draws every one)."""
+        return (Section.all.value,) if everything else tuple(s.value for s in self.sections)
 
 
 @dataclass(frozen=True)
@@ -180,6 +201,15 @@ BREAKDOWN = Group("breakdown", BreakdownArgs, {
                        "or length, shape, seen, quote_length; each bucket with its support and interval."),
     "beta": typer.Option(1.0, "--beta", min=0.0, help="Beta of the F-beta reported next to F1 (2 weighs recall "
                          "twice as much as precision)."),
+})
+
+WITH = Group("sections", SectionArgs, {
+    "sections": typer.Option([], "--with", metavar="SECTION", help="Also compute this report section "
+                             "(repeatable): entities (document-level entity sets), coreference (MUC, B-cubed, "
+                             "CEAF-e, CoNLL), num_kinds (number kinds), breakdowns (scores per outlet, agency, "
+                             "dateline, length, shape, seen, quote_length), document_average (mean per-document "
+                             "F1), or all. The span tables, speakers, alignment and thresholds are always "
+                             "computed; --by FIELD computes FIELD's breakdown; --html computes every section."),
 })
 
 
@@ -311,14 +341,16 @@ def parse_shard(value: str | None) -> tuple[int, int] | None:
     return i, n  # the range is checked by score_run
 
 
-def score_options(scoring: ScoringArgs, breakdown: BreakdownArgs | None = None, bootstrap: bool = True):
-    """The ScoreOptions of a command's options (no intervals when `bootstrap` is False)."""
+def score_options(scoring: ScoringArgs, breakdown: BreakdownArgs | None = None, bootstrap: bool = True,
+                  sections: tuple[str, ...] = ()):
+    """The ScoreOptions of a command's options (no intervals when `bootstrap` is False), computing
+    the report `sections` (`SectionArgs.names`) beyond the span tables."""
     from .. import ScoreOptions
 
     extra = {} if breakdown is None else {"by": tuple(breakdown.by), "beta": breakdown.beta}
     return ScoreOptions(scoring.min_overlap, scoring.bootstrap if bootstrap else 0, scoring.seed,
                         align=scoring.align.value, align_threshold=scoring.align_threshold,
-                        threshold=scoring.threshold, **extra)
+                        threshold=scoring.threshold, sections=sections, **extra)
 
 
 def _noting_warnings(score, quiet: bool):
@@ -335,12 +367,12 @@ def _noting_warnings(score, quiet: bool):
 
 def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs, inputs: InputArgs,
              bootstrap: bool = True, breakdown: BreakdownArgs | None = None, quiet: bool = False,
-             detail: bool = True, shard: tuple[int, int] | None = None):
+             detail: bool = True, shard: tuple[int, int] | None = None, sections: tuple[str, ...] = ()):
     """`score_run` with the options of a command (no intervals when `bootstrap` is False); its
     warnings (offsets that look like another unit) go to stderr, once each."""
     from .. import score_run
 
-    options = score_options(scoring, breakdown, bootstrap)
+    options = score_options(scoring, breakdown, bootstrap, sections)
     return _noting_warnings(lambda: score_run(
         gold, run, source=source, label_map=mapping.label_map, ignore=mapping.ignore_label,
         drop_unknown=mapping.drop_unknown, options=options, offsets=inputs.offsets.value,
@@ -348,13 +380,14 @@ def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs,
 
 
 def stream_of(gold: GoldArgs, predictions: Path, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
-              inputs: InputArgs, shard: tuple[int, int] | None, breakdown: BreakdownArgs | None = None):
+              inputs: InputArgs, shard: tuple[int, int] | None, breakdown: BreakdownArgs | None = None,
+              sections: tuple[str, ...] = ()):
     """`score_files` (streamed, no per-span detail) with the options of a command."""
     from .. import score_files
     from ..pipeline import check_idle
 
     check_idle(run_settings(run))
-    options = score_options(scoring, breakdown)
+    options = score_options(scoring, breakdown, sections=sections)
     return _noting_warnings(lambda: score_files(
         gold.gold, predictions, gold_documents=gold.gold_documents, label_map=mapping.label_map,
         ignore=mapping.ignore_label, drop_unknown=mapping.drop_unknown, options=options, shard=shard,

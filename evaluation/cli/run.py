@@ -4,12 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 import typer
 
-from .options import GOLD, MAPPING, SCORING, GoldArgs, MappingArgs, ScoringArgs, note, takes
+from .options import GOLD, MAPPING, SCORING, WITH, GoldArgs, MappingArgs, ScoringArgs, SectionArgs, note, takes
 
 
-@takes(GOLD, MAPPING, SCORING)
+@takes(GOLD, MAPPING, SCORING, WITH)
 def run_command(
-    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs,
+    gold: GoldArgs, mapping: MappingArgs, scoring: ScoringArgs, sections: SectionArgs,
     extractor: str = typer.Option(..., "--extractor", help="An extractor spec, as for `newsspans score`."),
     input: Path = typer.Option(..., "--input", help="Documents: a corpus folder, a Hugging Face dataset folder, or "
                                "a JSONL or Parquet file of {id, text}."),
@@ -47,7 +47,7 @@ def run_command(
     if score:
         data = load_gold(gold.gold, gold.gold_documents)
         known = {d.id for d in data.documents}
-        options = ScoreOptions(scoring.min_overlap, scoring.bootstrap, scoring.seed)
+        options = ScoreOptions(scoring.min_overlap, scoring.bootstrap, scoring.seed, sections=sections.names())
 
         def score_shard(run, k: int) -> None:
             # Documents of the input that are not in the gold are predicted, not scored.

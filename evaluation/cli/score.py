@@ -13,16 +13,16 @@ import typer
 from newsspans.corpus.cli.common import FINDING, console as policy_console
 from newsspans.corpus.errors import CorpusError, Problem
 
-from .options import (BREAKDOWN, DEFAULT_RESAMPLES, GOLD, INPUT, MAPPING, RUN, SCORING, BreakdownArgs, Format,
-                      FormatOption, GoldArgs, HtmlOption, InputArgs, Layer, MappingArgs, OutputOption, RunArgs,
-                      ScoringArgs, cache_of, extractor_help, fraction, load_gold_of, note, parse_shard, run_settings,
+from .options import (BREAKDOWN, DEFAULT_RESAMPLES, GOLD, INPUT, MAPPING, RUN, SCORING, WITH, BreakdownArgs,
+                      Format, FormatOption, GoldArgs, HtmlOption, InputArgs, Layer, MappingArgs, OutputOption, RunArgs,
+                      ScoringArgs, SectionArgs, cache_of, extractor_help, fraction, load_gold_of, note, parse_shard, run_settings,
                       score_of, stdout_taken, stream_of, takes, warn_unreadable)
 
 
-@takes(GOLD, INPUT, MAPPING, SCORING, BREAKDOWN, RUN)
+@takes(GOLD, INPUT, MAPPING, SCORING, BREAKDOWN, WITH, RUN)
 def score_command(
     gold: GoldArgs, inputs: InputArgs, mapping: MappingArgs, scoring: ScoringArgs, breakdown: BreakdownArgs,
-    run: RunArgs,
+    sections: SectionArgs, run: RunArgs,
     extractor: Optional[str] = typer.Option(None, "--extractor", help=extractor_help("The extractor to run")),
     command: Optional[str] = typer.Option(None, "--command", help="An external program speaking JSONL on "
                                           "stdin/stdout."),
@@ -67,10 +67,11 @@ def score_command(
     part = parse_shard(shard)
     # Per-span detail only for what shows spans: --errors, --html, and a JSON report with spans.
     detail = errors or html is not None or (not no_spans and (fmt is Format.json or output is not None))
+    asked = sections.names(everything=html is not None)
     if predictions is not None and str(predictions) != "-" and not detail and save_predictions is None \
             and extractor is None and command is None:
         # Nothing needs the spans once counted: stream the files in bounded memory.
-        report = stream_of(gold, predictions, mapping, scoring, run, inputs, part, breakdown)
+        report = stream_of(gold, predictions, mapping, scoring, run, inputs, part, breakdown, asked)
     else:
         data = load_gold_of(gold)
         store = cache_of(run)
@@ -80,7 +81,7 @@ def score_command(
         if save_predictions is not None:
             write_predictions(save_predictions, extractor_run.predictions)
         report = score_of(data, extractor_run, source, mapping, scoring, inputs, breakdown=breakdown,
-                          quiet=run.quiet, detail=detail, shard=part)
+                          quiet=run.quiet, detail=detail, shard=part, sections=asked)
     if partial_out is not None:
         report.partial.save(partial_out)
         note(f"wrote {partial_out}", run.quiet)
@@ -201,7 +202,9 @@ def compare_command(
     data = load_gold_of(gold)
     # Intervals come from the paired test below, not from each report.
     reports = [score_of(data, run_extractor(data, predictions=p)[0], str(p), mapping, scoring, inputs, bootstrap=False,
-                        breakdown=breakdown, detail=html is not None) for p in (a, b)]
+                        breakdown=breakdown, detail=html is not None,
+                        # The page draws every section; the paired tests need none but --by's breakdowns.
+                        sections=("all",) if html is not None else ()) for p in (a, b)]
     scheme = scoring.scheme.value
     s = SCHEMES.index(scheme)
     results = {}

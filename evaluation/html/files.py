@@ -55,10 +55,10 @@ def read_report(path: Path) -> dict:
         data = json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
         raise CorpusError(Problem(f"not a JSON report: {exc}", file=str(path))) from None
-    # Schema 2 only adds sections, so a saved schema-1 report still draws.
-    if not isinstance(data, dict) or data.get("schema_version") not in (1, SCHEMA_VERSION) \
+    # Schema 2 only adds sections and schema 3 makes them optional, so saved schema-1 and -2 reports still draw.
+    if not isinstance(data, dict) or data.get("schema_version") not in (1, 2, SCHEMA_VERSION) \
             or not isinstance(data.get("layers"), dict) or not isinstance(data.get("documents"), list):
-        raise CorpusError(Problem(f"not a newsspans score report (schema_version 1 or {SCHEMA_VERSION} with documents "
+        raise CorpusError(Problem(f"not a newsspans score report (schema_version 1 to {SCHEMA_VERSION} with documents "
                                   "and layers)", file=str(path)))
     validate_report(data, str(path))
     return data

@@ -126,6 +126,7 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Pa
     _differs(partials, names, "gold (fingerprint)", lambda p: p.gold["fingerprint"])
     _differs(partials, names, "bootstrap seed", lambda p: p.settings["bootstrap"]["seed"])
     _differs(partials, names, "schemes", lambda p: p.settings["schemes"])
+    _differs(partials, names, "report sections (--with)", lambda p: p.settings.get("sections"))
     _differs(partials, names, "settings", lambda p: p.settings)
     _differs(partials, names, "tables", lambda p: sorted(p.tables))
     _differs(partials, names, "named axes", lambda p: sorted(p.axes))

@@ -64,7 +64,7 @@ from ..alignment import DEFAULT_POLICY, DEFAULT_THRESHOLD, STATUSES
 from ..predictions import Prediction
 from .thresholds import ScoreHistograms, thresholds_dict
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,15 @@ class ScoreOptions:
     align: str = DEFAULT_POLICY
     align_threshold: float = DEFAULT_THRESHOLD
     threshold: float | None = None  # drop predictions scored below this before scoring
+    # Report sections beyond the span tables, computed only when asked for (names of
+    # `sections.SECTIONS`, or "all"); `by` asks for its breakdowns too. See `sections.wanted`.
+    sections: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        from .sections import sections_asked  # sections import the metric modules, which import this one
+
+        object.__setattr__(self, "sections", sections_asked((self.sections,) if isinstance(self.sections, str)
+                                                            else self.sections))
 
 
 # Slots of an attribution table row (per scheme): matched quote pairs with the right speaker and
@@ -241,7 +250,8 @@ class Report:
             layers[name] = layer
         options = ScoreOptions(st["min_overlap"], boot["resamples"], boot["seed"], boot["confidence"],
                                tuple(st.get("by", ())), st.get("beta", 1.0), st.get("align", DEFAULT_POLICY),
-                               st.get("align_threshold", DEFAULT_THRESHOLD), st.get("threshold"))
+                               st.get("align_threshold", DEFAULT_THRESHOLD), st.get("threshold"),
+                               tuple(st.get("sections", ())))
         report = cls(list(partial.documents), layers, options, partial.gold["source"], ", ".join(partial.sources),
                      dict(partial.dropped), dict(partial.extractor_errors), list(partial.missing_predictions),
                      partial.gold["fingerprint"], note, partial, below_threshold=dict(partial.below_threshold))
@@ -268,7 +278,7 @@ class Report:
                          "bootstrap": {"resamples": o.n_resamples, "seed": o.seed, "confidence": o.confidence,
                                        "method": "poisson", "documents": len(self.documents),
                                        "note": self.interval_note},
-                         "beta": o.beta, "by": list(o.by),
+                         "beta": o.beta, "by": list(o.by), "sections": list(self.sections),
                          "align": o.align, "align_threshold": o.align_threshold, "threshold": o.threshold},
             "documents": list(self.documents),
             "dropped": dict(self.dropped),

@@ -186,7 +186,7 @@ def partial_settings(options: ScoreOptions, mapping: Mapping | None = None) -> d
                           "method": "poisson"},
             "mapping": dict(mapping or {}), "schemes": list(SCHEMES),
             "layers": {name: list(labels) for name, labels in LAYERS.items()},
-            "by": list(options.by), "beta": options.beta,
+            "by": list(options.by), "beta": options.beta, "sections": list(options.sections),
             "align": options.align, "align_threshold": options.align_threshold, "threshold": options.threshold}
 
 
@@ -272,7 +272,8 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
             layer.speakers = layer.speaker_levels["entity"]
         layers[name] = layer
     del all_preds
-    # The sections beyond the span tables need the matching, which exists only while counting.
+    # The sections beyond the span tables need the matching, which exists only while counting
+    # (only those `options.sections` and `options.by` ask for are counted).
     tables, axes, lists = section_tables(count_sections(documents, doc_spans, predictions, layers, doc_index, options,
                                                         doc_fields, seen_in))
     errors = dict(extractor_errors or {})

@@ -6,6 +6,11 @@
     breakdowns        span scores per bucket                 (breakdowns.py)
     document_average  mean and spread of per-document F1     (breakdowns.py)
 
+A section is computed only when asked for (`ScoreOptions.sections`, `--with SECTION`, as spaCy's
+Scorer scores what a pipeline asks of it): at 100k documents they cost about as much CPU as the
+span tables, twice their memory and most of a merge's time. `--by FIELD` asks for the breakdown
+of FIELD alone; `breakdowns` for every dimension of `DEFAULT_BREAKDOWNS` (and the `--by` ones).
+
 Every section keeps its per-document counts (`Counted`: arrays with one row per document) next
 to a pure function from summed counts to its numbers. The counts need the matching, which exists
 only while a chunk of documents is counted (`count_sections`); they travel in the chunk's
@@ -19,7 +24,7 @@ breakdown: "seen in another document of the gold" is judged within each shard's 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,6 +47,43 @@ _BREAKDOWN = PREFIX + "breakdowns/"
 _HAS = PREFIX + "has/"  # per document: 1 when it has a value of a document field
 _ENTITY_LISTS = ("found", "missed", "spurious")
 
+# The sections one can ask for, in report order (cli/options.py repeats the names for a fast --help).
+SECTIONS: dict[str, str] = {
+    "entities": "document-level entity sets: who and what each article is about",
+    "coreference": "MUC, B-cubed, CEAF-e and CoNLL F1 of the entity clusters",
+    "num_kinds": "number kinds: accuracy, confusion, strict with kind",
+    "breakdowns": "span scores per bucket of every default dimension (--by FIELD asks for one alone)",
+    "document_average": "mean and standard deviation of per-document F1",
+}
+ALL = "all"
+
+
+def sections_asked(names) -> tuple[str, ...]:
+    """`names` as `ScoreOptions.sections` keeps them: `all` expanded, in table order; ValueError
+    naming an unknown section."""
+    names = tuple(names)
+    unknown = [n for n in names if n not in SECTIONS and n != ALL]
+    if unknown:
+        raise ValueError(f"unknown report section {unknown[0]!r} (known: {', '.join(SECTIONS)}, or {ALL})")
+    return tuple(n for n in SECTIONS if n in names or ALL in names)
+
+
+def wanted(options) -> tuple[str, ...]:
+    """The sections a run under `options` computes: those asked for, and the breakdowns of `--by`."""
+    asked = set(options.sections) | ({"breakdowns"} if options.by else set())
+    return tuple(n for n in SECTIONS if n in asked)
+
+
+def breakdown_dimensions(options) -> tuple[str, ...]:
+    """The breakdown dimensions of a run: every default one when `breakdowns` is asked for, then `--by`'s."""
+    default = DEFAULT_BREAKDOWNS if "breakdowns" in options.sections else ()
+    return tuple(dict.fromkeys(default + tuple(options.by)))
+
+
+def needs_seen(options) -> bool:
+    """Whether the run breaks spans down by `seen`, which needs an index of the whole gold."""
+    return "seen" in breakdown_dimensions(options)
+
 
 @dataclass
 class Section:
@@ -56,11 +98,11 @@ class Counted:
     """The per-document counts of every section, before intervals: what a shard has to keep."""
 
     ids: list[str]
-    entities: EntitySets
-    coreference: Coreference
-    num_kinds: NumKinds
-    breakdowns: list[Breakdown]
-    averages: list[DocumentAverage]
+    entities: EntitySets | None = None  # None: a section not asked for
+    coreference: Coreference | None = None
+    num_kinds: NumKinds | None = None
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    averages: list[DocumentAverage] | None = None
     has_value: dict[str, np.ndarray] | None = None  # document field -> (n_docs,) 1 when a document has it
 
 
@@ -80,7 +122,7 @@ def _f1s(statistic):
 
 
 def _field_dimensions(options) -> list[str]:
-    return [d for d in dict.fromkeys(DEFAULT_BREAKDOWNS + tuple(options.by)) if d not in SPAN_DIMENSIONS]
+    return [d for d in breakdown_dimensions(options) if d not in SPAN_DIMENSIONS]
 
 
 def count_sections(documents: Sequence[Document], doc_spans: Mapping[str, Sequence[Span]],
@@ -88,22 +130,26 @@ def count_sections(documents: Sequence[Document], doc_spans: Mapping[str, Sequen
                    doc_index: Mapping[str, int], options,
                    doc_fields: Mapping[str, Mapping[str, object]] | None = None,
                    seen_in: Mapping[tuple[str, str], int] | None = None) -> Counted:
-    """The per-document counts of every section for some documents (all of a chunk's layers counted);
-    `seen_in`: `breakdowns.seen_index` of the whole gold when these documents are part of it.
+    """The per-document counts of the sections `options` asks for (`wanted`) for some documents
+    (all of a chunk's layers counted); `seen_in`: `breakdowns.seen_index` of the whole gold when
+    these documents are part of it.
 
-    Every breakdown dimension is counted, even a document field none of these documents has:
-    another chunk or shard may have it (`finish_sections` leaves out a field no document has).
+    Every breakdown dimension asked for is counted, even a document field none of these documents
+    has: another chunk or shard may have it (`finish_sections` leaves out a field no document has).
     """
     entity = layers["entity"]
     fields = doc_fields or {}
+    on = set(wanted(options))
     return Counted(
         ids=[d.id for d in documents],
-        entities=count_entity_sets(documents, doc_spans, predictions),
-        coreference=count_coreference(documents, entity.gold, entity.predicted, entity.matching),
-        num_kinds=count_num_kinds(entity, dict(doc_index), len(documents)),
-        breakdowns=breakdowns_for(DEFAULT_BREAKDOWNS + tuple(options.by), layers, documents, doc_index, fields,
+        entities=count_entity_sets(documents, doc_spans, predictions) if "entities" in on else None,
+        coreference=count_coreference(documents, entity.gold, entity.predicted, entity.matching)
+        if "coreference" in on else None,
+        num_kinds=count_num_kinds(entity, dict(doc_index), len(documents)) if "num_kinds" in on else None,
+        breakdowns=breakdowns_for(breakdown_dimensions(options), layers, documents, doc_index, fields,
                                   keep_empty=True, seen_in=seen_in),
-        averages=[DocumentAverage(name, document_f1_rows(layer.counts)) for name, layer in layers.items()],
+        averages=[DocumentAverage(name, document_f1_rows(layer.counts)) for name, layer in layers.items()]
+        if "document_average" in on else None,
         has_value={f: np.array([document_field(d, fields.get(d.id, {}), f) != NO_VALUE for d in documents],
                                np.int64) for f in _field_dimensions(options)})
 
@@ -129,16 +175,21 @@ def section_tables(counted: Counted) -> tuple[dict[str, np.ndarray], dict[str, l
     c = counted
     # Counts of one document fit 32 bits; half the memory of int64 over a large corpus.
     small = lambda t: t.astype(np.int32) if np.abs(t).max(initial=0) < 2 ** 31 else t  # noqa: E731
-    tables = {PREFIX + "entities": small(c.entities.counts), PREFIX + "coreference": c.coreference.counts,
-              PREFIX + "num_kinds.confusion": small(c.num_kinds.confusion),
-              PREFIX + "num_kinds.strict": small(c.num_kinds.strict)}
+    tables, lists = {}, {}
+    if c.entities is not None:
+        tables[PREFIX + "entities"] = small(c.entities.counts)
+        # The (label, name) pairs as they are: saved as JSON arrays, read back as lists (no copy either way).
+        lists = {f"{PREFIX}entities.{what}": getattr(c.entities, what) for what in _ENTITY_LISTS}
+    if c.coreference is not None:
+        tables[PREFIX + "coreference"] = c.coreference.counts
+    if c.num_kinds is not None:
+        tables[PREFIX + "num_kinds.confusion"] = small(c.num_kinds.confusion)
+        tables[PREFIX + "num_kinds.strict"] = small(c.num_kinds.strict)
     axes = {}
     for b in c.breakdowns:
         tables[_breakdown_name(b)] = small(b.counts)
         axes[_breakdown_name(b)] = list(b.buckets)
     tables.update({_HAS + f: v.astype(np.int8) for f, v in (c.has_value or {}).items()})
-    # The (label, name) pairs as they are: saved as JSON arrays, read back as lists (no copy either way).
-    lists = {f"{PREFIX}entities.{what}": getattr(c.entities, what) for what in _ENTITY_LISTS}
     return tables, axes, lists
 
 
@@ -151,7 +202,7 @@ AXIS_ORDER[_BREAKDOWN] = _bucket_order
 
 def counted_of(partial: Partial, options) -> Counted:
     """The `Counted` of a (merged) partial: `section_tables` read back, the document averages
-    from the span tables."""
+    from the span tables (when asked for)."""
     t = partial.tables
     breakdowns = []
     for name, counts in t.items():
@@ -166,23 +217,27 @@ def counted_of(partial: Partial, options) -> Counted:
     def keys(what: str) -> list:
         return partial.lists[f"{PREFIX}entities.{what}"]  # per document: (label, name) pairs, tuples or lists
 
+    on = wanted(options)
     return Counted(
         ids=list(partial.documents),
-        entities=EntitySets(ENTITY_SET_LABELS, t[PREFIX + "entities"], *(keys(w) for w in _ENTITY_LISTS)),
-        coreference=Coreference(t[PREFIX + "coreference"]),
-        num_kinds=NumKinds(t[PREFIX + "num_kinds.confusion"], t[PREFIX + "num_kinds.strict"]),
+        entities=EntitySets(ENTITY_SET_LABELS, t[PREFIX + "entities"], *(keys(w) for w in _ENTITY_LISTS))
+        if "entities" in on else None,
+        coreference=Coreference(t[PREFIX + "coreference"]) if "coreference" in on else None,
+        num_kinds=NumKinds(t[PREFIX + "num_kinds.confusion"], t[PREFIX + "num_kinds.strict"])
+        if "num_kinds" in on else None,
         breakdowns=breakdowns,
-        averages=[DocumentAverage(name, document_f1_rows(t[name])) for name in partial.settings["layers"]],
+        averages=[DocumentAverage(name, document_f1_rows(t[name])) for name in partial.settings["layers"]]
+        if "document_average" in on else None,
         has_value={name[len(_HAS):]: v for name, v in t.items() if name.startswith(_HAS)})
 
 
 def sections_of(partial: Partial, options) -> dict[str, Section]:
-    """Every section of the report of `partial` (none for a partial without section tables).
+    """The sections of the report of `partial`, those its settings asked for.
 
     A `--by` field no document has is an error only when the partial covers the whole gold:
     a shard's documents may lack a field the other shards have.
     """
-    if PREFIX + "entities" not in partial.tables:
+    if not wanted(options):
         return {}
     whole = len(partial.documents) >= partial.gold.get("documents", 0)
     return finish_sections(counted_of(partial, options), options, whole)
@@ -200,37 +255,46 @@ def _without_absent_fields(counted: Counted, options, strict: bool) -> None:
 
 
 def finish_sections(counted: Counted, options, strict: bool = True) -> dict[str, Section]:
-    """Bootstrap every section's counts (Poisson weights keyed by `counted.ids`) and give each its renderer;
-    `strict`: a `--by` field no document has is an error (else it is left out)."""
+    """Bootstrap the counts of every section `counted` has (Poisson weights keyed by `counted.ids`)
+    and give each its renderer; `strict`: a `--by` field no document has is an error (else it is left out)."""
     c = counted
     _without_absent_fields(c, options, strict)
-    k = c.num_kinds.confusion.shape[1]
     # Every section's table, bootstrapped in one pass: the Poisson weights of a block of documents
     # are drawn once for all of them (drawing them is most of a bootstrap's time).
-    tables = {"entities": (c.entities.counts, _f1s(entity_set_scores)),
-              "coreference": (c.coreference.counts, _f1s(coreference_scores)),
-              "num_kinds": (_num_kind_rows(c.num_kinds), _num_kind_statistic(k))}
-    tables.update({f"average/{i}": (a.rows, document_average_statistic) for i, a in enumerate(c.averages)})
+    tables = {}
+    if c.entities is not None:
+        tables["entities"] = (c.entities.counts, _f1s(entity_set_scores))
+    if c.coreference is not None:
+        tables["coreference"] = (c.coreference.counts, _f1s(coreference_scores))
+    if c.num_kinds is not None:
+        tables["num_kinds"] = (_num_kind_rows(c.num_kinds), _num_kind_statistic(c.num_kinds.confusion.shape[1]))
+    tables.update({f"average/{i}": (a.rows, document_average_statistic) for i, a in enumerate(c.averages or ())})
     tables.update({f"breakdown/{i}": (b.counts, bucket_statistic) for i, b in enumerate(c.breakdowns)})
     intervals: dict[str, dict] = {name: {} for name in tables}
-    if options.n_resamples > 0 and not too_few_documents(len(c.ids)):
+    if tables and options.n_resamples > 0 and not too_few_documents(len(c.ids)):
         sums = weighted_sums({name: t for name, (t, _) in tables.items()}, document_keys(c.ids, options.seed),
                              options.n_resamples, sparse=[n for n in tables if n.startswith("breakdown/")])
         intervals = {name: intervals_from_sums(sums[name], stat, options.confidence)
                      for name, (_, stat) in tables.items()}
-    c.entities.intervals, c.coreference.intervals = intervals["entities"], intervals["coreference"]
-    c.num_kinds.intervals = intervals["num_kinds"]
-    for i, a in enumerate(c.averages):
-        a.intervals = intervals[f"average/{i}"]
+    out = {}
+    if c.entities is not None:
+        c.entities.intervals = intervals["entities"]
+        out["entities"] = Section(c, lambda: entity_sets_dict(c.entities, c.ids))
+    if c.coreference is not None:
+        c.coreference.intervals = intervals["coreference"]
+        out["coreference"] = Section(c, lambda: coreference_dict(c.coreference))
+    if c.num_kinds is not None:
+        c.num_kinds.intervals = intervals["num_kinds"]
+        out["num_kinds"] = Section(c, lambda: num_kinds_dict(c.num_kinds))
     for i, b in enumerate(c.breakdowns):
         b.intervals = intervals[f"breakdown/{i}"]
-    return {
-        "entities": Section(c, lambda: entity_sets_dict(c.entities, c.ids)),
-        "coreference": Section(c, lambda: coreference_dict(c.coreference)),
-        "num_kinds": Section(c, lambda: num_kinds_dict(c.num_kinds)),
-        "breakdowns": Section(c, lambda: breakdowns_dict(c.breakdowns, options.beta)),
-        "document_average": Section(c, lambda: document_average_dict(c.averages)),
-    }
+    if "breakdowns" in wanted(options):
+        out["breakdowns"] = Section(c, lambda: breakdowns_dict(c.breakdowns, options.beta))
+    if c.averages is not None:
+        for i, a in enumerate(c.averages):
+            a.intervals = intervals[f"average/{i}"]
+        out["document_average"] = Section(c, lambda: document_average_dict(c.averages))
+    return out
 
 
 def _aligned(parts: Sequence[Breakdown]) -> Breakdown:
@@ -251,18 +315,21 @@ def merge_counted(parts: Sequence[Counted]) -> Counted:
     """The counts of shards over disjoint documents as one run's, in shard order (what
     `partial.merge` does for the tables of `section_tables`, for `Counted` in memory)."""
     cat = np.concatenate
-    e = [p.entities for p in parts]
+    e = [p.entities for p in parts if p.entities is not None]
+    first = parts[0]
     keys = dict.fromkeys((b.dimension, b.layer) for p in parts for b in p.breakdowns)
     fields = dict.fromkeys(f for p in parts for f in (p.has_value or {}))
     return Counted(
         ids=[i for p in parts for i in p.ids],
         entities=EntitySets(e[0].labels, cat([x.counts for x in e]), [d for x in e for d in x.found],
-                            [d for x in e for d in x.missed], [d for x in e for d in x.spurious]),
-        coreference=Coreference(cat([p.coreference.counts for p in parts])),
-        num_kinds=NumKinds(cat([p.num_kinds.confusion for p in parts]), cat([p.num_kinds.strict for p in parts])),
+                            [d for x in e for d in x.missed], [d for x in e for d in x.spurious])
+        if first.entities is not None else None,
+        coreference=Coreference(cat([p.coreference.counts for p in parts])) if first.coreference is not None else None,
+        num_kinds=NumKinds(cat([p.num_kinds.confusion for p in parts]), cat([p.num_kinds.strict for p in parts]))
+        if first.num_kinds is not None else None,
         breakdowns=[_aligned([b for p in parts for b in p.breakdowns if (b.dimension, b.layer) == key])
                     for key in keys],
         averages=[DocumentAverage(a.layer, cat([q.rows for p in parts for q in p.averages if q.layer == a.layer]))
-                  for a in parts[0].averages],
+                  for a in first.averages] if first.averages is not None else None,
         has_value={f: cat([(p.has_value or {}).get(f, np.zeros(len(p.ids), np.int64)) for p in parts])
                    for f in fields})

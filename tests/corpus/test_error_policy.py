@@ -331,5 +331,11 @@ def test_the_cli_defaults_repeated_for_a_fast_help_equal_the_api_defaults():
     from newsspans.evaluation.extractors.runner import DEFAULT_BATCH_SIZE
     from newsspans.evaluation.scoring.bootstrap import DEFAULT_RESAMPLES
 
+    from newsspans.evaluation.scoring.report import ScoreOptions
+    from newsspans.evaluation.scoring.sections import ALL, SECTIONS
+
     assert (options.DEFAULT_RESAMPLES, options.DEFAULT_BATCH_SIZE, options.CACHE_ENV) == \
         (DEFAULT_RESAMPLES, DEFAULT_BATCH_SIZE, CACHE_ENV)
+    # --with: the same section names, and no section by default in either.
+    assert [s.value for s in options.Section] == [*SECTIONS, ALL]
+    assert options.WITH.options["sections"].default == [] and ScoreOptions().sections == ()

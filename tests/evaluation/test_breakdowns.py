@@ -50,6 +50,7 @@ def files(tmp_path):
 def report(files, **options):
     gold = load_gold(files[0])
     run = ExtractorRun(parse_predictions(files[1].read_text()))
+    options.setdefault("sections", ("all",))
     return score_run(gold, run, options=ScoreOptions(n_resamples=0, **options)).to_dict()
 
 
@@ -109,7 +110,7 @@ def test_intervals_on_a_bucket_with_support(tmp_path):
     g.write_text("".join(json.dumps(r) + "\n" for r in gold))
     p.write_text("".join(json.dumps(r) + "\n" for r in preds))
     run = ExtractorRun(parse_predictions(p.read_text()))
-    data = score_run(load_gold(g), run, options=ScoreOptions(n_resamples=100)).to_dict()
+    data = score_run(load_gold(g), run, options=ScoreOptions(n_resamples=100, sections=("breakdowns",))).to_dict()
     one = strict(data, "length", "1")
     assert "note" not in one and one["f1_ci"] == pytest.approx([2 / 3, 2 / 3])
 
@@ -124,9 +125,13 @@ def test_cli_by_and_compare_by(files):
                                  "--bootstrap", "0"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "by desk" in result.stdout and "economy" in result.stdout and "too small" in result.stdout
-    # The other sections print too: entity sets, coreference, number kinds, the document average.
-    for line in ("entity sets per document", "coreference (F1): MUC", "number kinds: 0/0 matched NUMs",
-                 "document average: F1 62.5 ± 17.7 (sd) over 2 documents"):
+    # The other sections are computed when asked for (--with), and then print too.
+    lines = ("entity sets per document", "coreference (F1): MUC", "number kinds: 0/0 matched NUMs",
+             "document average: F1 62.5 ± 17.7 (sd) over 2 documents")
+    assert not any(line in result.stdout for line in lines)
+    result = runner.invoke(APP, ["score", "--gold", str(gold), "--predictions", str(preds), "--by", "desk",
+                                 "--bootstrap", "0", "--with", "all"], catch_exceptions=False)
+    for line in lines:
         assert line in result.stdout, line
     result = runner.invoke(APP, ["score", "--gold", str(gold), "--predictions", str(preds), "--by", "nosuch"])
     assert result.exit_code == 2 and "--by nosuch: no document has this field" in result.output

@@ -130,7 +130,7 @@ def test_scored_from_spans_strict_mentions_and_twinless_convention():
                    Prediction("d", *at("Merkel", 1), "PER", canonical="Merkel"),
                    Prediction("d", *at("Putin"), "PER"), Prediction("d", *at("Putin", 1), "PER"),
                    Prediction("d", *at("The chancellor"), "PER")]}
-    coref = score([doc], gold, preds, ScoreOptions(n_resamples=0)).to_dict()["coreference"]
+    coref = score([doc], gold, preds, ScoreOptions(n_resamples=0, sections=("coreference",))).to_dict()["coreference"]
     # Key {AM, M, ch} {P, P'}; response {AM, M} {P, P'} {The chancellor}.
     # MUC recall (1 + 1) / (2 + 1); precision (1 + 1 + 0) / (1 + 1 + 0).
     assert (coref["muc"]["recall"], coref["muc"]["precision"]) == pytest.approx([2 / 3, 1.0])

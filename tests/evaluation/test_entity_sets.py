@@ -45,7 +45,7 @@ def test_naming_rules_by_hand():
                    Prediction("d", *at("Joachim Nagel"), "PER"),
                    Prediction("d", *at("The Bundesbank"), "ORG"),
                    Prediction("d", *at("Frankfurt"), "ORG")]}
-    e = score([DOC], GOLD, preds, ScoreOptions(n_resamples=0)).to_dict()["entities"]
+    e = score([DOC], GOLD, preds, ScoreOptions(n_resamples=0, sections=("entities",))).to_dict()["entities"]
     assert (e["labels"]["PER"]["named"], e["labels"]["PER"]["gold"], e["labels"]["PER"]["predicted"]) == (1, 2, 1)
     assert (e["labels"]["ORG"]["named"], e["labels"]["ORG"]["gold"], e["labels"]["ORG"]["predicted"]) == (1, 1, 2)
     assert (e["labels"]["LOC"]["named"], e["labels"]["LOC"]["gold"], e["labels"]["LOC"]["predicted"]) == (0, 2, 0)
@@ -82,7 +82,7 @@ def test_intervals_and_empty_documents():
     # Intervals need at least bootstrap.MIN_DOCUMENTS documents: the one with entities and ten empty ones.
     others = [Document(f"e{i}", "t", "Nothing here.") for i in range(10)]
     preds = {"d": [Prediction("d", *at("Paris"), "LOC")]}
-    e = score([DOC, *others], GOLD, preds, ScoreOptions(n_resamples=200)).to_dict()["entities"]
+    e = score([DOC, *others], GOLD, preds, ScoreOptions(n_resamples=200, sections=("entities",))).to_dict()["entities"]
     lo, hi = e["micro"]["f1_ci"]
     assert lo <= e["micro"]["f1"] <= hi
     assert e["documents"]["e0"] == {"found": [], "missed": [], "spurious": []}

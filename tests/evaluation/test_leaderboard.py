@@ -95,7 +95,8 @@ def test_rows_with_hand_worked_numbers_and_dashes(own_gold, plugin, tmp_path):
 
 def test_baseline_row_agrees_with_score_and_workers_do_not_change_it(tmp_path):
     board = board_json("--extractor", "baseline", "--bootstrap", "200", "--output", tmp_path / "board.json")
-    result = invoke("score", "--extractor", "baseline", "--format", "json", "--bootstrap", "200", "--no-progress")
+    result = invoke("score", "--extractor", "baseline", "--format", "json", "--bootstrap", "200", "--no-progress",
+                    "--with", "entities")
     report = json.loads(result.stdout)
     row = board["rows"][0]
     for layer in ("entity", "quote"):

@@ -32,7 +32,7 @@ def test_merged_reports_are_bit_identical_to_one_pass_for_1_2_and_7_shards_in_an
     gold, preds = corpus
     # `desk` is a field of the user's own gold that only the last quarter of the documents has.
     common = ("--gold", gold, "--predictions", preds, "--bootstrap", "200", "--seed", "5", "--no-progress",
-              "--by", "desk", "--beta", "2")
+              "--by", "desk", "--beta", "2", "--with", "all")
     one = invoke("score", *common, "--format", "json", "--no-spans")
     assert one.exit_code == 0, one.output
     report = json.loads(one.stdout)
@@ -97,8 +97,9 @@ def test_merging_different_seeds_settings_or_gold_is_refused_naming_the_files(co
     record["spans"] = record["spans"][:-1]
     other_gold.write_text("\n".join(lines[:-1] + [json.dumps(record)]) + "\n")
     b_gold = partial("b-gold.npz", "--shard", "1/2", gold_path=other_gold)
+    b_sections = partial("b-sections.npz", "--shard", "1/2", "--with", "entities")
     for other, what in ((b_seed, "bootstrap seed"), (b_overlap, "settings"), (b_gold, "gold (fingerprint)"),
-                        (same, "is in two partial results")):
+                        (same, "is in two partial results"), (b_sections, "different report sections (--with)")):
         result = invoke("merge", a, other)
         assert result.exit_code == 2, result.output
         assert what in result.output and str(other) in result.output

@@ -54,7 +54,10 @@ def test_gold_against_itself_scores_one(bundled, tmp_path):
     write_predictions(path, gold_predictions(docs, spans))
     report = report_json(invoke("score", "--predictions", path, "--format", "json", "--no-progress",
                                 "--bootstrap", "50"))
-    assert report["schema_version"] == 2 and report["documents"] == [d.id for d in docs]
+    assert report["schema_version"] == 3 and report["documents"] == [d.id for d in docs]
+    # The sections beyond the span tables are computed when asked for (--with), not by default.
+    assert report["settings"]["sections"] == [] and not {"entities", "coreference", "num_kinds", "breakdowns",
+                                                         "document_average"} & set(report)
     for layer in report["layers"].values():
         if layer["schemes"]["strict"]["micro"]["possible"]:
             for scheme in layer["schemes"].values():
@@ -65,7 +68,13 @@ def test_gold_against_itself_scores_one(bundled, tmp_path):
         speakers = report["layers"]["quote"]["speakers"]
         for level in (speakers, speakers["mention"], speakers["entity"]):
             assert level["attribution"]["strict"]["f1"] == 1.0 and level["accuracy"] == 1.0
-    # Every section beyond the span tables is perfect too.
+    # Every section beyond the span tables is perfect too, once asked for.
+    everything = report_json(invoke("score", "--predictions", path, "--format", "json", "--no-progress",
+                                    "--bootstrap", "50", "--with", "all"))
+    assert everything["settings"]["sections"] == ["entities", "coreference", "num_kinds", "breakdowns",
+                                                  "document_average"]
+    assert everything["layers"] == report["layers"]  # asking for sections changes no span score
+    report = everything
     assert report["entities"]["micro"]["f1"] == 1.0 and report["entities"]["micro"]["f1_ci"] is None  # 4 documents
     assert all(report["coreference"][m]["f1"] == 1.0 for m in ("muc", "b_cubed", "ceaf_e", "conll"))
     kinds = report["num_kinds"]

@@ -1,17 +1,20 @@
-"""The sections beyond the span tables merge across shards: stacking the per-document counts of
-two shards and bootstrapping them gives exactly what one run over all documents gives."""
+"""The sections beyond the span tables are computed when asked for, and merge across shards:
+stacking the per-document counts of two shards and bootstrapping them gives exactly what one
+run over all documents gives."""
 from __future__ import annotations
 
 from newsspans.evaluation import load_gold, run_extractor
+import pytest
+
 from newsspans.evaluation.scoring.report import ScoreOptions
 from newsspans.evaluation.scoring.scorer import score
-from newsspans.evaluation.scoring.sections import finish_sections, merge_counted
+from newsspans.evaluation.scoring.sections import SECTIONS, finish_sections, merge_counted
 
 
 def test_two_shards_merge_to_the_whole_run():
     gold = load_gold()
     run, _ = run_extractor(gold, extractor="baseline")
-    options = ScoreOptions(n_resamples=200, by=("outlet",))
+    options = ScoreOptions(n_resamples=200, by=("outlet",), sections=("all",))
 
     def scored(docs):
         ids = {d.id for d in docs}
@@ -28,3 +31,29 @@ def test_two_shards_merge_to_the_whole_run():
     for dimension in ("outlet", "length", "shape", "quote_length"):
         assert rendered["breakdowns"][dimension] == whole["breakdowns"][dimension], dimension
     assert set(rendered["breakdowns"]["seen"]) <= {"seen", "unseen"}
+
+
+def test_a_section_is_computed_only_when_asked_for():
+    gold = load_gold()
+    run, _ = run_extractor(gold, extractor="baseline")
+
+    def report(**options):
+        return score(gold.documents, gold.spans, run.predictions, ScoreOptions(n_resamples=0, **options),
+                     gold_checked=True, detail=False)
+
+    bare = report()
+    assert bare.sections == {} and not set(SECTIONS) & set(bare.to_dict())
+    assert not any(name.startswith("sections/") for name in bare.partial.tables) and not bare.partial.lists.get(
+        "sections/entities.found")
+    one = report(sections=("coreference",)).to_dict()
+    assert one["settings"]["sections"] == ["coreference"] and set(SECTIONS) & set(one) == {"coreference"}
+    assert one["layers"] == bare.to_dict()["layers"]
+    # --by FIELD asks for the breakdown of FIELD alone; `breakdowns` for every default dimension.
+    by = report(by=("length",)).to_dict()
+    assert set(SECTIONS) & set(by) == {"breakdowns"} and list(by["breakdowns"]) == ["length"]
+    assert by["settings"]["sections"] == ["breakdowns"]
+    every = report(sections="all", by=("length",)).to_dict()
+    assert set(SECTIONS) <= set(every) and {"length", "shape", "seen", "quote_length"} <= set(every["breakdowns"])
+    assert every["breakdowns"]["length"] == by["breakdowns"]["length"]
+    with pytest.raises(ValueError, match="unknown report section 'entity'"):
+        ScoreOptions(sections=("entity",))

@@ -67,7 +67,7 @@ def test_number_kinds():
         Prediction("d", *at("3rd"), "NUM"),                             # no kind
         Prediction("d", *at("Nagel"), "NUM", num_kind="cardinal"),      # not a matched NUM pair (gold PER)
     ]}
-    k = score([DOC], GOLD, preds, ScoreOptions(n_resamples=0)).to_dict()["num_kinds"]
+    k = score([DOC], GOLD, preds, ScoreOptions(n_resamples=0, sections=("num_kinds",))).to_dict()["num_kinds"]
     assert (k["matched"], k["kind_correct"]) == (4, 2) and k["accuracy"] == 0.5
     assert k["confusion"]["percent"]["percent"] == 2
     assert k["confusion"]["date"]["duration"] == 1 and k["confusion"]["ordinal"]["none"] == 1
@@ -86,7 +86,7 @@ def test_number_kind_intervals_contain_the_estimate():
              "e": [Prediction("e", 8, 10, "NUM", num_kind="money")]}
     # Intervals need at least bootstrap.MIN_DOCUMENTS documents: ten empty ones join the two.
     empty = [Document(f"z{i}", "t", "Nothing here.") for i in range(10)]
-    k = score([DOC, other, *empty], gold, preds, ScoreOptions(n_resamples=300)).to_dict()["num_kinds"]
+    k = score([DOC, other, *empty], gold, preds, ScoreOptions(n_resamples=300, sections=("num_kinds",))).to_dict()["num_kinds"]
     assert k["accuracy"] == pytest.approx(1 / 3)
     lo, hi = k["accuracy_ci"]
     assert 0 <= lo <= k["accuracy"] <= hi <= 1
