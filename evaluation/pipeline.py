@@ -114,7 +114,7 @@ def _score_chunks(chunks: Iterable[_Chunk], fingerprint: Callable[[], str], n_go
             partial, layers = score_partial([], [], mapped, options, positions=[], keep_detail=detail,
                                             gold_source=source_gold, **context)
             partials.append(partial)
-        merged = partials[0] if len(partials) == 1 else merge(partials)
+        merged = partials[0] if len(partials) == 1 else merge(partials, consume=True)
         merged.gold.update(fingerprint=fingerprint(), documents=n_gold())
         merged.dropped = dict(sorted(total.items()))
         return Report.from_partial(merged, layers if detail else None)

@@ -172,6 +172,21 @@ def count_breakdown(dimension: str, layer, documents: Sequence[Document], doc_in
     return Breakdown(dimension, layer.name, tuple(names), counts, docs_with)
 
 
+def field_breakdown(dimension: str, layer, values: Sequence[str]) -> Breakdown:
+    """The breakdown of `layer` by a document field (`values`: each document's, in row order):
+    what `count_breakdown` gives when every span goes to its document's bucket, from the span
+    tables (labels pooled) instead of span by span."""
+    pooled = layer.counts.sum(axis=2)  # (n_docs, n_schemes, slots)
+    rows = np.flatnonzero((possible(pooled[:, 0]) + actual(pooled[:, 0])) > 0)  # documents with a span
+    names = order_buckets(dimension, {values[d] for d in rows.tolist()})
+    index = {b: i for i, b in enumerate(names)}
+    cols = np.array([index[values[d]] for d in rows.tolist()], np.int64)
+    counts = np.zeros(pooled.shape[:2] + (len(names),) + pooled.shape[2:], np.int64)
+    counts[rows, :, cols] = pooled[rows]
+    docs_with = np.bincount(cols[possible(pooled[rows, 0]) > 0], minlength=len(names)).astype(np.int64)
+    return Breakdown(dimension, layer.name, tuple(names), counts, docs_with)
+
+
 def in_bucket(*counts: np.ndarray) -> np.ndarray:
     """Documents with any gold or predicted span in a bucket, from its counts (n_docs, ..., slots)."""
     rows = np.zeros(counts[0].shape[0], bool)
@@ -208,16 +223,16 @@ def breakdowns_for(dimensions: Sequence[str], layers: Mapping[str, object], docu
             out.append(count_breakdown(dimension, layer, documents, doc_index,
                                        span_bucketer(dimension, layer, texts, seen_in)))
             continue
-        values = {d.id: document_field(d, doc_fields.get(d.id, {}), dimension) for d in documents}
-        if not keep_empty and all(v == NO_VALUE for v in values.values()):
+        values = [document_field(d, doc_fields.get(d.id, {}), dimension) for d in documents]
+        if not keep_empty and all(v == NO_VALUE for v in values):
             if dimension in requested:
                 known = sorted(set(SPAN_DIMENSIONS) | set(DOCUMENT_FIELDS)
                                | {k for f in doc_fields.values() for k in f})
                 raise CorpusError(Problem(f"--by {dimension}: no document has this field (known: "
                                           f"{', '.join(known)})"))
             continue
-        for layer in layers.values():
-            out.append(count_breakdown(dimension, layer, documents, doc_index, lambda s: values[s.doc_id]))
+        # Rows of the span tables are `documents` in order (`doc_index`).
+        out.extend(field_breakdown(dimension, layer, values) for layer in layers.values())
     return out
 
 

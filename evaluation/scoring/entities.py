@@ -152,8 +152,9 @@ def entity_set_scores(counts: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def entity_sets_dict(result: EntitySets, documents: Sequence[str]) -> dict:
-    """The report's `entities` section (see docs/report-schema.md)."""
+def entity_sets_dict(result: EntitySets, documents: Sequence[str], per_document: bool = True) -> dict:
+    """The report's `entities` section (see docs/report-schema.md); `per_document=False` leaves out
+    what each document's entities are (a terminal table shows the totals only)."""
     totals = result.counts.sum(axis=0)
     scores = entity_set_scores(totals)
 
@@ -171,6 +172,8 @@ def entity_sets_dict(result: EntitySets, documents: Sequence[str]) -> dict:
     def names(keys: list[Key]) -> list[dict]:
         return [{"label": label, "name": name} for label, name in keys]
 
-    docs = {doc_id: {"found": names(result.found[d]), "missed": names(result.missed[d]),
-                     "spurious": names(result.spurious[d])} for d, doc_id in enumerate(documents)}
-    return {"labels": labels, "micro": micro, "macro": macro, "documents": docs}
+    out = {"labels": labels, "micro": micro, "macro": macro}
+    if per_document:
+        out["documents"] = {doc_id: {"found": names(result.found[d]), "missed": names(result.missed[d]),
+                                     "spurious": names(result.spurious[d])} for d, doc_id in enumerate(documents)}
+    return out

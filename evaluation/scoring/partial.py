@@ -114,11 +114,13 @@ def _differs(partials: Sequence[Partial], names: Sequence[str], what: str, get: 
                                       f"{json.dumps(get(p), sort_keys=True)}", file=name))
 
 
-def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Partial:
+def merge(partials: Sequence[Partial], names: Sequence[str] | None = None, consume: bool = False) -> Partial:
     """One partial from shards of the same gold and settings; refuses (CorpusError) anything else.
 
     Rows are put in gold order and the bootstrap sums added, so the result does not depend on
-    how the documents were split or in which order the shards come.
+    how the documents were split or in which order the shards come. `consume`: the shards are
+    the caller's to drop, so each shard's table is released once copied (peak memory: the
+    merged tables and one table of the shards, not both in full).
     """
     if not partials:
         raise CorpusError(Problem("nothing to merge"))
@@ -145,11 +147,15 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None) -> Pa
     axes = {k: _united(k, [p.axes[k] for p in partials]) for k in partials[0].axes}
     in_order = bool(np.all(order[1:] > order[:-1])) and (len(order) == 0 or order[0] == 0)
     tables = {}
-    for k in partials[0].tables:  # one table at a time, and no reordering copy when already in order
+    for k in list(partials[0].tables):  # one table at a time, and no reordering copy when already in order
         rows = np.concatenate([_on_axis(p, k, axes.get(k)) for p in partials])
         tables[k] = rows if in_order else rows[order]
+        if consume:
+            for p in partials:
+                del p.tables[k]
     lists = {k: [v for p in partials for v in p.lists[k]] for k in partials[0].lists}
-    lists = {k: [v[i] for i in order.tolist()] for k, v in lists.items()}
+    if not in_order:
+        lists = {k: [v[i] for i in order.tolist()] for k, v in lists.items()}
     points = {}
     for k in partials[0].points:
         rows = np.concatenate([p.points[k] for p in partials])
@@ -191,7 +197,7 @@ def _on_axis(p: Partial, table: str, names: Sequence[str] | None) -> np.ndarray:
 
 def load_and_merge(paths: Sequence[Path | str]) -> Partial:
     """`merge` of partial files, naming the files in every refusal."""
-    return merge([Partial.load(p) for p in paths], [str(p) for p in paths])
+    return merge([Partial.load(p) for p in paths], [str(p) for p in paths], consume=True)
 
 
 class Fingerprint:

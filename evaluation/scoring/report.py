@@ -285,7 +285,7 @@ class Report:
             "extractor_errors": dict(self.extractor_errors),
             "missing_predictions": list(self.missing_predictions),
             "layers": {name: self._layer_dict(layer, spans, documents) for name, layer in self.layers.items()},
-            **{name: section.render() for name, section in self.sections.items()},
+            **{name: section.render(documents) for name, section in self.sections.items()},
             "below_threshold": dict(self.below_threshold),
             "alignment": {name: _alignment_dict(layer.alignment, layer.unaligned, self.documents)
                           for name, layer in self.layers.items() if layer.alignment is not None},

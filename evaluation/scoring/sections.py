@@ -87,10 +87,11 @@ def needs_seen(options) -> bool:
 
 @dataclass
 class Section:
-    """One report section: the run's counts (a `Counted`, shared by all sections) and how it renders."""
+    """One report section: the run's counts (a `Counted`, shared by all sections) and how it renders
+    (`render(documents=False)` leaves out per-document lists, as `Report.to_dict` does)."""
 
     counted: Counted
-    render: Callable[[], dict]
+    render: Callable[..., dict]
 
 
 @dataclass
@@ -279,21 +280,21 @@ def finish_sections(counted: Counted, options, strict: bool = True) -> dict[str,
     out = {}
     if c.entities is not None:
         c.entities.intervals = intervals["entities"]
-        out["entities"] = Section(c, lambda: entity_sets_dict(c.entities, c.ids))
+        out["entities"] = Section(c, lambda documents=True: entity_sets_dict(c.entities, c.ids, documents))
     if c.coreference is not None:
         c.coreference.intervals = intervals["coreference"]
-        out["coreference"] = Section(c, lambda: coreference_dict(c.coreference))
+        out["coreference"] = Section(c, lambda documents=True: coreference_dict(c.coreference))
     if c.num_kinds is not None:
         c.num_kinds.intervals = intervals["num_kinds"]
-        out["num_kinds"] = Section(c, lambda: num_kinds_dict(c.num_kinds))
+        out["num_kinds"] = Section(c, lambda documents=True: num_kinds_dict(c.num_kinds))
     for i, b in enumerate(c.breakdowns):
         b.intervals = intervals[f"breakdown/{i}"]
     if "breakdowns" in wanted(options):
-        out["breakdowns"] = Section(c, lambda: breakdowns_dict(c.breakdowns, options.beta))
+        out["breakdowns"] = Section(c, lambda documents=True: breakdowns_dict(c.breakdowns, options.beta))
     if c.averages is not None:
         for i, a in enumerate(c.averages):
             a.intervals = intervals[f"average/{i}"]
-        out["document_average"] = Section(c, lambda: document_average_dict(c.averages))
+        out["document_average"] = Section(c, lambda documents=True: document_average_dict(c.averages))
     return out
 
 
