@@ -64,6 +64,22 @@ def mention_text(p: Prediction, text: str) -> str:
 
 Key = tuple[str, str]  # (label, normalized canonical name or text)
 
+# One document's keys packed in one string: far less memory than lists of pairs over a large
+# corpus, and a partial saves them as JSON strings. A normalized name holds no \x1e or \x1f:
+# `str.split()` counts them as whitespace.
+_KEY, _PAIR = "\x1e", "\x1f"
+
+
+def pack_keys(keys: Iterable[Key]) -> str:
+    return _KEY.join(f"{label}{_PAIR}{name}" for label, name in keys)
+
+
+def unpack_keys(packed: str | list) -> list[Key]:
+    """The keys of `pack_keys` (or, from a partial written before packing, [label, name] pairs)."""
+    if not isinstance(packed, str):
+        return [tuple(pair) for pair in packed]
+    return [tuple(item.split(_PAIR, 1)) for item in packed.split(_KEY)] if packed else []
+
 
 def gold_entities(spans: Iterable[Span]) -> dict[Key, set[str]]:
     """Gold entities of one document: key -> every normalized name they go by."""
@@ -108,9 +124,11 @@ class EntitySets:
 
     labels: tuple[str, ...]
     counts: np.ndarray  # (n_docs, n_labels, 3): named, gold, predicted
-    found: list[list[Key]]  # per document: gold entities named
-    missed: list[list[Key]]  # per document: gold entities not named
-    spurious: list[list[Key]]  # per document: predicted entities naming no gold entity
+    # Per document, packed (`pack_keys`), sorted: gold entities named, gold entities not named,
+    # predicted entities naming no gold entity.
+    found: list[str]
+    missed: list[str]
+    spurious: list[str]
     intervals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
@@ -131,9 +149,9 @@ def count_entity_sets(documents: Sequence[Document], gold: Mapping[str, Sequence
             counts[d, index[key[0]], 1] += 1
         for key in found | spurious:
             counts[d, index[key[0]], 2] += 1
-        found_all.append(sorted(found))
-        missed_all.append(sorted(set(g) - found))
-        spurious_all.append(sorted(spurious))
+        found_all.append(pack_keys(sorted(found)))
+        missed_all.append(pack_keys(sorted(set(g) - found)))
+        spurious_all.append(pack_keys(sorted(spurious)))
     return EntitySets(labels, counts, found_all, missed_all, spurious_all)
 
 
@@ -169,8 +187,8 @@ def entity_sets_dict(result: EntitySets, documents: Sequence[str], per_document:
     macro = {m: float(scores[f"macro_{m}"]) for m in ("precision", "recall", "f1")}
     macro["f1_ci"] = interval_at(result.intervals, "macro_f1", ())
 
-    def names(keys: list[Key]) -> list[dict]:
-        return [{"label": label, "name": name} for label, name in keys]
+    def names(packed: str) -> list[dict]:
+        return [{"label": label, "name": name} for label, name in unpack_keys(packed)]
 
     out = {"labels": labels, "micro": micro, "macro": macro}
     if per_document:

@@ -33,6 +33,21 @@ FORMAT = "newsspans-partial/1"
 # by the modules that define the tables (scorer for span counts and attribution).
 STATISTICS: dict[str, Callable[[np.ndarray], dict[str, np.ndarray]]] = {}
 
+# Tables, by name prefix, whose bootstrap sums are computed where they are counted and added at a
+# merge, though their statistic is applied elsewhere (sections.py: the integer section tables);
+# the value says whether they are summed per group (`bootstrap.weighted_sums`, `sparse`).
+SUMMED: dict[str, bool] = {}
+
+
+def has_sums(name: str) -> bool:
+    """Whether a Partial keeps bootstrap sums of table `name` (a statistic of its own, or `SUMMED`)."""
+    return name in STATISTICS or any(name.startswith(prefix) for prefix in SUMMED)
+
+
+def sparse_sums(name: str) -> bool:
+    return any(sparse for prefix, sparse in SUMMED.items() if name.startswith(prefix))
+
+
 # Order of the names along a named axis (`Partial.axes`) once the shards' names are united, by
 # table-name prefix (filled by the modules that define such tables: sections for breakdowns).
 AXIS_ORDER: dict[str, Callable[[str, Iterable[str]], list[str]]] = {}
@@ -164,7 +179,9 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None, consu
     for p in partials:
         for label, n in p.below_threshold.items():
             below[label] = below.get(label, 0) + n
-    sums = {k: np.sum([p.sums[k] for p in partials], axis=0, dtype=np.int64) for k in partials[0].sums}
+    # A sum has the table's axes after the resample axis, so a named axis is axis 2 of both.
+    sums = {k: np.sum([_aligned(p.sums[k], p.axes[k], axes[k]) if k in axes else p.sums[k] for p in partials],
+                      axis=0, dtype=np.int64) for k in partials[0].sums}
     rank = {d: i for i, d in enumerate(documents[i] for i in order.tolist())}
     errors = dict(sorted(((d, m) for p in partials for d, m in p.extractor_errors.items()), key=lambda x: rank[x[0]]))
     missing = sorted((d for p in partials for d in p.missing_predictions), key=rank.__getitem__)
@@ -187,11 +204,15 @@ def _united(table: str, names: Sequence[Sequence[str]]) -> list[str]:
 
 def _on_axis(p: Partial, table: str, names: Sequence[str] | None) -> np.ndarray:
     """`p.tables[table]` with axis 2 laid out as `names` (zeros for names the shard lacks)."""
-    t = p.tables[table]
-    if names is None or list(p.axes[table]) == list(names):
+    return p.tables[table] if names is None else _aligned(p.tables[table], p.axes[table], names)
+
+
+def _aligned(t: np.ndarray, own: Sequence[str], names: Sequence[str]) -> np.ndarray:
+    """`t`, whose axis 2 holds `own`, with axis 2 laid out as `names` (zeros for the names it lacks)."""
+    if list(own) == list(names):
         return t
     out = np.zeros(t.shape[:2] + (len(names),) + t.shape[3:], t.dtype)
-    out[:, :, [list(names).index(n) for n in p.axes[table]]] = t
+    out[:, :, [list(names).index(n) for n in own]] = t
     return out
 
 

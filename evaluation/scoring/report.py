@@ -1,7 +1,8 @@
-"""The score report and its stable JSON form (`Report.to_dict()`, `schema_version` 2).
+"""The score report and its stable JSON form (`Report.to_dict()`, `schema_version` 3).
 
 Schema 2 adds the sections of `sections.py` (entities, coreference, num_kinds, breakdowns,
-document_average), speakers at two levels and `settings.beta`; docs/report-schema.md documents
+document_average), speakers at two levels and `settings.beta`; schema 3 makes those sections
+optional (computed when asked for, `settings.sections`); docs/report-schema.md documents
 every field.
 
 A report is computed from a `partial.Partial` (per-document count tables and their bootstrap
@@ -14,7 +15,7 @@ field by field in docs/report-schema.md):
     schema_version, gold, predictions           where the gold and the predictions came from
     gold_fingerprint                            SHA-256 of the gold documents and spans
     settings: {min_overlap, bootstrap: {resamples, seed, confidence, method, documents, note},
-              beta, by, align, align_threshold, threshold}
+              beta, by, sections, align, align_threshold, threshold}
     documents: [doc id, ...]                    scored documents, in gold order
     dropped: {label: n}                         predictions dropped by --ignore-label/--drop-unknown
     extractor_errors: {doc id: message}         documents the extractor failed on (scored as empty)
@@ -220,6 +221,8 @@ class Report:
     @classmethod
     def from_partial(cls, partial: Partial, detail: Mapping[str, LayerResult] | None = None) -> Report:
         """The report of a (merged) partial; `detail` adds the span fields of each layer."""
+        from .sections import recorded_sections, sections_of  # they import the metric modules, which import this one
+
         st, boot = partial.settings, partial.settings["bootstrap"]
         n_docs = len(partial.documents)
         note = too_few_documents(n_docs) if boot["resamples"] > 0 else None
@@ -251,12 +254,10 @@ class Report:
         options = ScoreOptions(st["min_overlap"], boot["resamples"], boot["seed"], boot["confidence"],
                                tuple(st.get("by", ())), st.get("beta", 1.0), st.get("align", DEFAULT_POLICY),
                                st.get("align_threshold", DEFAULT_THRESHOLD), st.get("threshold"),
-                               tuple(st.get("sections", ())))
+                               recorded_sections(partial))
         report = cls(list(partial.documents), layers, options, partial.gold["source"], ", ".join(partial.sources),
                      dict(partial.dropped), dict(partial.extractor_errors), list(partial.missing_predictions),
                      partial.gold["fingerprint"], note, partial, below_threshold=dict(partial.below_threshold))
-        from .sections import sections_of  # sections import the metric modules, which import this one
-
         report.sections = sections_of(partial, options)
         return report
     sections: dict = field(default_factory=dict)  # name -> sections.Section

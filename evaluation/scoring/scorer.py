@@ -21,7 +21,7 @@ from . import collector
 from .bootstrap import document_keys, resolved_seed, weighted_sums
 from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
 from .matching import SpanArrays, match
-from .partial import STATISTICS, Partial, fingerprint_of
+from .partial import Partial, fingerprint_of, has_sums, sparse_sums
 from ..predictions import Prediction, PredictionSet, predictions_from_dicts
 from .speakers import SPEAKER_LEVELS, GoldSpeaker, entity_level, gold_speaker_name, gold_speakers
 from .sections import count_sections, section_tables
@@ -194,8 +194,9 @@ def make_partial(doc_ids: Sequence[str], tables: Mapping[str, np.ndarray], setti
                  positions: Sequence[int] | None = None, **fields) -> Partial:
     """A Partial of counted documents: the tables and their Poisson bootstrap sums."""
     boot = settings["bootstrap"]
-    with_stat = {k: v for k, v in tables.items() if k in STATISTICS}
-    sums = weighted_sums(with_stat, document_keys(doc_ids, boot["seed"]), boot["resamples"]) \
+    with_stat = {k: v for k, v in tables.items() if has_sums(k)}
+    sums = weighted_sums(with_stat, document_keys(doc_ids, boot["seed"]), boot["resamples"],
+                         sparse=[k for k in with_stat if sparse_sums(k)]) \
         if boot["resamples"] > 0 else {k: np.zeros((0,) + v.shape[1:], np.int64) for k, v in with_stat.items()}
     pos = np.arange(len(doc_ids), dtype=np.int64) if positions is None else np.asarray(positions, np.int64)
     return Partial(settings, gold, list(doc_ids), pos, dict(tables), sums, **fields)

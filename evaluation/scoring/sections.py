@@ -40,7 +40,7 @@ from .coreference import Coreference, coreference_dict, coreference_scores, coun
 from .entities import ENTITY_SET_LABELS, EntitySets, count_entity_sets, entity_set_scores, entity_sets_dict
 from .numkinds import NumKinds, count_num_kinds, num_kind_statistic, num_kinds_dict
 from .metrics import possible
-from .partial import AXIS_ORDER, Partial
+from .partial import AXIS_ORDER, SUMMED, Partial
 
 PREFIX = "sections/"
 _BREAKDOWN = PREFIX + "breakdowns/"
@@ -78,6 +78,14 @@ def breakdown_dimensions(options) -> tuple[str, ...]:
     """The breakdown dimensions of a run: every default one when `breakdowns` is asked for, then `--by`'s."""
     default = DEFAULT_BREAKDOWNS if "breakdowns" in options.sections else ()
     return tuple(dict.fromkeys(default + tuple(options.by)))
+
+
+def recorded_sections(partial: Partial) -> tuple[str, ...]:
+    """The sections a partial's settings asked for; a partial written before they were optional
+    has all of them when it has their tables."""
+    if "sections" in partial.settings:
+        return tuple(partial.settings["sections"])
+    return (ALL,) if PREFIX + "entities" in partial.tables else ()
 
 
 def needs_seen(options) -> bool:
@@ -179,7 +187,7 @@ def section_tables(counted: Counted) -> tuple[dict[str, np.ndarray], dict[str, l
     tables, lists = {}, {}
     if c.entities is not None:
         tables[PREFIX + "entities"] = small(c.entities.counts)
-        # The (label, name) pairs as they are: saved as JSON arrays, read back as lists (no copy either way).
+        # Each document's (label, name) pairs packed in one string (`entities.pack_keys`).
         lists = {f"{PREFIX}entities.{what}": getattr(c.entities, what) for what in _ENTITY_LISTS}
     if c.coreference is not None:
         tables[PREFIX + "coreference"] = c.coreference.counts
@@ -199,6 +207,24 @@ def _bucket_order(table: str, names) -> list[str]:
 
 
 AXIS_ORDER[_BREAKDOWN] = _bucket_order
+# The integer tables are bootstrapped where they are counted, so a merge adds their sums (exact
+# integers) instead of drawing every document's weights again; the float ones (coreference
+# credit, per-document F1) are bootstrapped from their merged rows.
+SUMMED.update({PREFIX + "entities": False, PREFIX + "num_kinds.": False, _BREAKDOWN: True})
+
+
+def _given_sums(partial: Partial, counted: Counted) -> dict[str, np.ndarray]:
+    """The bootstrap sums a partial holds, under `finish_sections`' table names."""
+    s = partial.sums
+    out = {}
+    if counted.entities is not None and PREFIX + "entities" in s:
+        out["entities"] = s[PREFIX + "entities"]
+    if counted.num_kinds is not None and PREFIX + "num_kinds.confusion" in s:
+        confusion = s[PREFIX + "num_kinds.confusion"]
+        flat = confusion.reshape(len(confusion), confusion.shape[1] * confusion.shape[2])  # as `_num_kind_rows`
+        out["num_kinds"] = np.concatenate([flat, s[PREFIX + "num_kinds.strict"]], axis=1)
+    out.update({_breakdown_name(b): s[_breakdown_name(b)] for b in counted.breakdowns if _breakdown_name(b) in s})
+    return out
 
 
 def counted_of(partial: Partial, options) -> Counted:
@@ -216,7 +242,7 @@ def counted_of(partial: Partial, options) -> Counted:
             breakdowns.append(Breakdown(dimension, layer, buckets, counts, documents))
 
     def keys(what: str) -> list:
-        return partial.lists[f"{PREFIX}entities.{what}"]  # per document: (label, name) pairs, tuples or lists
+        return partial.lists[f"{PREFIX}entities.{what}"]  # per document: packed (label, name) pairs
 
     on = wanted(options)
     return Counted(
@@ -241,7 +267,8 @@ def sections_of(partial: Partial, options) -> dict[str, Section]:
     if not wanted(options):
         return {}
     whole = len(partial.documents) >= partial.gold.get("documents", 0)
-    return finish_sections(counted_of(partial, options), options, whole)
+    counted = counted_of(partial, options)
+    return finish_sections(counted, options, whole, _given_sums(partial, counted))
 
 
 def _without_absent_fields(counted: Counted, options, strict: bool) -> None:
@@ -255,9 +282,11 @@ def _without_absent_fields(counted: Counted, options, strict: bool) -> None:
     counted.breakdowns = [b for b in counted.breakdowns if b.dimension not in absent]
 
 
-def finish_sections(counted: Counted, options, strict: bool = True) -> dict[str, Section]:
+def finish_sections(counted: Counted, options, strict: bool = True,
+                    sums: Mapping[str, np.ndarray] | None = None) -> dict[str, Section]:
     """Bootstrap the counts of every section `counted` has (Poisson weights keyed by `counted.ids`)
-    and give each its renderer; `strict`: a `--by` field no document has is an error (else it is left out)."""
+    and give each its renderer; `strict`: a `--by` field no document has is an error (else it is left out).
+    `sums`: bootstrap sums already known (of a partial, `_given_sums`), by the table names below."""
     c = counted
     _without_absent_fields(c, options, strict)
     # Every section's table, bootstrapped in one pass: the Poisson weights of a block of documents
@@ -270,12 +299,15 @@ def finish_sections(counted: Counted, options, strict: bool = True) -> dict[str,
     if c.num_kinds is not None:
         tables["num_kinds"] = (_num_kind_rows(c.num_kinds), _num_kind_statistic(c.num_kinds.confusion.shape[1]))
     tables.update({f"average/{i}": (a.rows, document_average_statistic) for i, a in enumerate(c.averages or ())})
-    tables.update({f"breakdown/{i}": (b.counts, bucket_statistic) for i, b in enumerate(c.breakdowns)})
+    tables.update({_breakdown_name(b): (b.counts, bucket_statistic) for b in c.breakdowns})
     intervals: dict[str, dict] = {name: {} for name in tables}
     if tables and options.n_resamples > 0 and not too_few_documents(len(c.ids)):
-        sums = weighted_sums({name: t for name, (t, _) in tables.items()}, document_keys(c.ids, options.seed),
-                             options.n_resamples, sparse=[n for n in tables if n.startswith("breakdown/")])
-        intervals = {name: intervals_from_sums(sums[name], stat, options.confidence)
+        known = dict(sums or {})
+        todo = {name: t for name, (t, _) in tables.items() if name not in known}
+        if todo:
+            known.update(weighted_sums(todo, document_keys(c.ids, options.seed), options.n_resamples,
+                                       sparse=[n for n in todo if n.startswith(_BREAKDOWN)]))
+        intervals = {name: intervals_from_sums(known[name], stat, options.confidence)
                      for name, (_, stat) in tables.items()}
     out = {}
     if c.entities is not None:
@@ -287,8 +319,8 @@ def finish_sections(counted: Counted, options, strict: bool = True) -> dict[str,
     if c.num_kinds is not None:
         c.num_kinds.intervals = intervals["num_kinds"]
         out["num_kinds"] = Section(c, lambda documents=True: num_kinds_dict(c.num_kinds))
-    for i, b in enumerate(c.breakdowns):
-        b.intervals = intervals[f"breakdown/{i}"]
+    for b in c.breakdowns:
+        b.intervals = intervals[_breakdown_name(b)]
     if "breakdowns" in wanted(options):
         out["breakdowns"] = Section(c, lambda documents=True: breakdowns_dict(c.breakdowns, options.beta))
     if c.averages is not None:

@@ -8,7 +8,7 @@ from occurrences import occurrence
 from newsspans.corpus.model import Document, Span
 from newsspans.evaluation.predictions import Prediction
 from newsspans.evaluation.scoring.entities import (count_entity_sets, gold_entities, name_entities, normalize_name,
-                                                   predicted_entities)
+                                                   pack_keys, predicted_entities, unpack_keys)
 from newsspans.evaluation.scoring.report import ScoreOptions
 from newsspans.evaluation.scoring.scorer import score
 
@@ -97,3 +97,12 @@ def test_canonical_is_read_from_predictions_and_checked():
     assert parse_predictions(dumps_predictions(preds))["d"][0].canonical == "X Y"  # written back as read
     with pytest.raises(CorpusError, match="'canonical' must be a string or null"):
         parse_predictions('{"id": "d", "spans": [{"start": 0, "end": 3, "label": "PER", "canonical": 5}]}\n')
+
+
+def test_a_documents_entities_pack_into_one_string_and_back():
+    keys = [("LOC", "new york"), ("PER", "o'neil, jr.")]
+    assert unpack_keys(pack_keys(keys)) == keys and unpack_keys(pack_keys([])) == []
+    # A normalized name never holds the separators: str.split() counts them as whitespace.
+    assert normalize_name("A\x1eB\x1fC") == "a b c"
+    # A partial written before packing holds [label, name] pairs.
+    assert unpack_keys([["PER", "anna"]]) == [("PER", "anna")]
