@@ -209,7 +209,8 @@ WITH = Group("sections", SectionArgs, {
                              "CEAF-e, CoNLL), num_kinds (number kinds), breakdowns (scores per outlet, agency, "
                              "dateline, length, shape, seen, quote_length), document_average (mean per-document "
                              "F1), or all. The span tables, speakers, alignment and thresholds are always "
-                             "computed; --by FIELD computes FIELD's breakdown; --html computes every section."),
+                             "computed; in `score`, --by FIELD computes FIELD's breakdown alone and --html every "
+                             "section. A setting of partials: merge refuses shards that differ."),
 })
 
 

@@ -114,7 +114,7 @@ def merge_command(
 ) -> None:
     """Merge partial results of shards into the report of one pass over all their documents.
 
-    Every count, P/R/F1 and bootstrap interval (per label, micro, macro, weighted, every scheme, speakers and attribution) equals a single `newsspans score` over the same documents, whatever the number and order of the shards; per-span detail is not kept in partials. Partials of different gold, seeds, schemes or settings are refused (exit 2). --scheme picks the table's scheme; --bootstrap, --seed and --min-overlap were fixed when the partials were scored and must not be given here.
+    Every count, P/R/F1 and bootstrap interval (per label, micro, macro, weighted, every scheme, speakers and attribution, and the sections the shards were scored --with) equals a single `newsspans score` over the same documents, whatever the number and order of the shards; per-span detail is not kept in partials. Partials of different gold, seeds, schemes, sections or settings are refused (exit 2). --scheme picks the table's scheme; --bootstrap, --seed and --min-overlap were fixed when the partials were scored and must not be given here.
 
     Example: `newsspans score --predictions part1.jsonl --shard 0/2 --partial-out p0.npz` on one machine, `... --shard 1/2 --partial-out p1.npz` on another, then `newsspans merge p0.npz p1.npz`
     """  # noqa: E501
