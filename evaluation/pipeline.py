@@ -28,7 +28,7 @@ from .predictions import (OFFSET_UNITS, PredictionSet, PredictionsFile, convert_
 from .scoring import collector
 from .scoring.bootstrap import resolved_seed
 from .scoring.breakdowns import seen_index
-from .scoring.partial import Fingerprint, fingerprint_of, merge
+from .scoring.partial import Fingerprint, fingerprint_of, merge, release_freed_memory
 from .scoring.report import Report, ScoreOptions
 from .scoring.scorer import score_partial
 from .scoring.sections import needs_seen
@@ -108,6 +108,7 @@ def _score_chunks(chunks: Iterable[_Chunk], fingerprint: Callable[[], str], n_go
                                             positions=chunk.positions, keep_detail=detail, gold_source=source_gold,
                                             extractor_errors=chunk.errors, doc_fields=chunk.gold.fields, **context)
             partials.append(partial)
+            release_freed_memory()  # the chunk's spans and texts, freed, back to the system
         # Predictions for documents not in the gold are an error, reported like the chunks' own checks.
         mapped, _ = apply_label_map(unknown(), parsed)
         if mapped or not partials:

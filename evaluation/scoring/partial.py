@@ -17,6 +17,7 @@ File format (`save`/`load`, see docs/partials.md): a NumPy `.npz` archive (no pi
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -168,6 +169,7 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None, consu
         if consume:
             for p in partials:
                 del p.tables[k]
+            release_freed_memory()
     lists = {k: [v for p in partials for v in p.lists[k]] for k in partials[0].lists}
     if not in_order:
         lists = {k: [v[i] for i in order.tolist()] for k, v in lists.items()}
@@ -193,6 +195,26 @@ def merge(partials: Sequence[Partial], names: Sequence[str] | None = None, consu
     return Partial(partials[0].settings, partials[0].gold, [documents[i] for i in order.tolist()], positions[order],
                    tables, sums, sources, errors, missing, dict(sorted(dropped.items())), axes, lists, points,
                    dict(sorted(below.items())))
+
+
+def release_freed_memory() -> None:
+    """Give the pages of freed memory back to the system (glibc's `malloc_trim`; elsewhere nothing).
+
+    A shard's tables are a few MB each, below glibc's (dynamic) mmap threshold, so they live on
+    the heap, and freeing them keeps them in the process: without this, a merge of the chunks of
+    a large corpus holds the chunks' tables and the merged ones at once.
+    """
+    try:
+        _libc().malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+@functools.lru_cache(maxsize=1)
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL("libc.so.6")
 
 
 def _united(table: str, names: Sequence[Sequence[str]]) -> list[str]:

@@ -291,19 +291,19 @@ def finish_sections(counted: Counted, options, strict: bool = True,
     _without_absent_fields(c, options, strict)
     # Every section's table, bootstrapped in one pass: the Poisson weights of a block of documents
     # are drawn once for all of them (drawing them is most of a bootstrap's time).
-    tables = {}
+    tables = {}  # name -> (rows, or a function giving them when their sums are not known, statistic)
     if c.entities is not None:
         tables["entities"] = (c.entities.counts, _f1s(entity_set_scores))
     if c.coreference is not None:
         tables["coreference"] = (c.coreference.counts, _f1s(coreference_scores))
     if c.num_kinds is not None:
-        tables["num_kinds"] = (_num_kind_rows(c.num_kinds), _num_kind_statistic(c.num_kinds.confusion.shape[1]))
+        tables["num_kinds"] = (lambda: _num_kind_rows(c.num_kinds), _num_kind_statistic(c.num_kinds.confusion.shape[1]))
     tables.update({f"average/{i}": (a.rows, document_average_statistic) for i, a in enumerate(c.averages or ())})
     tables.update({_breakdown_name(b): (b.counts, bucket_statistic) for b in c.breakdowns})
     intervals: dict[str, dict] = {name: {} for name in tables}
     if tables and options.n_resamples > 0 and not too_few_documents(len(c.ids)):
         known = dict(sums or {})
-        todo = {name: t for name, (t, _) in tables.items() if name not in known}
+        todo = {name: t() if callable(t) else t for name, (t, _) in tables.items() if name not in known}
         if todo:
             known.update(weighted_sums(todo, document_keys(c.ids, options.seed), options.n_resamples,
                                        sparse=[n for n in todo if n.startswith(_BREAKDOWN)]))
