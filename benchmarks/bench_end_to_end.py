@@ -15,10 +15,13 @@ system CPU seconds and peak RSS of that process):
 
 Also measured: one predictions line of 1.2 M spans (about 50 MB) scored against a small gold,
 and merging 8 shards of the largest corpus (`newsspans merge`, a whole process, and
-the merge + report inside one process). Printed: CPU and RSS per tool and size, the ratios, and
-the exponent of newsspans' CPU time from the smallest to the largest size.
+the merge + report inside one process), scored with the default sections and, with
+`--with all`, also with every report section (`newsspans score --with all`: entity sets,
+coreference, number kinds, breakdowns, document average), whose scoring and merge are then
+measured too. Printed: CPU and RSS per tool and size, the ratios, and the exponent of
+newsspans' CPU time from the smallest to the largest size.
 
-Run: python benchmarks/bench_end_to_end.py [--sizes 10000 100000] [--dir /tmp/newsspans-bench]
+Run: python benchmarks/bench_end_to_end.py [--sizes 10000 100000] [--dir /tmp/newsspans-bench] [--with all]
 """
 from __future__ import annotations
 
@@ -89,12 +92,13 @@ def corpus(folder: Path, n: int) -> tuple[Path, Path]:
     return gold, preds
 
 
-def shards(gold: Path, preds: Path, out: Path, n: int = 8) -> list[Path]:
-    """8 partials of the corpus: one streamed pass, its tables cut into 8 blocks, each with its own sums."""
-    from newsspans.evaluation import score_files
+def shards(gold: Path, preds: Path, out: Path, n: int = 8, sections: tuple[str, ...] = ()) -> list[Path]:
+    """8 partials of the corpus: one streamed pass (computing `sections`), its tables cut into 8
+    blocks, each with its own sums."""
+    from newsspans.evaluation import ScoreOptions, score_files
     from newsspans.evaluation.scoring.scorer import make_partial
 
-    whole = score_files(gold, preds).partial
+    whole = score_files(gold, preds, options=ScoreOptions(sections=sections)).partial
     paths = []
     for i in range(n):
         lo, hi = i * len(whole.documents) // n, (i + 1) * len(whole.documents) // n
@@ -127,6 +131,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "newsspans-bench")
+    parser.add_argument("--with", dest="sections", action="append", default=[], metavar="SECTION",
+                        help="Also measure scoring and merging the largest corpus with these sections (all: every one).")
     args = parser.parse_args()
     newsspans = str(Path(sys.executable).with_name("newsspans"))
     script, floor = args.dir / "nervaluate_score.py", args.dir / "parse_floor.py"
@@ -156,17 +162,25 @@ def main() -> None:
     print(f"one predictions line of 1.2 M spans ({preds.stat().st_size / 1e6:.0f} MB): newsspans score "
           f"{cpu:.1f} s CPU, {rss:.0f} MB peak RSS (was 4.5 GB)")
     gold, preds = corpus(args.dir, large)
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = shards(gold, preds, Path(tmp))
-        cpu, rss, wall = measured([newsspans, "merge", *map(str, paths)])
-        from newsspans.evaluation.scoring.partial import load_and_merge
-        from newsspans.evaluation.scoring.report import Report
+    if args.sections:
+        flags = [a for s in args.sections for a in ("--with", s)]
+        cpu, rss, _ = measured([newsspans, "score", "--gold", str(gold), "--predictions", str(preds), "--bootstrap",
+                                "1000", *flags])
+        print(f"{large:>8} documents  newsspans score {' '.join(flags)}: {cpu:7.1f} s CPU {rss:7.0f} MB peak RSS",
+              flush=True)
+    for sections in [()] + ([tuple(args.sections)] if args.sections else []):
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = shards(gold, preds, Path(tmp), sections=sections)
+            cpu, rss, wall = measured([newsspans, "merge", *map(str, paths)])
+            from newsspans.evaluation.scoring.partial import load_and_merge
+            from newsspans.evaluation.scoring.report import Report
 
-        start = time.perf_counter()
-        Report.from_partial(load_and_merge(paths)).to_dict(documents=False)
-        inside = time.perf_counter() - start
-    print(f"merge of 8 shards of {large} documents: {wall:.2f} s wall, {cpu:.2f} s CPU as a process "
-          f"(including start-up), {inside:.3f} s merge + report in-process (target < 1 s)")
+            start = time.perf_counter()
+            Report.from_partial(load_and_merge(paths)).to_dict(documents=False)
+            inside = time.perf_counter() - start
+        what = f"with {', '.join(sections)}" if sections else "default sections"
+        print(f"merge of 8 shards of {large} documents ({what}): {wall:.2f} s wall, {cpu:.2f} s CPU, {rss:.0f} MB "
+              f"peak RSS as a process (including start-up), {inside:.3f} s merge + report in-process (target < 1 s)")
 
 
 if __name__ == "__main__":

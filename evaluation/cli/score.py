@@ -15,8 +15,8 @@ from newsspans.corpus.errors import CorpusError, Problem
 
 from .options import (BREAKDOWN, DEFAULT_RESAMPLES, GOLD, INPUT, MAPPING, RUN, SCORING, WITH, BreakdownArgs,
                       Format, FormatOption, GoldArgs, HtmlOption, InputArgs, Layer, MappingArgs, OutputOption, RunArgs,
-                      ScoringArgs, SectionArgs, cache_of, extractor_help, fraction, load_gold_of, note, parse_shard, run_settings,
-                      score_of, stdout_taken, stream_of, takes, warn_unreadable)
+                      ScoringArgs, SectionArgs, cache_of, extractor_help, fraction, load_gold_of, note, parse_shard,
+                      run_settings, score_of, stdout_taken, stream_of, takes, warn_unreadable)
 
 
 @takes(GOLD, INPUT, MAPPING, SCORING, BREAKDOWN, WITH, RUN)
