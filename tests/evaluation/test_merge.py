@@ -205,3 +205,18 @@ def test_scores_thresholds_and_offset_free_predictions_merge_bit_for_bit(corpus,
     merged = invoke("merge", *reversed(paths), "--format", "json")
     assert merged.exit_code == 0, merged.output
     assert merged.stdout == one.stdout
+
+
+def test_run_score_computes_the_sections_asked_for_in_every_shard(corpus, tmp_path):
+    gold, _ = corpus
+    docs, out = tmp_path / "docs.jsonl", tmp_path / "out"
+    docs.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n"
+                            for r in map(json.loads, gold.read_text().splitlines())))
+    result = invoke("run", "--extractor", "baseline", "--input", docs, "--out", out, "--score", "--gold", gold,
+                    "--shard-size", "20", "--bootstrap", "0", "--with", "entities", "--with", "num_kinds")
+    assert result.exit_code == 0, result.output
+    assert len(list(out.glob("partial-*.npz"))) == 3
+    report = json.loads(invoke("merge", out, "--format", "json").stdout)
+    assert report["settings"]["sections"] == ["entities", "num_kinds"]
+    assert {"entities", "num_kinds"} <= set(report) and not {"coreference", "breakdowns"} & set(report)
+    assert len(report["entities"]["documents"]) == 41
