@@ -91,7 +91,8 @@ def render_report(report: Report | Mapping, scheme: str = "strict", console: Con
 
 
 def render_sections(data: dict, scheme: str, console: Console, by: Sequence[str] = ()) -> None:
-    """Entity sets, coreference, number kinds and the breakdowns of `by`, from the report JSON."""
+    """Entity sets, coreference, number kinds and the breakdowns (of `by` in a schema-2 report), from the
+    report JSON."""
     if "entities" in data:
         e = data["entities"]
         table = Table(title="entity sets per document (label + canonical name)", title_justify="left")
@@ -118,7 +119,10 @@ def render_sections(data: dict, scheme: str, console: Console, by: Sequence[str]
                       f"({_pct(k['accuracy'])}%); strict with kind P {_pct(swk['precision'])} R {_pct(swk['recall'])} "
                       f"F1 {_pct(swk['f1'])} [{_ci(swk['f1_ci'])}]"
                       + (f"; confused: {', '.join(confused)}" if confused else ""))
-    for dimension in by:
+    # A report that says which sections it computed (schema 3) shows every breakdown it has: the
+    # `--by` fields, or every dimension with `--with breakdowns`; an older one the `--by` fields.
+    shown = list(data.get("breakdowns", {})) if "sections" in data["settings"] else by
+    for dimension in shown:
         buckets = data.get("breakdowns", {}).get(dimension, {})
         beta = data["settings"].get("beta", 1.0)
         table = Table(title=f"by {dimension}, {scheme} scheme (n: gold spans, docs: documents with them)",

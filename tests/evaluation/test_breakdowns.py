@@ -133,6 +133,11 @@ def test_cli_by_and_compare_by(files):
                                  "--bootstrap", "0", "--with", "all"], catch_exceptions=False)
     for line in lines:
         assert line in result.stdout, line
+    # --with breakdowns prints every default dimension; --by alone its own field only.
+    assert "by length" in result.stdout and "by seen" in result.stdout
+    result = runner.invoke(APP, ["score", "--gold", str(gold), "--predictions", str(preds), "--by", "length",
+                                 "--bootstrap", "0"], catch_exceptions=False)
+    assert "by length" in result.stdout and "by seen" not in result.stdout and "by desk" not in result.stdout
     result = runner.invoke(APP, ["score", "--gold", str(gold), "--predictions", str(preds), "--by", "nosuch"])
     assert result.exit_code == 2 and "--by nosuch: no document has this field" in result.output
     result = runner.invoke(APP, ["compare", str(preds), str(preds), "--gold", str(gold), "--by", "desk",
