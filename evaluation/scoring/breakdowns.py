@@ -129,43 +129,60 @@ def seen_index(gold: Iterable[Span]) -> dict[tuple[str, str], int]:
     return {key: len(ids) for key, ids in docs.items()}
 
 
-def span_bucketer(dimension: str, layer, texts: Mapping[str, str],
-                  seen_in: Mapping[tuple[str, str], int] | None = None) -> Callable[[object], str]:
-    """The function that puts one span (gold or predicted) of `layer` in a bucket of `dimension`;
-    `seen_in`: the `seen_index` of the whole gold (default: of this layer's gold)."""
-    text_of = lambda s: mention_text(s, texts[s.doc_id])  # noqa: E731 - gold spans carry their text
-    if dimension == "length":
-        return lambda s: length_bucket(text_of(s))
-    if dimension == "quote_length":
-        return lambda s: quote_length_bucket(text_of(s))
-    if dimension == "shape":
-        return lambda s: shape_bucket(text_of(s))
+_TEXT_BUCKETS: dict[str, Callable[[str], str]] = {"length": length_bucket, "quote_length": quote_length_bucket,
+                                                  "shape": shape_bucket}
+
+
+@dataclass
+class SpanTexts:
+    """The text and document row of every gold and predicted span of a layer, found once for all
+    of its span dimensions."""
+
+    gold: list[str]
+    predicted: list[str]
+    gold_doc: np.ndarray
+    pred_doc: np.ndarray
+
+    @classmethod
+    def of(cls, layer, texts: Mapping[str, str], doc_index: Mapping[str, int]) -> SpanTexts:
+        # Gold spans carry their text; a prediction may not (then the document's characters).
+        return cls([mention_text(s, texts[s.doc_id]) for s in layer.gold],
+                   [mention_text(p, texts[p.doc_id]) for p in layer.predicted],
+                   np.array([doc_index[s.doc_id] for s in layer.gold], np.int64),
+                   np.array([doc_index[p.doc_id] for p in layer.predicted], np.int64))
+
+
+def span_buckets(dimension: str, layer, spans: SpanTexts,
+                 seen_in: Mapping[tuple[str, str], int] | None = None) -> tuple[list[str], list[str]]:
+    """The bucket of `dimension` of every gold and of every predicted span of `layer`, each by
+    its own text; `seen_in`: the `seen_index` of the whole gold (default: of this layer's gold)."""
+    if dimension in _TEXT_BUCKETS:
+        bucket = _TEXT_BUCKETS[dimension]
+        return [bucket(t) for t in spans.gold], [bucket(t) for t in spans.predicted]
     seen = _seen_names(layer)  # within these documents: is the span's own document one of them?
     total = seen_in
 
-    def seen_bucket(s) -> str:
-        key = (layer.labels.index(s.label), normalize_name(text_of(s)))
+    def seen_bucket(s, text: str) -> str:
+        key = (layer.labels.index(s.label), normalize_name(text))
         where = seen.get(key, set())
         if total is None:
             return "seen" if where - {s.doc_id} else "unseen"
         others = total.get((s.label, key[1]), 0) - (s.doc_id in where)
         return "seen" if others > 0 else "unseen"
 
-    return seen_bucket
+    return ([seen_bucket(s, t) for s, t in zip(layer.gold, spans.gold)],
+            [seen_bucket(p, t) for p, t in zip(layer.predicted, spans.predicted)])
 
 
-def count_breakdown(dimension: str, layer, documents: Sequence[Document], doc_index: Mapping[str, int],
-                    bucket_of: Callable[[object], str]) -> Breakdown:
-    """Per-document counts of `layer`'s outcomes filed by the bucket `bucket_of` gives each span."""
-    g_names = [bucket_of(s) for s in layer.gold]
-    p_names = [bucket_of(p) for p in layer.predicted]
+def count_breakdown(dimension: str, layer, n_docs: int, spans: SpanTexts, g_names: Sequence[str],
+                    p_names: Sequence[str]) -> Breakdown:
+    """Per-document counts of `layer`'s outcomes filed by each span's bucket (`span_buckets`)."""
     names = order_buckets(dimension, set(g_names) | set(p_names))
     index = {b: i for i, b in enumerate(names)}
-    g_doc = np.array([doc_index[s.doc_id] for s in layer.gold], np.int64)
-    p_doc = np.array([doc_index[p.doc_id] for p in layer.predicted], np.int64)
+    g_doc, p_doc = spans.gold_doc, spans.pred_doc
     g_bucket = np.array([index[b] for b in g_names], np.int64)
     counts = tally(layer.gold_outcomes, layer.pred_outcomes, (g_doc, g_bucket),
-                   (p_doc, np.array([index[b] for b in p_names], np.int64)), len(documents), len(names))
+                   (p_doc, np.array([index[b] for b in p_names], np.int64)), n_docs, len(names))
     docs_with = np.zeros(len(names), np.int64)
     for b in range(len(names)):
         docs_with[b] = len(set(g_doc[g_bucket == b].tolist()))
@@ -216,12 +233,16 @@ def breakdowns_for(dimensions: Sequence[str], layers: Mapping[str, object], docu
     `keep_empty` counts such a field anyway (a shard cannot know whether other shards have it).
     """
     texts = {d.id: d.text for d in documents}
+    spans: dict[str, SpanTexts] = {}  # per layer, found for its first span dimension
     out = []
     for dimension in dict.fromkeys(dimensions):
         if dimension in SPAN_DIMENSIONS:
-            layer = layers[SPAN_DIMENSIONS[dimension]]
-            out.append(count_breakdown(dimension, layer, documents, doc_index,
-                                       span_bucketer(dimension, layer, texts, seen_in)))
+            name = SPAN_DIMENSIONS[dimension]
+            layer = layers[name]
+            if name not in spans:
+                spans[name] = SpanTexts.of(layer, texts, doc_index)
+            out.append(count_breakdown(dimension, layer, len(documents), spans[name],
+                                       *span_buckets(dimension, layer, spans[name], seen_in)))
             continue
         values = [document_field(d, doc_fields.get(d.id, {}), dimension) for d in documents]
         if not keep_empty and all(v == NO_VALUE for v in values):

@@ -59,10 +59,26 @@ def _muc_side(key: Sequence[set], response: Sequence[set]) -> tuple[float, float
     return num, den
 
 
+def _overlaps(key: Sequence[set], response: Sequence[set]) -> list[dict[int, int]]:
+    """Per key cluster, {response cluster index: |k & r|} for the response clusters it meets
+    (each mention looked up once, instead of intersecting every pair of clusters). Clusters
+    partition their mentions, as `document_clusters` makes them (and as MUC assumes)."""
+    where = {m: j for j, r in enumerate(response) for m in r}
+    out = []
+    for k in key:
+        counts: dict[int, int] = {}
+        for m in k:
+            j = where.get(m)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        out.append(counts)
+    return out
+
+
 def _b_cubed_side(key: Sequence[set], response: Sequence[set]) -> tuple[float, float]:
     num = 0.0
-    for k in key:
-        num += sum(len(k & r) ** 2 for r in response) / len(k)
+    for k, met in zip(key, _overlaps(key, response)):
+        num += sum(c * c for c in met.values()) / len(k)  # sum over r of |k & r|^2, the same integer
     return num, float(sum(len(k) for k in key))
 
 
@@ -72,7 +88,10 @@ def _ceaf_e(key: Sequence[set], response: Sequence[set]) -> float:
         return 0.0
     from scipy.optimize import linear_sum_assignment  # imported on first use: it slows every CLI start
 
-    phi = np.array([[2 * len(k & r) / (len(k) + len(r)) for r in response] for k in key])
+    phi = np.zeros((len(key), len(response)))  # phi4 of clusters that share no mention: 2 * 0 / (...) = 0
+    for i, (k, met) in enumerate(zip(key, _overlaps(key, response))):
+        for j, c in met.items():
+            phi[i, j] = 2 * c / (len(k) + len(response[j]))
     rows, cols = linear_sum_assignment(phi, maximize=True)
     return float(phi[rows, cols].sum())
 
