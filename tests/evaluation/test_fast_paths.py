@@ -221,5 +221,26 @@ def test_msgspec_leaves_to_the_json_path_what_it_would_read_differently():
                 b'{"id": "d1", "spans": [{"start": 1, "end": 2, "label": "NUM", "num_kind": "lots"}]}',
                 b'{"id": "d1", "spans": []} trailing'):
         assert common_line(raw, "p.jsonl", 3) is None, raw
-    raw = b'{"id": "d1", "spans": [{"start": 1, "start": 0, "end": 4, "label": "QUOTE", "speaker": {"start": 5, "end": 9, "x": 1}}]}'
+    raw = (b'{"id": "d1", "spans": [{"start": 1, "start": 0, "end": 4, "label": "QUOTE", '
+           b'"speaker": {"start": 5, "end": 9, "x": 1}}]}')  # a repeated key: the last one, as json reads it
     assert common_line(raw, "p.jsonl", 3) == _json_path(raw)[1]
+
+
+def test_poisson_weights_by_prefix_equal_the_binary_search():
+    import numpy as np
+
+    from newsspans.evaluation.scoring.bootstrap import PREFIX_WEIGHT, THRESHOLDS, document_keys, poisson_weights
+
+    # Every threshold and its neighbours, as 53-bit uniforms placed in the top bits of x.
+    edges = np.concatenate([THRESHOLDS - np.uint64(1), THRESHOLDS, THRESHOLDS + np.uint64(1),
+                            np.array([0, 2 ** 53 - 1], np.uint64)])
+    randoms = np.random.default_rng(0).integers(0, 2 ** 53, 200_000, dtype=np.uint64)
+    u = np.concatenate([edges[edges < 2 ** 53], randoms])
+    x = u << np.uint64(11)
+    by_prefix = PREFIX_WEIGHT[x >> np.uint64(48)]
+    unsure = by_prefix < 0
+    by_prefix[unsure] = np.searchsorted(THRESHOLDS, u[unsure], side="right")
+    assert (by_prefix == np.searchsorted(THRESHOLDS, u, side="right")).all()
+    assert 0 < (PREFIX_WEIGHT < 0).sum() <= len(THRESHOLDS)
+    w = poisson_weights(document_keys([f"doc{i}" for i in range(1000)], seed=3), 50)
+    assert w.shape == (50, 1000) and abs(w.mean() - 1) < 0.02 and abs(w.var() - 1) < 0.05
