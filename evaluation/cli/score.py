@@ -60,7 +60,6 @@ def score_command(
     from .. import run_extractor
     from ..predictions import write_predictions
     from ..render import render_errors, render_sweep
-    from ..html.files import write_report_html
 
     threshold = fraction(fail_under)
     taken = stdout_taken(output=output, html=html, save_predictions=save_predictions)
@@ -89,6 +88,8 @@ def score_command(
     full = report.to_dict() if html is not None else None
     as_json = fmt is Format.json or output is not None
     if html is not None:
+        from ..html.files import write_report_html  # only here: a table run does without the page's code
+
         write_report_html(html, full, data.documents, scoring.scheme.value)
         note(f"wrote {html}", run.quiet)
     if as_json:
