@@ -7,9 +7,10 @@
     document_average  mean and spread of per-document F1     (breakdowns.py)
 
 A section is computed only when asked for (`ScoreOptions.sections`, `--with SECTION`, as spaCy's
-Scorer scores what a pipeline asks of it): at 100k documents they double a run's CPU (101 s
-against 48 s) and memory (1.2 GB against 0.6 GB), and make most of a merge's time. `--by FIELD` asks for the breakdown
-of FIELD alone; `breakdowns` for every dimension of `DEFAULT_BREAKDOWNS` (and the `--by` ones).
+Scorer scores what a pipeline asks of it): at 100k documents they double a run's CPU (76 s
+against 39 s) and memory (1.2 GB against 0.6 GB), and make most of a merge's time. `--by FIELD`
+asks for the breakdown of FIELD alone; `breakdowns` for every dimension of `DEFAULT_BREAKDOWNS`
+(and the `--by` ones).
 
 Every section keeps its per-document counts (`Counted`: arrays with one row per document) next
 to a pure function from summed counts to its numbers. The counts need the matching, which exists
