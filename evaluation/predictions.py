@@ -10,7 +10,6 @@ in the text before scoring (see `alignment.py`). Any prediction may carry a conf
 """
 from __future__ import annotations
 
-import gc
 import json
 import math
 import re
@@ -22,6 +21,8 @@ from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import BAD, json_line, jsonl_records, read_utf8
 from newsspans.corpus.model import NUM_KINDS
+
+from .scoring import collector
 
 
 # slots: one instance per span an extractor returns; without a per-instance dict, millions of
@@ -149,18 +150,22 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
 
     Raises CorpusError naming the file, line, document and prediction index on bad fields.
     """
-    # The common case first: a dict with well-typed offsets and fields, a name (or no) speaker, and
-    # no score or context (those take the checks below).
+    # The common case first: a dict with well-typed offsets and fields, a name, `{"start", "end"}`
+    # span or no speaker, and no score or context (those take the checks below). `type(x) is int`
+    # sends booleans and floats such as 3.0 to the full rules.
     if type(d) is dict:
         get = d.get
         start, end, label, text, num_kind, speaker, canonical = (
             get("start"), get("end"), get("label"), get("text"), get("num_kind"), get("speaker"), get("canonical"))
+        if type(speaker) is dict and type(speaker.get("start")) is int and type(speaker.get("end")) is int:
+            speaker = speaker["start"], speaker["end"]
         if type(start) is int and type(end) is int and type(label) is str and label \
                 and (text is None or type(text) is str) \
                 and (num_kind is None or type(num_kind) is str and num_kind in _NUM_KINDS) \
-                and (speaker is None or type(speaker) is str) and (canonical is None or type(canonical) is str) \
+                and (speaker is None or type(speaker) is str or type(speaker) is tuple) \
+                and (canonical is None or type(canonical) is str) \
                 and get("score") is None and get("speaker_score") is None and get("context") is None:
-            return Prediction(doc_id, start, end, label, text, num_kind, speaker, canonical, file=file, line=line)
+            return _built(doc_id, start, end, label, text, num_kind, speaker, canonical, file, line)
     # One accessor per prediction, and the error location built only on error: this runs for every
     # span an extractor returns, and was most of the harness's overhead over the baseline's time.
     get = d.get if isinstance(d, Mapping) else (lambda key: getattr(d, key, None))
@@ -218,61 +223,27 @@ def predictions_from_dicts(doc_id: str, spans: Iterable[object], file: str = "",
     return preds
 
 
-# Keys of a span the loop of `parsed_line_predictions` builds inline; a span with any other key
-# (score, speaker_score, context, or a field added later) goes through `prediction_from_dict`,
-# which knows every field and every rule.
-_INLINE_KEYS = frozenset({"start", "end", "label", "text", "num_kind", "speaker", "canonical"})
-
-
 def parsed_line_predictions(doc_id: str, spans: list, file: str = "", line: int | None = None) -> list[Prediction]:
     """The spans of one parsed predictions line (a list this module owns: it is emptied) as
-    Predictions, fast and lean for long lines (a million spans on one line).
-
-    A common span (integer offsets, where `type(x) is int` sends booleans and floats such as 3.0
-    to the full rules; a non-empty label; maybe a text, a known num_kind, a canonical name and a
-    speaker name or `{"start", "end"}` span; nothing else) is built inline, exactly as
-    `prediction_from_dict` would build it; any other span goes through that function. Each
-    parsed dict is released as soon as its Prediction exists, so a line's dicts and its
-    Predictions are not all held at once; the cyclic garbage collector is paused meanwhile,
-    since millions of new objects would only make it rescan them (it finds no cycles here).
-    At the first bad span, the rest of the line goes through `predictions_from_dicts`, so every
-    problem of the line is reported (the spans before it had none).
+    Predictions, lean for long lines (a million spans on one line): each parsed dict is released
+    as soon as its Prediction exists, so a line's dicts and its Predictions are not all held at
+    once, and the cyclic garbage collector is paused meanwhile (millions of new objects would
+    only make it rescan them; it finds no cycles here). At the first bad span, the rest of the
+    line goes through `predictions_from_dicts`, so every problem of the line is reported (the
+    spans before it had none).
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         preds: list[Prediction] = []
-        append = preds.append
-        inline, kinds = _INLINE_KEYS, _NUM_KINDS
         spans.reverse()  # popped from the end: in order, and each dict freed once converted
         for i in range(len(spans)):
-            d = spans[-1]
-            if type(d) is dict:
-                get = d.get
-                start, end, label, text = get("start"), get("end"), get("label"), get("text")
-                if type(start) is int and type(end) is int and type(label) is str and label \
-                        and (text is None or type(text) is str) and d.keys() <= inline:
-                    num_kind, speaker, canonical = get("num_kind"), get("speaker"), get("canonical")
-                    if type(speaker) is dict and type(speaker.get("start")) is int \
-                            and type(speaker.get("end")) is int:
-                        speaker = speaker["start"], speaker["end"]
-                    if (num_kind is None or type(num_kind) is str and num_kind in kinds) \
-                            and (canonical is None or type(canonical) is str) \
-                            and (speaker is None or type(speaker) is str or type(speaker) is tuple):
-                        append(_built(doc_id, start, end, label, text, num_kind, speaker, canonical, file, line))
-                        spans.pop()
-                        continue
             try:
-                append(prediction_from_dict(doc_id, d, file, line, i))
+                preds.append(prediction_from_dict(doc_id, spans[-1], file, line, i))
             except CorpusError:
                 spans.reverse()
                 predictions_from_dicts(doc_id, spans, file, line, first=i)  # raises, naming every problem
                 raise
             spans.pop()
         return preds
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def parse_predictions(text: str, file: str = "") -> PredictionSet:

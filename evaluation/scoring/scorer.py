@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from itertools import groupby
+from operator import attrgetter
 
 import numpy as np
 
@@ -16,7 +18,7 @@ from newsspans.corpus.model import ENTITY_LABELS, LABELS, QUOTE_LABELS, Document
 from newsspans.corpus.standoff import LocatedSpan
 from newsspans.corpus.validate import SpanColumns, proven_valid, validate
 
-from ..alignment import align_predictions, status_of, STATUSES
+from ..alignment import align_predictions, STATUSES
 from . import collector
 from .bootstrap import document_keys, resolved_seed, weighted_sums
 from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
@@ -122,17 +124,9 @@ def count_speakers(layer: LayerResult, golds: Sequence[GoldSpeaker | None], name
 
 
 def layer_gold_speakers(quotes: Sequence[Span], doc_spans: Mapping[str, Sequence[Span]]) -> list[GoldSpeaker | None]:
-    """`speakers.gold_speakers` of a layer's gold quotes (in document order), one document at a time."""
-    out: list[GoldSpeaker | None] = []
-    for lo, hi in _runs([q.doc_id for q in quotes]):
-        out += gold_speakers(quotes[lo:hi], doc_spans[quotes[lo].doc_id])
-    return out
-
-
-def _runs(keys: Sequence[str]) -> list[tuple[int, int]]:
-    """[lo, hi) of each run of equal consecutive keys."""
-    edges = [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]]
-    return list(zip([0] + edges, edges + [len(keys)])) if keys else []
+    """`speakers.gold_speakers` of a layer's gold quotes, in their order, one run of a document at a time."""
+    return [gold for doc_id, run in groupby(quotes, key=attrgetter("doc_id"))
+            for gold in gold_speakers(list(run), doc_spans[doc_id])]
 
 
 def count_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted: list[Prediction],
@@ -155,7 +149,7 @@ def count_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted:
 def _status_counts(predicted: Sequence[Prediction], doc_index: Mapping[str, int], n_docs: int) -> np.ndarray:
     """Per-document counts of predictions by alignment status (n_docs, len(STATUSES)), in one bincount."""
     column = {s: k for k, s in enumerate(STATUSES)}
-    column[None] = column[status_of(Prediction("", 0, 0, ""))]  # given offsets: the common case, inline
+    column[None] = column["offsets"]  # `status_of` inline: no alignment means the extractor gave offsets
     cells = np.array([doc_index[p.doc_id] * len(STATUSES) + column[p.alignment] for p in predicted], np.int64)
     return np.bincount(cells, minlength=n_docs * len(STATUSES)).reshape(n_docs, len(STATUSES))
 
