@@ -3,10 +3,10 @@ documents, or a JSONL file of `{"id", "text", "spans": [...]}` documents (bring 
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, groupby, repeat, starmap
-from operator import attrgetter, itemgetter
+from itertools import chain, repeat, starmap
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import BAD, json_line
 from newsspans.corpus.model import Document, Span
 from newsspans.corpus.sources import parse_source, read_documents
-from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict
+from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict, spans_by_document
 from newsspans.corpus.store import CORPUS_DIR, Corpus, default_corpus_dir
 from newsspans.corpus.validate import SpanColumns, proven_valid, validate
 
@@ -34,19 +34,6 @@ class Gold:
     fields: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
-def spans_by_document(spans: Iterable[Span]) -> dict[str, list[Span]]:
-    """{doc id: its spans, in their order}: the grouping every gold pass needs, a C loop over
-    each document's run of spans (gold spans come grouped by document) rather than a step per span."""
-    out: dict[str, list[Span]] = {}
-    for doc_id, run in groupby(spans, key=_DOC_ID):
-        if doc_id in out:
-            out[doc_id].extend(run)
-        else:
-            out[doc_id] = list(run)
-    return out
-
-
-_DOC_ID = attrgetter("doc_id")
 # Record keys that are Document attributes; any other scalar key is kept in Gold.fields.
 _DOCUMENT_KEYS = ("title", "outlet", "agency", "dateline", "published")
 

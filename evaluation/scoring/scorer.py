@@ -5,7 +5,6 @@ ORG, NUM) and quotes (QUOTE) are scored as separate layers because quotes contai
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from itertools import groupby
@@ -15,7 +14,7 @@ import numpy as np
 
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import ENTITY_LABELS, LABELS, QUOTE_LABELS, Document, Span
-from newsspans.corpus.standoff import LocatedSpan
+from newsspans.corpus.standoff import LocatedSpan, spans_by_document
 from newsspans.corpus.validate import SpanColumns, proven_valid, validate
 
 from ..alignment import align_predictions, STATUSES
@@ -244,9 +243,7 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
     if unknown_gold:
         raise CorpusError([Problem("gold span refers to a document that does not exist", doc_id=s.doc_id,
                                    span_id=s.id) for s in unknown_gold])
-    doc_spans: dict[str, list[Span]] = defaultdict(list)
-    for s in gold:
-        doc_spans[s.doc_id].append(s)
+    doc_spans = spans_by_document(gold)
     all_preds = [p for d in documents for p in predictions.get(d.id, ())]
     placed = any(p.alignment is not None for p in all_preds)  # some were offset-free, and aligned
     layers = {}
