@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 import typer
 
-from .options import GOLD, MAPPING, SCORING, WITH, GoldArgs, MappingArgs, ScoringArgs, SectionArgs, note, takes
+from .options import (GOLD, MAPPING, SCORING, WITH, GoldArgs, MappingArgs, ScoringArgs, SectionArgs, note,
+                      score_options, takes)
 
 
 @takes(GOLD, MAPPING, SCORING, WITH)
@@ -32,7 +33,7 @@ def run_command(
     """  # noqa: E501
     from newsspans.corpus.errors import CorpusError, Problem
 
-    from .. import ScoreOptions, load_gold, score_run
+    from .. import load_gold, score_run
     from ..extractors.distributed import RunPlan, run_to_dir
 
     if engine == "local" and num_gpus:
@@ -47,7 +48,7 @@ def run_command(
     if score:
         data = load_gold(gold.gold, gold.gold_documents)
         known = {d.id for d in data.documents}
-        options = ScoreOptions(scoring.min_overlap, scoring.bootstrap, scoring.seed, sections=sections.names())
+        options = score_options(scoring, sections=sections.names())
 
         def score_shard(run, k: int) -> None:
             # Documents of the input that are not in the gold are predicted, not scored.

@@ -220,3 +220,16 @@ def test_run_score_computes_the_sections_asked_for_in_every_shard(corpus, tmp_pa
     assert report["settings"]["sections"] == ["entities", "num_kinds"]
     assert {"entities", "num_kinds"} <= set(report) and not {"coreference", "breakdowns"} & set(report)
     assert len(report["entities"]["documents"]) == 41
+
+
+def test_run_score_takes_every_scoring_option(corpus, tmp_path):
+    # `run --score` shares the scoring options of `score`: none is accepted and then ignored.
+    gold, _ = corpus
+    docs, out = tmp_path / "docs.jsonl", tmp_path / "out"
+    docs.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n"
+                            for r in map(json.loads, gold.read_text().splitlines())))
+    result = invoke("run", "--extractor", "baseline", "--input", docs, "--out", out, "--score", "--gold", gold,
+                    "--bootstrap", "0", "--threshold", "0.5", "--align", "first", "--align-threshold", "90")
+    assert result.exit_code == 0, result.output
+    settings = json.loads(invoke("merge", out, "--format", "json").stdout)["settings"]
+    assert (settings["threshold"], settings["align"], settings["align_threshold"]) == (0.5, "first", 90.0)
