@@ -78,8 +78,11 @@ def _ignore_interrupts() -> None:
 
 def _end_workers(pool: ProcessPoolExecutor, grace: float = GRACE_SECONDS) -> None:
     """Stop a pool now: cancel what has not started, SIGTERM every worker (a chunk that is still
-    running is abandoned, not awaited), SIGKILL those still alive after `grace` seconds."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+    running is abandoned, not awaited), SIGKILL those still alive after `grace` seconds, and
+    wait for the pool's manager thread to end."""
+    # No public API for either before 3.14.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
@@ -90,6 +93,11 @@ def _end_workers(pool: ProcessPoolExecutor, grace: float = GRACE_SECONDS) -> Non
         if process.is_alive():
             process.kill()
             process.join(grace)
+    # shutdown(wait=False) lets the manager thread run on, closing the pool's pipes, after the run
+    # has returned; the next pool's start then raced it (a forkserver spawn failed with EBADF in CI).
+    # Its workers are gone now, so it ends at once.
+    if manager is not None and manager.is_alive():
+        manager.join(grace)
 
 
 def chunks(documents: Sequence[Document], size: int) -> list[list[Document]]:

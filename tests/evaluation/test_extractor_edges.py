@@ -20,7 +20,8 @@ NOISY = textwrap.dedent("""
     print("loading weights")                  # at import, as model code does
 
     def extract(text):
-        print("tokenizing", text[:5])         # Python's stdout
+        # Python's stdout, in one write: two workers share stderr, and print's pieces would interleave.
+        sys.stdout.write(f"tokenizing {text[:5]}\\n")
         os.write(1, b"native progress\\n")     # native code writing to file descriptor 1
         if text.startswith("\\""):
             sys.exit(3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import textwrap
+import threading
 
 import pytest
 
@@ -68,17 +69,23 @@ def test_errors_and_timeouts_in_workers_are_per_document(worker_module):
 
 
 def test_fail_fast_in_a_worker_raises(worker_module):
+    threads = set(threading.enumerate())
     with pytest.raises(ExtractorFailure, match="'d1': ValueError: cannot parse"):
         run_spec("worker_extractors:extract", docs("Paris is big.", "BOOM here.", "Rome is old."),
                  RunSettings(workers=2, batch_size=1, fail_fast=True))
+    assert set(threading.enumerate()) <= threads  # the pool's threads ended with it (see below)
 
 
 def test_a_dead_worker_fails_its_documents_not_the_run(worker_module):
     documents = docs("Paris is big.", "DIE now.", "Rome is old.", "Oslo is cold.")
+    threads = set(threading.enumerate())
     run = run_spec("worker_extractors:extract", documents, RunSettings(workers=2, batch_size=2))
     assert "d1" in run.errors and "worker process died" in run.errors["d1"]
     # Chunks that finished before the crash keep their predictions; none is silently lost.
     assert set(run.predictions) | set(run.errors) == {d.id for d in documents}
+    # The broken pool's threads ended with the run: left running, they closed its pipes while
+    # the next run's pool started (EBADF in the forkserver).
+    assert set(threading.enumerate()) <= threads
 
 
 def test_a_spec_that_cannot_load_is_one_clear_error():
