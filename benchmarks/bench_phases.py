@@ -3,8 +3,10 @@
 Each phase is a function of the pipeline, timed (process CPU) by wrapping it in this process;
 phases nest (the bootstrap sums are inside `make_partial`, which is inside `score_partial`),
 so the figures do not add up to the total. Start-up is the imports of the scoring modules.
+With `--api`, the same for the public `score()` on the micro benchmark's workload
+(bench_scoring.py: 1,000 documents, 48,554 gold spans), best of 5 runs.
 
-Run: python benchmarks/bench_phases.py [--size 10000] [--dir /tmp/newsspans-bench]
+Run: python benchmarks/bench_phases.py [--size 10000] [--dir /tmp/newsspans-bench] [--api]
 """
 from __future__ import annotations
 
@@ -41,17 +43,26 @@ PHASES = [
     (pipeline, "merge", "merging the chunks' partials"),
     (Report, "from_partial", "the report from the merged partial"),
 ]
+# The phases of `score()` (bench_scoring.api_report) that touch every span.
+API_PHASES = [
+    (scorer, "score_partial", "score_partial, in all"),
+    (scorer, "check_gold", "  proving the gold valid"),
+    (scorer, "fingerprint_of", "  the gold fingerprint"),
+    (scorer, "check_predictions", "  checking predictions against the text"),
+    (scorer, "count_layer", "  matching and counting both layers"),
+    (scorer, "_arrays", "    span arrays from the objects"),
+    (scorer, "layer_gold_speakers", "  gold speakers"),
+    (scorer, "count_speakers", "  speakers, both levels"),
+    (scorer, "_status_counts", "  alignment status counts"),
+]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "newsspans-bench")
+    parser.add_argument("--api", action="store_true", help="time the phases of score() on the micro benchmark")
     args = parser.parse_args()
-    here = args.dir / f"n{args.size}"
-    gold, preds = here / "gold.jsonl", here / "predictions.jsonl"
-    if not (gold.exists() and preds.exists()):
-        write_corpus(here, args.size, seed=args.size)
     spent: dict[str, float] = {}
 
     def timed(label, fn):
@@ -79,9 +90,15 @@ def main() -> None:
                 yield item
         return wrapper
 
-    for owner, name, label in PHASES:
+    for owner, name, label in API_PHASES if args.api else PHASES:
         wrap = timed_iterator if name == "iter_gold" else timed
         setattr(owner, name, wrap(label, getattr(owner, name)))
+    if args.api:
+        return api_phases(spent)
+    here = args.dir / f"n{args.size}"
+    gold, preds = here / "gold.jsonl", here / "predictions.jsonl"
+    if not (gold.exists() and preds.exists()):
+        write_corpus(here, args.size, seed=args.size)
     t = time.process_time()
     pipeline.score_files(gold, preds)
     total = time.process_time() - t
@@ -90,6 +107,28 @@ def main() -> None:
     print(f"  score_files, in all                           {total:6.2f}")
     for _, _, label in PHASES:
         print(f"    {label:44}{spent.get(label, 0.0):6.2f}")
+
+
+def api_phases(spent: dict[str, float]) -> None:
+    """The phases of the fastest of 5 `score()` calls on bench_scoring's workload."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_scoring as micro
+
+    sentences = micro.workload(20_000, 0)
+    inputs = micro.api_inputs(micro.to_rows(sentences, 0, 20), micro.to_rows(sentences, 1, 20), 1_000)
+    best: tuple[float, dict[str, float]] | None = None
+    for _ in range(5):
+        spent.clear()
+        t = time.process_time()
+        micro.api_report(*inputs)
+        total = time.process_time() - t
+        if best is None or total < best[0]:
+            best = (total, dict(spent))
+    print(f"score() on {len(inputs[0]):,} documents, {len(inputs[1]):,} gold spans; CPU seconds (process time), "
+          "best of 5")
+    print(f"  score() and the report's tables, in all       {best[0]:6.3f}")
+    for _, _, label in API_PHASES:
+        print(f"    {label:44}{best[1].get(label, 0.0):6.3f}")
 
 
 if __name__ == "__main__":
