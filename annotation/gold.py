@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from newsspans.corpus.model import Document, Span
+from newsspans.corpus.standoff import spans_by_document
 from newsspans.corpus.store import Corpus
 
 from .convert import AnnotationImportError, ImportProblem, ParsedExport, parse_export
@@ -83,9 +84,7 @@ def gold_from_annotations(parsed: ParsedExport, documents: Sequence[Document], c
         out.adjudication += choice.adjudication
         if not choice.problems:
             chosen[doc_id] = choice.spans
-    current_by_doc: dict[str, list[Span]] = {}
-    for s in current:
-        current_by_doc.setdefault(s.doc_id, []).append(s)
+    current_by_doc = spans_by_document(current)
     for doc in documents:
         if doc.id in chosen:
             out.spans += keep_unchanged(chosen[doc.id], current_by_doc.get(doc.id, []))

@@ -15,7 +15,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsspans.corpus.model import Document, Span
+from newsspans.corpus.model import Document
+from newsspans.corpus.standoff import spans_by_document
 from newsspans.corpus.store import Corpus
 
 from .tasks import gold_result, prediction_result
@@ -53,9 +54,7 @@ def pre_annotations(spec: str, corpus: Corpus, documents: list[Document],
         return PreAnnotations()
     if spec == "gold":
         _, spans = corpus.load()
-        gold: dict[str, list[Span]] = {}
-        for s in spans:
-            gold.setdefault(s.doc_id, []).append(s)
+        gold = spans_by_document(spans)
         return PreAnnotations(predictions={d.id: gold_result(d, gold[d.id]) for d in documents if d.id in gold},
                               model_version=model_version or GOLD_MODEL_VERSION)
     if kind not in ("predictions", "extractor") or not arg:

@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import CorpusError, Problem
 from .jsonl import read_utf8
 from .model import Document, Span
+from .standoff import spans_by_document
 
 KINDS: tuple[str, ...] = ("capitalized", "number", "quote-mark")
 
@@ -129,9 +130,7 @@ def audit(documents: Sequence[Document], spans: Iterable[Span],
     Words and numbers are checked against the entity layer (PER/LOC/ORG/NUM), quotation
     marks against the quote layer (QUOTE).
     """
-    by_doc: dict[str, list[Span]] = {}
-    for s in spans:
-        by_doc.setdefault(s.doc_id, []).append(s)
+    by_doc = spans_by_document(spans)
     items = []
     for doc in documents:
         doc_spans = by_doc.get(doc.id, [])

@@ -1,12 +1,12 @@
 """Dataset rows for each config, from documents and gold spans (pure functions)."""
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict
 
 from .errors import Problem
 from .model import ENTITY_LABELS, Document, Span
+from .standoff import spans_by_document
 from .tokens import iob2, sentences
 
 _SPAN_KEYS = ("id", "start", "end", "label", "text", "canonical", "num_kind", "speaker")
@@ -19,16 +19,9 @@ def _null_if_empty(row: dict, keys: Sequence[str]) -> dict:
     return {**row, **{k: row[k] or None for k in keys}}
 
 
-def spans_by_doc(spans: Sequence[Span]) -> dict[str, list[Span]]:
-    grouped: dict[str, list[Span]] = defaultdict(list)
-    for s in spans:
-        grouped[s.doc_id].append(s)
-    return grouped
-
-
 def document_rows(documents: Sequence[Document], spans: Sequence[Span]) -> list[dict]:
     """One row per document with its spans ordered by offset."""
-    grouped = spans_by_doc(spans)
+    grouped = spans_by_document(spans)
     rows = []
     for doc in documents:
         row = _null_if_empty(doc.to_dict(), _OPTIONAL_DOC_KEYS)
@@ -42,7 +35,7 @@ def document_rows(documents: Sequence[Document], spans: Sequence[Span]) -> list[
 
 def token_rows(documents: Sequence[Document], spans: Sequence[Span]) -> tuple[list[dict], list[Problem]]:
     """One row per sentence with IOB2 tags for the entity and quote layers."""
-    grouped = spans_by_doc(spans)
+    grouped = spans_by_document(spans)
     rows, problems = [], []
     for doc in documents:
         doc_spans = grouped.get(doc.id, [])

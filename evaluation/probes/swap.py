@@ -26,6 +26,7 @@ from functools import cache
 from importlib.resources import files
 
 from newsspans.corpus.model import Document, Span
+from newsspans.corpus.standoff import spans_by_document
 
 SWAP_LABELS: dict[str, str] = {"person": "PER", "place": "LOC"}
 LISTS: dict[str, str] = {"person": "persons.txt", "place": "places.txt"}
@@ -123,9 +124,7 @@ def swap_names(documents: Sequence[Document], spans: Sequence[Span], swap: str, 
     if swap not in SWAP_LABELS:
         raise ValueError(f"unknown swap type {swap!r} (known: {', '.join(SWAP_LABELS)})")
     rng = random.Random(seed)
-    by_doc: dict[str, list[Span]] = defaultdict(list)
-    for s in spans:
-        by_doc[s.doc_id].append(s)
+    by_doc = spans_by_document(spans)
     docs, new_spans, n_entities, n_mentions, changed = [], [], 0, 0, 0
     for doc in documents:
         new_doc, doc_spans, e, m = swap_document(doc, by_doc.get(doc.id, []), swap, rng)
