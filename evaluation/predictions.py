@@ -157,12 +157,15 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
         get = d.get
         start, end, label, text, num_kind, speaker, canonical = (
             get("start"), get("end"), get("label"), get("text"), get("num_kind"), get("speaker"), get("canonical"))
+        # Only a name or a span of two ints: any other speaker (a tuple from Python code included)
+        # takes `_speaker`'s rules below.
+        plain_speaker = speaker is None or type(speaker) is str
         if type(speaker) is dict and type(speaker.get("start")) is int and type(speaker.get("end")) is int:
-            speaker = speaker["start"], speaker["end"]
+            speaker, plain_speaker = (speaker["start"], speaker["end"]), True
         if type(start) is int and type(end) is int and type(label) is str and label \
                 and (text is None or type(text) is str) \
                 and (num_kind is None or type(num_kind) is str and num_kind in _NUM_KINDS) \
-                and (speaker is None or type(speaker) is str or type(speaker) is tuple) \
+                and plain_speaker \
                 and (canonical is None or type(canonical) is str) \
                 and get("score") is None and get("speaker_score") is None and get("context") is None:
             return _built(doc_id, start, end, label, text, num_kind, speaker, canonical, file, line)

@@ -25,8 +25,9 @@ TEXT = "Anna Berg said \"we go\" in Oslo, 12 of them. Zoë wrote"
 
 scalar = st.one_of(st.none(), st.booleans(), st.integers(-3, 70), st.floats(-1, 70), st.just(float("nan")),
                    st.sampled_from(["", "PER", "QUOTE", "cardinal", "percent", "x", " Anna "]))
+# Lists come from JSON; tuples only from Python code (an in-process extractor, score() with dicts).
 speaker = st.one_of(scalar, st.fixed_dictionaries({"start": scalar, "end": scalar}),
-                    st.lists(st.integers(0, 60), min_size=2, max_size=2))
+                    st.lists(st.integers(0, 60), min_size=2, max_size=2), st.lists(scalar, max_size=3).map(tuple))
 field = st.sampled_from(["start", "end", "label", "text", "num_kind", "speaker", "canonical", "score",
                          "speaker_score", "context", "other"])
 good = st.builds(lambda a, n, label, text: {"start": a, "end": a + n, "label": label,
@@ -35,7 +36,8 @@ good = st.builds(lambda a, n, label, text: {"start": a, "end": a + n, "label": l
                  st.booleans())
 changed = st.tuples(good, st.dictionaries(field, st.one_of(scalar, speaker), max_size=3)).map(
     lambda t: {**t[0], **t[1]})
-span = st.one_of(good, changed, scalar)
+said = st.builds(lambda g, who: {**g, "label": "QUOTE", "speaker": who}, good, speaker)  # every kind of speaker
+span = st.one_of(good, changed, said, scalar)
 
 
 def outcome(fn):
@@ -45,12 +47,18 @@ def outcome(fn):
         return "error", [str(p) for p in exc.problems]
 
 
+class RulesOnly(dict):
+    """A prediction dict that is not exactly a dict, so prediction_from_dict skips its fast path."""
+
+
 @SETTINGS
 @given(st.lists(span, max_size=12))
 def test_inline_predictions_equal_the_full_rules(spans):
     fast = outcome(lambda: parsed_line_predictions("d1", copy.deepcopy(spans), "p.jsonl", 3))
-    full = outcome(lambda: predictions_from_dicts("d1", copy.deepcopy(spans), "p.jsonl", 3))
-    assert fast == full
+    common = outcome(lambda: predictions_from_dicts("d1", copy.deepcopy(spans), "p.jsonl", 3))
+    rules = outcome(lambda: predictions_from_dicts(
+        "d1", [RulesOnly(s) if type(s) is dict else s for s in copy.deepcopy(spans)], "p.jsonl", 3))
+    assert fast == common == rules
     if fast[0] == "ok":  # the fields equality leaves out too
         assert [(p.file, p.line, type(p)) for p in fast[1]] == [("p.jsonl", 3, Prediction)] * len(fast[1])
 
