@@ -29,7 +29,14 @@ BAD = object()  # what `json_line` returns for a line it could not read
 def json_line(raw: str | bytes, file: str, number: int, problems: list[Problem]) -> object:
     """One JSONL line parsed (bytes must be UTF-8), or BAD with its problem appended to `problems`."""
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
+        # json reads a `\ud800` escape without its pair as a lone surrogate, which is no character:
+        # no text can hold it (UTF-8, Arrow, a browser), so it is bad input here, not a crash later.
+        if (b"\\ud" if isinstance(raw, bytes) else "\\ud") in raw.lower() and (lone := _lone_surrogate(value)):
+            problems.append(Problem(f"\\u{ord(lone):04x} without its pair is not a character (a lone surrogate)",
+                                    file=file, line=number))
+            return BAD
+        return value
     except UnicodeDecodeError:
         problems.append(Problem("not valid UTF-8", file=file, line=number))
     except json.JSONDecodeError as exc:
@@ -37,6 +44,14 @@ def json_line(raw: str | bytes, file: str, number: int, problems: list[Problem])
     except RecursionError:
         problems.append(Problem("JSON nested too deeply to read", file=file, line=number))
     return BAD
+
+
+def _lone_surrogate(value: object) -> str | None:
+    """The first lone surrogate in the strings (keys included) of a parsed JSON value, else None."""
+    if isinstance(value, str):
+        return next((c for c in value if "\ud800" <= c <= "\udfff"), None)
+    items = [*value, *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return next((lone for item in items if (lone := _lone_surrogate(item))), None)
 
 
 STDIN = "-"

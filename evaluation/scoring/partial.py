@@ -255,7 +255,7 @@ class Fingerprint:
         # One update per document: hashing the pieces joined equals hashing them one by one.
         self._hash.update("".join([f"\x1d{doc_id}\x1f{text}"] + [
             f"\x1e{s.id}\x1f{s.start}\x1f{s.end}\x1f{s.label}\x1f{s.canonical}\x1f{s.num_kind}\x1f"
-            f"{s.speaker}\x1f{s.text}" for s in spans]).encode())
+            f"{s.speaker}\x1f{s.text}" for s in spans]).encode("utf-8", "surrogatepass"))  # any str hashes
         self.documents += 1
 
     def hexdigest(self) -> str:

@@ -88,6 +88,27 @@ def test_json_nested_100000_deep_names_the_line(tmp_path):
     one_line_error(run("score", "--predictions", str(path)), 2, f"{path}:2: JSON nested too deeply")
 
 
+@pytest.mark.parametrize("side", ["gold", "predictions"])
+def test_a_lone_surrogate_escape_names_the_line_and_a_pair_is_a_character(tmp_path, side):
+    # json reads "\ud800" without its low half as a lone surrogate, which no output can encode:
+    # the gold's fingerprint crashed on it with a UnicodeEncodeError traceback.
+    gold, preds = tmp_path / "gold.jsonl", tmp_path / "preds.jsonl"
+    lone = {"gold": r'"Ann said \ud800 we win."', "predictions": r'"Ann said it."'}[side]
+    gold.write_text('{"id": "d1", "text": "Ann said it.", "spans": []}\n{"id": "d2", "text": ' + lone + ', "spans": []}\n')
+    preds.write_text('{"id": "d1", "spans": []}\n{"id": "d2", "spans": [{"label": "PER", "text": '
+                     + (r'"A\udc00"' if side == "predictions" else '"Ann"') + '}]}\n')
+    done = run("score", "--gold", str(gold), "--predictions", str(preds), "--bootstrap", "0")
+    where, code = (gold, "d800") if side == "gold" else (preds, "dc00")
+    one_line_error(done, 2, f"{where}:2: \\u{code} without its pair is not a character")
+    # A surrogate pair is one character, and an escaped backslash before "ud800" is just text.
+    gold.write_text('{"id": "d1", "text": "Ann \\ud83d\\ude00 said \\\\ud800.", "spans": [{"start": 0, "end": 3, '
+                    '"label": "PER"}]}\n')
+    preds.write_text('{"id": "d1", "spans": [{"start": 0, "end": 3, "label": "PER"}]}\n')
+    done = run("score", "--gold", str(gold), "--predictions", str(preds), "--bootstrap", "0", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["layers"]["entity"]["schemes"]["strict"]["micro"]["correct"] == 1
+
+
 def test_predictions_from_standard_input(tmp_path):
     saved = tmp_path / "p.jsonl"
     assert run("score", "--extractor", "baseline", "--bootstrap", "0", "--save-predictions", str(saved)).returncode == 0
