@@ -4,11 +4,19 @@
 # A session fixture imported into two test modules would be two fixtures, and a second
 # Playwright instance cannot start while the first one runs.
 import json
+import signal
 
 import pytest
 from browser import browser  # noqa: F401
 from labelstudio_server import label_studio  # noqa: F401
 from llm_server import llama_server, no_llm_env  # noqa: F401
+
+
+# A shell starts a background job (`pytest &`, some CI runners) with SIGINT ignored, and an ignored
+# signal stays ignored across fork and exec: every CLI a test interrupts would ignore Ctrl-C and
+# hang. A handled signal is reset to the default at exec, so the children start as a terminal's do.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # A small gold of a user's own (its own rules, not the corpus guidelines), with hand-worked scores

@@ -8,10 +8,6 @@ import time
 from pathlib import Path
 
 NEWSSPANS = [sys.executable, "-c", "from newsspans.corpus.cli.app import main; main()"]
-# A shell starts background jobs (`cmd &`, some CI runners) with SIGINT ignored, and Python keeps an
-# inherited SIG_IGN: put back the handler a terminal's user gets, so Ctrl-C tests test Ctrl-C.
-INTERRUPTIBLE = [sys.executable, "-c", "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-                                       "from newsspans.corpus.cli.app import main; main()"]
 
 
 def alive(pid: int) -> bool:
@@ -39,7 +35,7 @@ def group_members(pgid: int) -> list[int]:
 def signalled_cli(args: list[str], ready, send, env: dict | None = None, seconds: float = 60.0) -> tuple[int, str]:
     """Run `newsspans ARGS` in a process group of its own (as a shell runs a foreground job),
     wait until `ready()` is true, `send(proc)` a signal, and return its exit code and stderr."""
-    proc = subprocess.Popen([*INTERRUPTIBLE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen([*NEWSSPANS, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, env=env)
     try:
         deadline = time.monotonic() + seconds
