@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,9 +33,8 @@ def json_line(raw: str | bytes, file: str, number: int, problems: list[Problem])
         value = json.loads(raw)
         # json reads a `\ud800` escape without its pair as a lone surrogate, which is no character:
         # no text can hold it (UTF-8, Arrow, a browser), so it is bad input here, not a crash later.
-        if (b"\\ud" if isinstance(raw, bytes) else "\\ud") in raw.lower() and (lone := _lone_surrogate(value)):
-            problems.append(Problem(f"\\u{ord(lone):04x} without its pair is not a character (a lone surrogate)",
-                                    file=file, line=number))
+        if (b"\\ud" if isinstance(raw, bytes) else "\\ud") in raw.lower() and (lone := _surrogate_in(value)):
+            problems.append(Problem(lone, file=file, line=number))
             return BAD
         return value
     except UnicodeDecodeError:
@@ -46,12 +46,29 @@ def json_line(raw: str | bytes, file: str, number: int, problems: list[Problem])
     return BAD
 
 
-def _lone_surrogate(value: object) -> str | None:
-    """The first lone surrogate in the strings (keys included) of a parsed JSON value, else None."""
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def surrogate_problem(key: str, value: str, what: str | None = None) -> str | None:
+    """The problem of field `key`'s string (or of `what`) holding a lone surrogate, or None."""
+    found = _LONE_SURROGATE.search(value)
+    return None if found is None else (
+        f"{what or repr(key)} has a lone surrogate (U+{ord(found.group()):04X}) at character {found.start()}: "
+        "a JSON \\u escape without its pair is not text; fix the writer of this file")
+
+
+def _surrogate_in(value: object, key: str = "") -> str | None:
+    """The problem of the first string (or key) with a lone surrogate in a parsed JSON value, named
+    by its path ('text', 'spans[0].text'), else None."""
     if isinstance(value, str):
-        return next((c for c in value if "\ud800" <= c <= "\udfff"), None)
-    items = [*value, *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return next((lone for item in items if (lone := _lone_surrogate(item))), None)
+        return surrogate_problem(key or "value", value)
+    if isinstance(value, dict):
+        named = [(k, f"{key}.{k}" if key else k, v) for k, v in value.items()]
+        return next((p for k, name, v in named if (p := surrogate_problem(name, k, f"the key {name!r}")
+                                                      or _surrogate_in(v, name))), None)
+    if isinstance(value, list):
+        return next((p for i, v in enumerate(value) if (p := _surrogate_in(v, f"{key}[{i}]"))), None)
+    return None
 
 
 STDIN = "-"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError, Problem
-from .jsonl import jsonl_records
+from .jsonl import jsonl_records, surrogate_problem
 from .model import Document, Segment
 
 RELATED_MARKER = "Related Articles"
@@ -66,7 +66,6 @@ def read_text_file(path: Path) -> str:
 
 # Control characters (Unicode category Cc) other than line feed and tab; \r is reported on its own.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _NAMES = {"\x00": "NUL character", "\r": "carriage return", "\n": "line break", "\t": "tab"}
 # An explicit document id: letters, digits, '.', '_' and '-', starting and ending with a letter or
 # digit; so no '/', no '..' and no spaces: ids name files and URLs downstream.
@@ -89,10 +88,8 @@ def _field_problem(key: str, value: object) -> str | None:
         return None
     if not isinstance(value, str):
         return f"{key!r} must be a string, got {value!r}"
-    surrogate = _LONE_SURROGATE.search(value)
-    if surrogate:
-        return (f"{key!r} has a lone surrogate (U+{ord(surrogate.group()):04X}) at character {surrogate.start()}: "
-                "a JSON \\u escape without its pair is not text; fix the writer of this file")
+    if surrogate := surrogate_problem(key, value):
+        return surrogate
     if "\r" in value:
         return (f"{key!r} has a carriage return at character {value.index(chr(13))}; use \\n line breaks "
                 "(offsets are counted on LF text)")

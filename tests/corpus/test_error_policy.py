@@ -98,8 +98,9 @@ def test_a_lone_surrogate_escape_names_the_line_and_a_pair_is_a_character(tmp_pa
     preds.write_text('{"id": "d1", "spans": []}\n{"id": "d2", "spans": [{"label": "PER", "text": '
                      + (r'"A\udc00"' if side == "predictions" else '"Ann"') + '}]}\n')
     done = run("score", "--gold", str(gold), "--predictions", str(preds), "--bootstrap", "0")
-    where, code = (gold, "d800") if side == "gold" else (preds, "dc00")
-    one_line_error(done, 2, f"{where}:2: \\u{code} without its pair is not a character")
+    expected = (f"{gold}:2: 'text' has a lone surrogate (U+D800) at character 9" if side == "gold" else
+                f"{preds}:2: 'spans[0].text' has a lone surrogate (U+DC00) at character 1")
+    one_line_error(done, 2, expected)
     # A surrogate pair is one character, and an escaped backslash before "ud800" is just text.
     gold.write_text('{"id": "d1", "text": "Ann \\ud83d\\ude00 said \\\\ud800.", "spans": [{"start": 0, "end": 3, '
                     '"label": "PER"}]}\n')
