@@ -18,7 +18,7 @@ from newsspans.corpus.standoff import LocatedSpan, read_spans, span_from_dict, s
 from newsspans.corpus.store import CORPUS_DIR, Corpus, default_corpus_dir
 from newsspans.corpus.validate import SpanColumns, proven_valid, validate
 
-from .scoring import collector
+from . import collector
 
 # The `gold` field of a report scored on the corpus installed with the package.
 BUNDLED = "bundled corpus"

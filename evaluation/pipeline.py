@@ -19,6 +19,7 @@ from pathlib import Path
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.model import ENTITY_LABELS, Span
 from newsspans.corpus.standoff import spans_by_document
+from . import collector
 from .extractors.cache import PredictionCache
 from .extractors.runner import ExtractorRun, stdout_to_stderr
 from .extractors.workers import RunSettings, run_source
@@ -26,7 +27,6 @@ from .gold import Gold, iter_gold, line_mentions, load_gold
 from .labelmap import apply_label_map, parse_label_map
 from .predictions import (OFFSET_UNITS, PredictionSet, PredictionsFile, convert_offsets, inside_word,
                           read_predictions)
-from .scoring import collector
 from .scoring.bootstrap import resolved_seed
 from .scoring.breakdowns import seen_index
 from .scoring.partial import Fingerprint, fingerprint_of, merge, release_freed_memory

@@ -22,7 +22,7 @@ from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import BAD, json_line, jsonl_records, read_utf8
 from newsspans.corpus.model import NUM_KINDS
 
-from .scoring import collector
+from . import collector
 
 
 # slots: one instance per span an extractor returns; without a per-instance dict, millions of

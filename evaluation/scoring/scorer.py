@@ -17,8 +17,8 @@ from newsspans.corpus.model import ENTITY_LABELS, LABELS, QUOTE_LABELS, Document
 from newsspans.corpus.standoff import LocatedSpan, spans_by_document
 from newsspans.corpus.validate import SpanColumns, proven_valid, validate
 
+from .. import collector
 from ..alignment import align_predictions, STATUSES
-from . import collector
 from .bootstrap import document_keys, resolved_seed, weighted_sums
 from .counts import CORRECT, PARTIAL, SCHEMES, count_outcomes, span_outcomes
 from .matching import SpanArrays, match
