@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -207,11 +208,16 @@ def test_scores_thresholds_and_offset_free_predictions_merge_bit_for_bit(corpus,
     assert merged.stdout == one.stdout
 
 
+def documents_of(gold: Path, path: Path) -> Path:
+    """The gold's documents as `run --input` takes them: {id, text} lines."""
+    path.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n"
+                            for r in map(json.loads, gold.read_text().splitlines())))
+    return path
+
+
 def test_run_score_computes_the_sections_asked_for_in_every_shard(corpus, tmp_path):
     gold, _ = corpus
-    docs, out = tmp_path / "docs.jsonl", tmp_path / "out"
-    docs.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n"
-                            for r in map(json.loads, gold.read_text().splitlines())))
+    docs, out = documents_of(gold, tmp_path / "docs.jsonl"), tmp_path / "out"
     result = invoke("run", "--extractor", "baseline", "--input", docs, "--out", out, "--score", "--gold", gold,
                     "--shard-size", "20", "--bootstrap", "0", "--with", "entities", "--with", "num_kinds")
     assert result.exit_code == 0, result.output
@@ -225,9 +231,7 @@ def test_run_score_computes_the_sections_asked_for_in_every_shard(corpus, tmp_pa
 def test_run_score_takes_every_scoring_option(corpus, tmp_path):
     # `run --score` shares the scoring options of `score`: none is accepted and then ignored.
     gold, _ = corpus
-    docs, out = tmp_path / "docs.jsonl", tmp_path / "out"
-    docs.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n"
-                            for r in map(json.loads, gold.read_text().splitlines())))
+    docs, out = documents_of(gold, tmp_path / "docs.jsonl"), tmp_path / "out"
     result = invoke("run", "--extractor", "baseline", "--input", docs, "--out", out, "--score", "--gold", gold,
                     "--bootstrap", "0", "--threshold", "0.5", "--align", "first", "--align-threshold", "90")
     assert result.exit_code == 0, result.output
