@@ -175,6 +175,24 @@ def test_weighted_sums_keep_floats_and_sparse_groups_sum_as_dense():
     assert np.allclose(dense["h"], 0.5 * w.sum(axis=1)[:, None]) and (dense["h"] % 1).any()
 
 
+def test_the_bootstrap_products_run_on_one_blas_thread(monkeypatch):
+    # A second OpenBLAS thread spins after every product: 15% of a 10,000-document run's CPU.
+    from threadpoolctl import threadpool_info
+
+    from newsspans.evaluation.scoring import bootstrap
+
+    def blas_threads() -> set[int]:
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    seen = []
+    real = bootstrap.poisson_weights
+    monkeypatch.setattr(bootstrap, "poisson_weights", lambda *a: seen.append(blas_threads()) or real(*a))
+    before = blas_threads()
+    bootstrap.weighted_sums({"c": np.ones((3000, 2), np.int64)}, document_keys([f"d{i}" for i in range(3000)], 1), 5)
+    assert before and seen == [{1}, {1}]  # both blocks of documents
+    assert blas_threads() == before  # given back after
+
+
 def test_scores_thresholds_and_offset_free_predictions_merge_bit_for_bit(corpus, tmp_path):
     gold, preds = corpus
     # Every prediction gets a confidence score; every seventh entity loses its offsets (placed by
