@@ -82,7 +82,10 @@ def score_command(
         report = score_of(data, extractor_run, source, mapping, scoring, inputs, breakdown=breakdown,
                           quiet=run.quiet, detail=detail, shard=part, sections=asked)
     if partial_out is not None:
-        report.partial.save(partial_out)
+        from ..scoring.sections import restricted
+
+        # Only the sections asked for: the page's own (all of them) would refuse to merge.
+        (restricted(report.partial, sections.names()) if html is not None else report.partial).save(partial_out)
         note(f"wrote {partial_out}", run.quiet)
     # The JSON report is built at most once (the HTML page draws the same dict when it has spans).
     full = report.to_dict() if html is not None else None

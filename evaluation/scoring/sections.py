@@ -89,6 +89,35 @@ def recorded_sections(partial: Partial) -> tuple[str, ...]:
     return (ALL,) if PREFIX + "entities" in partial.tables else ()
 
 
+def restricted(partial: Partial, sections: Sequence[str]) -> Partial:
+    """`partial` as a run asking for `sections` only (and the partial's own `--by`) would have
+    written it, when it was scored with more: `score --html` computes every section for the page,
+    and its `--partial-out` must still merge with shards scored without `--html`. Everything
+    else in a partial is the same whichever sections were asked for."""
+    from dataclasses import replace
+
+    from .report import ScoreOptions
+
+    options = ScoreOptions(sections=tuple(sections), by=tuple(partial.settings.get("by", ())))
+    dimensions, fields, names = breakdown_dimensions(options), set(_field_dimensions(options)), set(wanted(options))
+
+    def kept(name: str) -> bool:
+        if not name.startswith(PREFIX):
+            return True  # the span tables, speakers, alignment, thresholds
+        if name.startswith(_BREAKDOWN):
+            return name[len(_BREAKDOWN):].rsplit("/", 1)[0] in dimensions
+        if name.startswith(_HAS):
+            return name[len(_HAS):] in fields
+        return name[len(PREFIX):].split(".", 1)[0] in names  # entities, entities.found, num_kinds.strict, ...
+
+    def only(d: dict) -> dict:
+        return {k: v for k, v in d.items() if kept(k)}
+
+    return replace(partial, settings=partial.settings | {"sections": list(options.sections)},
+                   tables=only(partial.tables), sums=only(partial.sums), axes=only(partial.axes),
+                   lists=only(partial.lists), points=only(partial.points))
+
+
 def needs_seen(options) -> bool:
     """Whether the run breaks spans down by `seen`, which needs an index of the whole gold."""
     return "seen" in breakdown_dimensions(options)

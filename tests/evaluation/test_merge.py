@@ -112,6 +112,29 @@ def test_merging_different_seeds_settings_or_gold_is_refused_naming_the_files(co
     assert result.exit_code == 2 and "--seed" in result.output
 
 
+@pytest.mark.parametrize("asked", [(), ("--with", "entities"), ("--by", "desk"), ("--by", "length", "--with", "num_kinds")])
+def test_a_partial_written_beside_the_html_page_holds_only_the_sections_asked_for(corpus, tmp_path, asked):
+    # The page draws every section, so --html computes them all; its partial must still merge
+    # with shards scored without --html, and equal theirs.
+    gold, preds = corpus
+    common = ("--gold", gold, "--predictions", preds, "--bootstrap", "30", "--seed", "4", "--quiet", *asked)
+    paged, plain = tmp_path / "paged.npz", tmp_path / "plain.npz"
+    result = invoke("score", *common, "--shard", "0/2", "--html", tmp_path / "page.html", "--partial-out", paged)
+    assert result.exit_code == 0, result.output
+    assert "coreference" in (tmp_path / "page.html").read_text(encoding="utf-8")  # the page has every section
+    assert invoke("score", *common, "--shard", "0/2", "--partial-out", plain).exit_code == 0
+    a, b = Partial.load(paged), Partial.load(plain)
+    assert a.meta() == b.meta()
+    for field in ("tables", "sums", "points"):
+        mine, theirs = getattr(a, field), getattr(b, field)
+        assert mine.keys() == theirs.keys() and all(np.array_equal(mine[k], theirs[k]) for k in mine), field
+    other = tmp_path / "other.npz"
+    assert invoke("score", *common, "--shard", "1/2", "--partial-out", other).exit_code == 0
+    merged = invoke("merge", paged, other, "--format", "json")
+    assert merged.exit_code == 0, merged.output
+    assert merged.stdout == invoke("merge", plain, other, "--format", "json").stdout
+
+
 def test_poisson_weights_depend_on_the_document_id_and_seed_only():
     keys = document_keys(["x", "y", "z"], seed=1)
     w = poisson_weights(keys, 20000)
