@@ -49,12 +49,14 @@ def json_line(raw: str | bytes, file: str, number: int, problems: list[Problem])
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def surrogate_problem(key: str, value: str, what: str | None = None) -> str | None:
-    """The problem of field `key`'s string (or of `what`) holding a lone surrogate, or None."""
+def surrogate_problem(key: str, value: str, what: str | None = None,
+                      fix: str = "a JSON \\u escape without its pair is not text; fix the writer of this file"
+                      ) -> str | None:
+    """The problem of field `key`'s string (or of `what`) holding a lone surrogate, or None.
+    Such a string cannot be written as UTF-8: every output would fail on it."""
     found = _LONE_SURROGATE.search(value)
     return None if found is None else (
-        f"{what or repr(key)} has a lone surrogate (U+{ord(found.group()):04X}) at character {found.start()}: "
-        "a JSON \\u escape without its pair is not text; fix the writer of this file")
+        f"{what or repr(key)} has a lone surrogate (U+{ord(found.group()):04X}) at character {found.start()}: {fix}")
 
 
 def _surrogate_in(value: object, key: str = "") -> str | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
-from newsspans.corpus.jsonl import BAD, json_line, jsonl_records, read_utf8
+from newsspans.corpus.jsonl import BAD, json_line, jsonl_records, read_utf8, surrogate_problem
 from newsspans.corpus.model import NUM_KINDS
 
 from . import collector
@@ -144,6 +144,14 @@ def _offset_problems(start: object, end: object, text: object) -> list[str]:
             if not _is_int(value)]
 
 
+def _surrogate_problems(**fields: object) -> list[str]:
+    """The problems of the string fields holding a lone surrogate (JSON files cannot carry one: their
+    readers refuse it; Python extractors, or an LLM's `\\u` escapes, can). Every output would fail
+    to write such a string."""
+    return [p for key, value in fields.items() if isinstance(value, str) and (p := surrogate_problem(
+        key, value, fix="not text (a \\u escape or a string cut between the halves of a pair); fix the extractor"))]
+
+
 def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | None = None,
                          index: int | None = None) -> Prediction:
     """Check the fields of one prediction dict (or object) and build a `Prediction`.
@@ -167,7 +175,10 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
                 and (num_kind is None or type(num_kind) is str and num_kind in _NUM_KINDS) \
                 and plain_speaker \
                 and (canonical is None or type(canonical) is str) \
-                and get("score") is None and get("speaker_score") is None and get("context") is None:
+                and get("score") is None and get("speaker_score") is None and get("context") is None \
+                and (label.isascii() and (text is None or text.isascii()) and (canonical is None or canonical.isascii())
+                     and (type(speaker) is not str or speaker.isascii())
+                     or not _surrogate_problems(label=label, text=text, canonical=canonical, speaker=speaker)):
             return _built(doc_id, start, end, label, text, num_kind, speaker, canonical, file, line)
     # One accessor per prediction, and the error location built only on error: this runs for every
     # span an extractor returns, and was most of the harness's overhead over the baseline's time.
@@ -191,6 +202,7 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
         speaker = _speaker(get("speaker"))
     except ValueError as exc:
         problems.append(str(exc))
+    problems += _surrogate_problems(label=label, text=text, context=context, canonical=canonical, speaker=speaker)
     if problems:
         where = dict(file=file, line=line, doc_id=doc_id, span_id=None if index is None else f"prediction {index}")
         raise CorpusError([Problem(m, **where) for m in problems])

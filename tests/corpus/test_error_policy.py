@@ -7,6 +7,7 @@ Python traceback.
 from __future__ import annotations
 
 import json
+import textwrap
 import os
 import signal
 import subprocess
@@ -108,6 +109,28 @@ def test_a_lone_surrogate_escape_names_the_line_and_a_pair_is_a_character(tmp_pa
     done = run("score", "--gold", str(gold), "--predictions", str(preds), "--bootstrap", "0", "--format", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["layers"]["entity"]["schemes"]["strict"]["micro"]["correct"] == 1
+
+
+@pytest.mark.parametrize("field", ["canonical", "speaker", "label", "text"])
+@pytest.mark.parametrize("output", [["--format", "json", "--with", "entities"], ["--save-predictions", "SAVED"],
+                                    ["--html", "PAGE"]], ids=["json", "save", "html"])
+def test_a_python_extractor_returning_a_lone_surrogate_is_a_one_line_error(tmp_path, field, output):
+    # A Python extractor's strings (or an LLM's "\\ud800" escapes) bypass the files' readers: the
+    # report, the page or the saved predictions then failed to encode them, with a traceback.
+    (tmp_path / "lone.py").write_text(textwrap.dedent(f"""
+        def extract(text):
+            span = {{"start": 0, "end": 3, "label": "QUOTE" if {field!r} == "speaker" else "PER"}}
+            span[{field!r}] = "Ann" + chr(0xD800)
+            return [span]
+    """))
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "d1", "text": "Ann said it.", "spans": []}\n')
+    output = [str(tmp_path / "out") if o in ("SAVED", "PAGE") else o for o in output]
+    done = run("score", "--gold", str(gold), "--extractor", f"{tmp_path / 'lone.py'}:extract", "--bootstrap", "0",
+               *output)
+    one_line_error(done, 2, f"document 'd1', span 'prediction 0': '{field}' has a lone surrogate (U+D800) at "
+                   "character 3")
+    assert not (tmp_path / "out").exists()
 
 
 def test_predictions_from_standard_input(tmp_path):

@@ -24,7 +24,8 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 TEXT = "Anna Berg said \"we go\" in Oslo, 12 of them. Zoë wrote"
 
 scalar = st.one_of(st.none(), st.booleans(), st.integers(-3, 70), st.floats(-1, 70), st.just(float("nan")),
-                   st.sampled_from(["", "PER", "QUOTE", "cardinal", "percent", "x", " Anna "]))
+                   st.sampled_from(["", "PER", "QUOTE", "cardinal", "percent", "x", " Anna ", "Zoë",
+                                    "Zo\udc00", "PER\ud800", "\ud83d\ude00"]))  # lone surrogates: not text
 # Lists come from JSON; tuples only from Python code (an in-process extractor, score() with dicts).
 speaker = st.one_of(scalar, st.fixed_dictionaries({"start": scalar, "end": scalar}),
                     st.lists(st.integers(0, 60), min_size=2, max_size=2), st.lists(scalar, max_size=3).map(tuple))
@@ -32,7 +33,7 @@ field = st.sampled_from(["start", "end", "label", "text", "num_kind", "speaker",
                          "speaker_score", "context", "other"])
 good = st.builds(lambda a, n, label, text: {"start": a, "end": a + n, "label": label,
                                             **({"text": TEXT[a:a + n]} if text else {})},
-                 st.integers(0, 40), st.integers(1, 8), st.sampled_from(["PER", "LOC", "NUM", "QUOTE", "X"]),
+                 st.integers(0, 40), st.integers(1, 8), st.sampled_from(["PER", "LOC", "NUM", "QUOTE", "X", "P\ud800"]),
                  st.booleans())
 changed = st.tuples(good, st.dictionaries(field, st.one_of(scalar, speaker), max_size=3)).map(
     lambda t: {**t[0], **t[1]})

@@ -112,7 +112,8 @@ def test_merging_different_seeds_settings_or_gold_is_refused_naming_the_files(co
     assert result.exit_code == 2 and "--seed" in result.output
 
 
-@pytest.mark.parametrize("asked", [(), ("--with", "entities"), ("--by", "desk"), ("--by", "length", "--with", "num_kinds")])
+@pytest.mark.parametrize("asked", [(), ("--with", "entities"), ("--by", "desk"),
+                                   ("--by", "length", "--with", "num_kinds")])
 def test_a_partial_written_beside_the_html_page_holds_only_the_sections_asked_for(corpus, tmp_path, asked):
     # The page draws every section, so --html computes them all; its partial must still merge
     # with shards scored without --html, and equal theirs.
