@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsspans.corpus.atomic import write_text_atomic
 from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.jsonl import BAD, json_line, jsonl_records, read_utf8, surrogate_problem
-from newsspans.corpus.model import NUM_KINDS
+from newsspans.corpus.model import NUM_KINDS, fast_constructor
 
 from . import collector
 
@@ -67,23 +67,9 @@ class Prediction:
         return self.start is None
 
 
-# The slots of Prediction, set directly: the frozen dataclass's __init__ calls object.__setattr__
-# once per field, which made building Predictions the largest cost of reading a predictions file.
-# (The unpacking fails at import if Prediction gains a field: then add it here.)
-(_SET_DOC, _SET_START, _SET_END, _SET_LABEL, _SET_TEXT, _SET_KIND, _SET_SPEAKER, _SET_CANONICAL, _SET_SCORE,
- _SET_SPEAKER_SCORE, _SET_CONTEXT, _SET_ALIGNMENT, _SET_FILE, _SET_LINE) = (
-    Prediction.__dict__[f].__set__ for f in Prediction.__dataclass_fields__)
-
-
-def _built(doc_id: str, start: int, end: int, label: str, text: str | None, num_kind: str | None,
-           speaker: str | tuple[int, int] | None, canonical: str | None, file: str, line: int | None) -> Prediction:
-    """`Prediction(doc_id, start, end, label, text, num_kind, speaker, canonical, file=file, line=line)`, faster."""
-    p = object.__new__(Prediction)
-    _SET_DOC(p, doc_id), _SET_START(p, start), _SET_END(p, end), _SET_LABEL(p, label), _SET_TEXT(p, text)
-    _SET_KIND(p, num_kind), _SET_SPEAKER(p, speaker), _SET_CANONICAL(p, canonical), _SET_SCORE(p, None)
-    _SET_SPEAKER_SCORE(p, None), _SET_CONTEXT(p, None), _SET_ALIGNMENT(p, None), _SET_FILE(p, file)
-    _SET_LINE(p, line)
-    return p
+# `Prediction(...)` without the frozen __init__ (its object.__setattr__ per field made building
+# Predictions the largest cost of reading a predictions file), for fields already checked.
+_built: Callable[..., Prediction] = fast_constructor(Prediction)
 
 
 class PredictionSet(dict):
@@ -179,7 +165,7 @@ def prediction_from_dict(doc_id: str, d: object, file: str = "", line: int | Non
                 and (label.isascii() and (text is None or text.isascii()) and (canonical is None or canonical.isascii())
                      and (type(speaker) is not str or speaker.isascii())
                      or not _surrogate_problems(label=label, text=text, canonical=canonical, speaker=speaker)):
-            return _built(doc_id, start, end, label, text, num_kind, speaker, canonical, file, line)
+            return _built(doc_id, start, end, label, text, num_kind, speaker, canonical, file=file, line=line)
     # One accessor per prediction, and the error location built only on error: this runs for every
     # span an extractor returns, and was most of the harness's overhead over the baseline's time.
     get = d.get if isinstance(d, Mapping) else (lambda key: getattr(d, key, None))
@@ -337,7 +323,8 @@ def common_line(raw: bytes, file: str, line: int) -> tuple[str, list[Prediction]
         if not s.label or (s.num_kind is not None and s.num_kind not in kinds):
             return None
         speaker = s.speaker if s.speaker is None or type(s.speaker) is str else (s.speaker.start, s.speaker.end)
-        out.append(_built(doc_id, s.start, s.end, s.label, s.text, s.num_kind, speaker, s.canonical, file, line))
+        out.append(_built(doc_id, s.start, s.end, s.label, s.text, s.num_kind, speaker, s.canonical, file=file,
+                          line=line))
     return doc_id, out
 
 

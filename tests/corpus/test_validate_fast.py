@@ -8,6 +8,7 @@ must be true only of texts where \\X makes every code point its own cluster.
 import json
 import random
 import sys
+from dataclasses import astuple, replace
 
 import pytest
 import regex
@@ -54,14 +55,14 @@ def chunks(draw, mutations=MUTATIONS):
             spans.append(Span(doc.id, f"T{i + 1}", a, b, label, text[a:b], canonical="Name" if named else None,
                               num_kind=draw(st.sampled_from(NUM_KINDS)) if label == "NUM" else None))
     if mutation == "require_canonical":
-        spans = [Span(**{**s.__dict__, "canonical": None}) if s.label in ("PER", "LOC", "ORG") else s
+        spans = [replace(s, canonical=None) if s.label in ("PER", "LOC", "ORG") else s
                  for s in spans]
     # A quote's speaker: some PER/ORG span of the same document.
     for k, s in enumerate(spans):
         if s.label == "QUOTE":
             who = [o.id for o in spans if o.doc_id == s.doc_id and o.label in ("PER", "ORG")]
             if who and draw(st.booleans()):
-                spans[k] = Span(**{**s.__dict__, "speaker": draw(st.sampled_from(who))})
+                spans[k] = replace(s, speaker=draw(st.sampled_from(who)))
     if spans and mutation not in ("none", "require_canonical"):
         k = draw(st.integers(0, len(spans) - 1))
         s = spans[k]
@@ -86,14 +87,14 @@ def chunks(draw, mutations=MUTATIONS):
             "cluster": {},
         }[mutation]
         if mutation == "overlap":
-            spans.append(Span(**{**s.__dict__, "id": "T100"}))
+            spans.append(replace(s, id="T100"))
         elif mutation == "cluster":
             spans.append(Span(s.doc_id, "T101", 0, 1, "QUOTE", text[:1]))
         else:
             if "start" in change or "end" in change:
                 a, b = change.get("start", s.start), change.get("end", s.end)
                 change.setdefault("text", text[a:b] if 0 <= a <= b <= len(text) else s.text)
-            spans[k] = Span(**{**s.__dict__, **change})
+            spans[k] = replace(s, **change)
     if draw(st.booleans()):
         spans = draw(st.permutations(spans))
     return docs, spans, require
@@ -216,7 +217,9 @@ def test_iter_gold_reads_as_line_by_line(tmp_path, content, chunk):
     assert [str(p) for p in got_problems] == [str(p) for p in problems]
     if not problems:
         assert got == expected
-        assert [[vars(s) for s in g.spans] for g in got] == [[vars(s) for s in g.spans] for g in expected]
+        # Every field, its type too (`==` would take 1 for True).
+        typed = lambda s: [(type(v), v) for v in astuple(s)]  # noqa: E731
+        assert [[typed(s) for s in g.spans] for g in got] == [[typed(s) for s in g.spans] for g in expected]
 
 
 def test_the_gold_fingerprint_is_the_sha256_of_its_definition(tmp_path):
@@ -310,3 +313,27 @@ def test_the_seen_pass_indexes_what_the_gold_holds(tmp_path, content):
     if not problems:
         assert _seen_of_file(path, None, 3) == seen_index(s for g in chunks for s in g.spans
                                                           if s.label in ENTITY_LABELS)
+
+
+def test_the_fast_constructor_builds_what_the_class_builds():
+    from dataclasses import dataclass, field
+
+    from newsspans.corpus.model import Span, build_span, fast_constructor
+
+    # The defaults are the class's; every field is set, in order (Prediction's is checked against
+    # its rules in tests/evaluation/test_fast_paths.py).
+    assert build_span("d", "T1", 0, 3, "PER", "Ann") == Span("d", "T1", 0, 3, "PER", "Ann")
+    full = ("d", "T2", 4, 8, "QUOTE", "said", None, None, "T1", "ann", 7, "2026-12-01")
+    assert astuple(build_span(*full)) == astuple(Span(*full)) == full
+
+    @dataclass(frozen=True)
+    class Plain:  # no slots: its fields live in __dict__
+        x: int
+
+    @dataclass(frozen=True, slots=True)
+    class Listed:
+        x: list = field(default_factory=list)  # a fresh default per instance is beyond it
+
+    for cls in (Plain, Listed):
+        with pytest.raises(TypeError, match=cls.__name__):
+            fast_constructor(cls)
