@@ -3,7 +3,8 @@
 Corpora (tests/support/synthetic_corpus.py): documents of about 2,000 characters and 31 gold
 spans (PER, LOC, ORG, NUM, QUOTE with speakers); about 85% of predictions exact. Each tool runs
 as its own process, side by side in one run, and is measured by the kernel (os.wait4: user +
-system CPU seconds and peak RSS of that process):
+system CPU seconds and peak RSS of that process); with `--runs N` the tools take turns N times
+and each one's median run (by CPU) is printed:
 
 - newsspans: `newsspans score --gold gold.jsonl --predictions predictions.jsonl` (the table,
   1,000 bootstrap resamples, every scheme, speakers);
@@ -26,7 +27,7 @@ coreference, number kinds, breakdowns, document average), whose scoring and merg
 measured too. Printed: CPU and RSS per tool and size, the ratios, and the exponent of
 newsspans' CPU time from the smallest to the largest size.
 
-Run: python benchmarks/bench_end_to_end.py [--sizes 10000 100000] [--dir /tmp/newsspans-bench] [--with all]
+Run: python benchmarks/bench_end_to_end.py [--sizes 10000 100000] [--runs 3] [--dir /tmp/newsspans-bench] [--with all]
 """
 from __future__ import annotations
 
@@ -181,6 +182,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "newsspans-bench")
+    parser.add_argument("--runs", type=int, default=1, help="runs of each tool per size (the median is printed)")
     parser.add_argument("--with", dest="sections", action="append", default=[], metavar="SECTION",
                         help="Also measure scoring and merging the largest corpus with these sections (all: every one).")
     args = parser.parse_args()
@@ -193,10 +195,13 @@ def main() -> None:
     rows = {}
     for n in args.sizes:
         gold, preds = corpus(args.dir, n)
-        ours = measured([newsspans, "score", "--gold", str(gold), "--predictions", str(preds), "--bootstrap", "1000"])
-        theirs = measured([sys.executable, str(script), str(gold), str(preds)])
-        least = measured([sys.executable, str(floor), str(gold), str(preds)])
-        fastest = measured([sys.executable, str(typed), str(gold), str(preds)])
+        commands = [[newsspans, "score", "--gold", str(gold), "--predictions", str(preds), "--bootstrap", "1000"],
+                    [sys.executable, str(script), str(gold), str(preds)],
+                    [sys.executable, str(floor), str(gold), str(preds)],
+                    [sys.executable, str(typed), str(gold), str(preds)]]
+        # Interleaved runs, the median run of each command (by CPU): one slow or lucky run moves nothing.
+        runs = [[measured(c) for c in commands] for _ in range(args.runs)]
+        ours, theirs, least, fastest = (sorted(r[k] for r in runs)[len(runs) // 2] for k in range(len(commands)))
         rows[n] = ours, theirs
         print(f"{n:>8} documents  newsspans score: {ours[0]:7.1f} s CPU {ours[1]:7.0f} MB peak RSS | "
               f"nervaluate: {theirs[0]:7.1f} s CPU {theirs[1]:7.0f} MB | CPU ratio nervaluate/newsspans "
