@@ -89,8 +89,9 @@ def fast_constructor(cls: type[T]) -> Callable[..., T]:
     """`cls(...)` for a frozen slots dataclass without `__post_init__`, by position, with the same
     defaults, but setting each field through its slot directly: the frozen `__init__` calls
     `object.__setattr__` once per field, which made building spans and predictions the largest
-    cost of reading them (this takes a quarter to a half less). The function is generated, as dataclasses
-    generate `__init__`: a loop over the fields would cost what it saves."""
+    cost of reading them (this takes a quarter to a half less). The function is generated, as
+    dataclasses generate `__init__`: a loop over the fields would cost what it saves. No check
+    or conversion: for values already checked."""
     if "__slots__" not in cls.__dict__ or hasattr(cls, "__post_init__") \
             or any(f.default_factory is not MISSING for f in fields(cls)):
         raise TypeError(f"{cls.__name__}: not a slots dataclass without __post_init__ and default factories")

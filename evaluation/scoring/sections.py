@@ -95,7 +95,6 @@ def restricted(partial: Partial, sections: Sequence[str]) -> Partial:
     written it, when it was scored with more: `score --html` computes every section for the page,
     and its `--partial-out` must still merge with shards scored without `--html`. Everything
     else in a partial is the same whichever sections were asked for."""
-
     options = ScoreOptions(sections=tuple(sections), by=tuple(partial.settings.get("by", ())))
     dimensions, fields, names = breakdown_dimensions(options), set(_field_dimensions(options)), set(wanted(options))
 
