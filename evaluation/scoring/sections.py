@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -42,7 +43,6 @@ from .entities import ENTITY_SET_LABELS, EntitySets, count_entity_sets, entity_s
 from .numkinds import NumKinds, count_num_kinds, num_kind_statistic, num_kinds_dict
 from .metrics import possible
 from .partial import AXIS_ORDER, SUMMED, Partial
-from .report import ScoreOptions
 
 PREFIX = "sections/"
 _BREAKDOWN = PREFIX + "breakdowns/"
@@ -95,7 +95,8 @@ def restricted(partial: Partial, sections: Sequence[str]) -> Partial:
     written it, when it was scored with more: `score --html` computes every section for the page,
     and its `--partial-out` must still merge with shards scored without `--html`. Everything
     else in a partial is the same whichever sections were asked for."""
-    options = ScoreOptions(sections=tuple(sections), by=tuple(partial.settings.get("by", ())))
+    # The two settings `wanted` and `breakdown_dimensions` read (not a ScoreOptions: report imports this module).
+    options = SimpleNamespace(sections=sections_asked(sections), by=tuple(partial.settings.get("by", ())))
     dimensions, fields, names = breakdown_dimensions(options), set(_field_dimensions(options)), set(wanted(options))
 
     def kept(name: str) -> bool:
