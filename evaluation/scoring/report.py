@@ -129,6 +129,9 @@ class LayerResult:
     matching: Matching | None = None
     gold_outcomes: np.ndarray | None = None  # (n_schemes, n_gold)
     pred_outcomes: np.ndarray | None = None  # (n_schemes, n_pred)
+    # The document index of each gold and predicted span (while a chunk is counted).
+    gold_doc: np.ndarray | None = None
+    pred_doc: np.ndarray | None = None
 
     @property
     def has_spans(self) -> bool:

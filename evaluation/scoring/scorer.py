@@ -98,7 +98,7 @@ def _arrays(spans: Sequence[Span | Prediction], doc_index: Mapping[str, int],
 
 
 def count_speakers(layer: LayerResult, golds: Sequence[GoldSpeaker | None], names: Sequence[str | None],
-                   doc_index: Mapping[str, int], n_docs: int, is_right=entity_level) -> SpeakerScores:
+                   n_docs: int, is_right=entity_level) -> SpeakerScores:
     """Speaker correctness per matched quote pair, and per document the attribution table
     (n_docs, n_schemes, 4: see report.ATT_*) and the speakers table (matched pairs, right speakers),
     under one rule of `speakers.SPEAKER_LEVELS` (the entity level by default); `golds` holds the
@@ -109,14 +109,13 @@ def count_speakers(layer: LayerResult, golds: Sequence[GoldSpeaker | None], name
                      dtype=bool)
     att = np.zeros((n_docs, len(SCHEMES), 4), np.int64)
     pair_outcome = layer.gold_outcomes[:, m.gold]  # (n_schemes, n_pairs)
-    gold_docs = np.array([doc_index[s.doc_id] for s in layer.gold], dtype=np.int64)
+    gold_docs = layer.gold_doc
     pair_docs = gold_docs[m.gold]
     for s in range(len(SCHEMES)):
         for slot, outcome in ((ATT_FULL, CORRECT), (ATT_HALF, PARTIAL)):
             att[:, s, slot] = np.bincount(pair_docs[(pair_outcome[s] == outcome) & right], minlength=n_docs)
     att[:, :, ATT_POSSIBLE] = np.bincount(gold_docs, minlength=n_docs)[:, None]
-    att[:, :, ATT_ACTUAL] = np.bincount(np.array([doc_index[p.doc_id] for p in layer.predicted], dtype=np.int64),
-                                        minlength=n_docs)[:, None]
+    att[:, :, ATT_ACTUAL] = np.bincount(layer.pred_doc, minlength=n_docs)[:, None]
     matched = np.stack([np.bincount(pair_docs, minlength=n_docs), np.bincount(pair_docs[right], minlength=n_docs)],
                        axis=1).astype(np.int64)
     return SpeakerScores(att, matched, right=right, gold_names=list(names))
@@ -138,15 +137,21 @@ def count_layer(name: str, labels: tuple[str, ...], gold: list[Span], predicted:
     g_out, p_out = span_outcomes(g, p, matching)
     counts = count_outcomes(g, p, matching, len(doc_index), len(labels))
     result = LayerResult(name, labels, counts, gold=gold, predicted=predicted, matching=matching,
-                         gold_outcomes=g_out, pred_outcomes=p_out)
+                         gold_outcomes=g_out, pred_outcomes=p_out, gold_doc=g.doc, pred_doc=p.doc)
     gold_counts = np.bincount(g.doc * len(labels) + g.label, minlength=len(doc_index) * len(labels)) \
         .reshape(len(doc_index), len(labels))
     result.scores_histograms = histograms(p.doc, p.label, [q.score for q in predicted], p_out, gold_counts)
     return result
 
 
-def _status_counts(predicted: Sequence[Prediction], doc_index: Mapping[str, int], n_docs: int) -> np.ndarray:
-    """Per-document counts of predictions by alignment status (n_docs, len(STATUSES)), in one bincount."""
+def _status_counts(predicted: Sequence[Prediction], doc_index: Mapping[str, int], n_docs: int,
+                   given: np.ndarray | None = None) -> np.ndarray:
+    """Per-document counts of predictions by alignment status (n_docs, len(STATUSES)), in one
+    bincount; `given`: the predictions' document indices when every one gave its offsets."""
+    if given is not None:
+        counts = np.zeros((n_docs, len(STATUSES)), np.int64)
+        counts[:, STATUSES.index("offsets")] = np.bincount(given, minlength=n_docs)
+        return counts
     column = {s: k for k, s in enumerate(STATUSES)}
     column[None] = column["offsets"]  # `status_of` inline: no alignment means the extractor gave offsets
     cells = np.array([doc_index[p.doc_id] * len(STATUSES) + column[p.alignment] for p in predicted], np.int64)
@@ -254,7 +259,7 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
         layer = count_layer(name, labels, [s for s in gold if s.label in members],
                             [p for p in claims if p.alignment != "merged"] if placed else claims, doc_index,
                             options.min_overlap)
-        layer.alignment = _status_counts(claims, doc_index, len(documents))
+        layer.alignment = _status_counts(claims, doc_index, len(documents), None if placed else layer.pred_doc)
         layer.unaligned = [[] for _ in documents]
         for p in layer.predicted if placed else ():
             if p.alignment == "unaligned":
@@ -262,7 +267,7 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
         if name == "quote":
             golds = layer_gold_speakers(layer.gold, doc_spans)
             names = [gold_speaker_name(g) for g in golds]
-            layer.speaker_levels = {level: count_speakers(layer, golds, names, doc_index, len(documents), rule)
+            layer.speaker_levels = {level: count_speakers(layer, golds, names, len(documents), rule)
                                     for level, rule in SPEAKER_LEVELS.items()}
             layer.speakers = layer.speaker_levels["entity"]
         layers[name] = layer
