@@ -7,11 +7,11 @@ Python traceback.
 from __future__ import annotations
 
 import json
-import textwrap
 import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 

@@ -33,7 +33,8 @@ field = st.sampled_from(["start", "end", "label", "text", "num_kind", "speaker",
                          "speaker_score", "context", "other"])
 good = st.builds(lambda a, n, label, text: {"start": a, "end": a + n, "label": label,
                                             **({"text": TEXT[a:a + n]} if text else {})},
-                 st.integers(0, 40), st.integers(1, 8), st.sampled_from(["PER", "LOC", "NUM", "QUOTE", "X", "P\ud800"]),
+                 st.integers(0, 40), st.integers(1, 8),
+                 st.sampled_from(["PER", "LOC", "NUM", "QUOTE", "X", "P\ud800"]),
                  st.booleans())
 changed = st.tuples(good, st.dictionaries(field, st.one_of(scalar, speaker), max_size=3)).map(
     lambda t: {**t[0], **t[1]})
