@@ -16,8 +16,8 @@ and each one's median run (by CPU) is printed:
 - the typed floor: the fastest reading known here, msgspec decoding each line straight into typed
   structs (the collector off, as newsspans reads), then the columns a scorer needs at the least
   (document, start, end, label; the speaker and the text beside the spans) as numpy arrays and
-  lists. What it costs is out of reach of any scorer that reads these files in Python, so it
-  bounds what the 5x target leaves for checking, matching, counting and the bootstrap.
+  lists. No Python reading of these files known here spends less, so it shows what the 5x
+  target leaves for checking, matching, counting and the bootstrap.
 
 Also measured: one predictions line of 1.2 M spans (about 50 MB) scored against a small gold,
 and merging 8 shards of the largest corpus (`newsspans merge`, a whole process, and
