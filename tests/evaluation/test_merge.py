@@ -250,19 +250,20 @@ def test_scores_thresholds_and_offset_free_predictions_merge_bit_for_bit(corpus,
     assert merged.stdout == one.stdout
 
 
-def documents_of(gold: Path, path: Path) -> Path:
-    """The gold's documents as `run --input` takes them: {id, text} lines."""
-    path.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n"
+def scored_run(gold: Path, tmp_path: Path, *options: str) -> Path:
+    """The folder of `run --score` with the baseline over the gold's documents (as `run --input`
+    takes them: {id, text} lines), with `options`."""
+    docs, out = tmp_path / "docs.jsonl", tmp_path / "out"
+    docs.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n"
                             for r in map(json.loads, gold.read_text().splitlines())))
-    return path
+    result = invoke("run", "--extractor", "baseline", "--input", docs, "--out", out, "--score", "--gold", gold,
+                    "--bootstrap", "0", *options)
+    assert result.exit_code == 0, result.output
+    return out
 
 
 def test_run_score_computes_the_sections_asked_for_in_every_shard(corpus, tmp_path):
-    gold, _ = corpus
-    docs, out = documents_of(gold, tmp_path / "docs.jsonl"), tmp_path / "out"
-    result = invoke("run", "--extractor", "baseline", "--input", docs, "--out", out, "--score", "--gold", gold,
-                    "--shard-size", "20", "--bootstrap", "0", "--with", "entities", "--with", "num_kinds")
-    assert result.exit_code == 0, result.output
+    out = scored_run(corpus[0], tmp_path, "--shard-size", "20", "--with", "entities", "--with", "num_kinds")
     assert len(list(out.glob("partial-*.npz"))) == 3
     report = json.loads(invoke("merge", out, "--format", "json").stdout)
     assert report["settings"]["sections"] == ["entities", "num_kinds"]
@@ -272,10 +273,6 @@ def test_run_score_computes_the_sections_asked_for_in_every_shard(corpus, tmp_pa
 
 def test_run_score_takes_every_scoring_option(corpus, tmp_path):
     # `run --score` shares the scoring options of `score`: none is accepted and then ignored.
-    gold, _ = corpus
-    docs, out = documents_of(gold, tmp_path / "docs.jsonl"), tmp_path / "out"
-    result = invoke("run", "--extractor", "baseline", "--input", docs, "--out", out, "--score", "--gold", gold,
-                    "--bootstrap", "0", "--threshold", "0.5", "--align", "first", "--align-threshold", "90")
-    assert result.exit_code == 0, result.output
+    out = scored_run(corpus[0], tmp_path, "--threshold", "0.5", "--align", "first", "--align-threshold", "90")
     settings = json.loads(invoke("merge", out, "--format", "json").stdout)["settings"]
     assert (settings["threshold"], settings["align"], settings["align_threshold"]) == (0.5, "first", 90.0)
