@@ -200,14 +200,19 @@ def _subset(predictions: Mapping, ids: Iterable[str]) -> PredictionSet:
 def score_files(gold: Path | str | None, predictions: Path | str, *, gold_documents: Path | str | None = None,
                 label_map: str | None = None, ignore: Iterable[str] = (), drop_unknown: bool = False,
                 options: ScoreOptions = ScoreOptions(), shard: tuple[int, int] | None = None,
-                chunk: int = CHUNK, offsets: str = "codepoints", allow_empty: bool = False) -> Report:
+                chunk: int = CHUNK, offsets: str = "codepoints", allow_empty: bool = False,
+                fingerprint: bool = True) -> Report:
     """Score a predictions file against gold files, streaming: the report of `score_run` without
     per-span detail, in memory proportional to `chunk` documents (plus an index of the
     predictions file), whatever the size of the corpus. `gold`/`gold_documents` as in `load_gold`;
     `offsets`, `allow_empty` and the warning about offsets as in `score_run`.
+
+    `fingerprint=False` leaves the gold unhashed (a table shows no fingerprint, and hashing is
+    about a twentieth of a table run): the report's `gold_fingerprint` is then empty, and its
+    partial cannot be saved for a merge.
     """
     index = PredictionsFile(predictions)
-    fp = Fingerprint()
+    fp = Fingerprint(hashing=fingerprint)
     seen: set[str] = set()
     n_gold = _count_gold(gold, gold_documents) if shard is not None else None
     positions = shard_positions(n_gold, shard) if shard is not None else None

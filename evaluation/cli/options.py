@@ -382,7 +382,7 @@ def score_of(gold, run, source: str, mapping: MappingArgs, scoring: ScoringArgs,
 
 def stream_of(gold: GoldArgs, predictions: Path, mapping: MappingArgs, scoring: ScoringArgs, run: RunArgs,
               inputs: InputArgs, shard: tuple[int, int] | None, breakdown: BreakdownArgs | None = None,
-              sections: tuple[str, ...] = ()):
+              sections: tuple[str, ...] = (), fingerprint: bool = True):
     """`score_files` (streamed, no per-span detail) with the options of a command."""
     from .. import score_files
     from ..pipeline import check_idle
@@ -392,4 +392,4 @@ def stream_of(gold: GoldArgs, predictions: Path, mapping: MappingArgs, scoring: 
     return _noting_warnings(lambda: score_files(
         gold.gold, predictions, gold_documents=gold.gold_documents, label_map=mapping.label_map,
         ignore=mapping.ignore_label, drop_unknown=mapping.drop_unknown, options=options, shard=shard,
-        offsets=inputs.offsets.value, allow_empty=inputs.allow_empty), run.quiet)
+        offsets=inputs.offsets.value, allow_empty=inputs.allow_empty, fingerprint=fingerprint), run.quiet)

@@ -67,10 +67,13 @@ def score_command(
     # Per-span detail only for what shows spans: --errors, --html, and a JSON report with spans.
     detail = errors or html is not None or (not no_spans and (fmt is Format.json or output is not None))
     asked = sections.names(everything=html is not None)
+    as_json = fmt is Format.json or output is not None
     if predictions is not None and str(predictions) != "-" and not detail and save_predictions is None \
             and extractor is None and command is None:
-        # Nothing needs the spans once counted: stream the files in bounded memory.
-        report = stream_of(gold, predictions, mapping, scoring, run, inputs, part, breakdown, asked)
+        # Nothing needs the spans once counted: stream the files in bounded memory. Only the JSON
+        # report and a partial hold the gold's fingerprint: a table run does not hash the gold.
+        report = stream_of(gold, predictions, mapping, scoring, run, inputs, part, breakdown, asked,
+                           fingerprint=as_json or partial_out is not None)
     else:
         data = load_gold_of(gold)
         store = cache_of(run)
@@ -89,7 +92,6 @@ def score_command(
         note(f"wrote {partial_out}", run.quiet)
     # The JSON report is built at most once (the HTML page draws the same dict when it has spans).
     full = report.to_dict() if html is not None else None
-    as_json = fmt is Format.json or output is not None
     if html is not None:
         from ..html.files import write_report_html  # only here: a table run does without the page's code
 

@@ -88,6 +88,10 @@ class Partial:
         """Write atomically (a temporary file renamed into place): no half-written partial."""
         from newsspans.corpus.atomic import write_atomic
 
+        if not self.gold.get("fingerprint"):  # scored with fingerprint=False: a merge could not check its gold
+            raise ValueError("this partial has no gold fingerprint (scored with fingerprint=False): it cannot be "
+                             "merged, so it is not saved")
+
         arrays = {"meta": np.frombuffer(json.dumps(self.meta(), ensure_ascii=False).encode(), np.uint8),
                   "positions": self.positions}
         arrays.update({f"table/{k}": v for k, v in self.tables.items()})
@@ -247,19 +251,21 @@ class Fingerprint:
     """SHA-256 of the gold, fed one document and its spans at a time (so a streamed gold gets
     the same fingerprint as a loaded one): ids, texts and every span field that scoring reads."""
 
-    def __init__(self) -> None:
-        self._hash = hashlib.sha256()
+    def __init__(self, hashing: bool = True) -> None:
+        self._hash = hashlib.sha256() if hashing else None  # None: documents only counted, digest ""
         self.documents = 0
 
     def add(self, doc_id: str, text: str, spans: Iterable) -> None:
+        self.documents += 1
+        if self._hash is None:
+            return
         # One update per document: hashing the pieces joined equals hashing them one by one.
         self._hash.update("".join([f"\x1d{doc_id}\x1f{text}"] + [
             f"\x1e{s.id}\x1f{s.start}\x1f{s.end}\x1f{s.label}\x1f{s.canonical}\x1f{s.num_kind}\x1f"
             f"{s.speaker}\x1f{s.text}" for s in spans]).encode("utf-8", "surrogatepass"))  # any str hashes
-        self.documents += 1
 
     def hexdigest(self) -> str:
-        return self._hash.hexdigest()
+        return "" if self._hash is None else self._hash.hexdigest()
 
 
 def fingerprint_of(documents: Sequence, spans_by_doc: Mapping[str, Sequence]) -> str:

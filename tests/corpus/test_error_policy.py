@@ -194,10 +194,11 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
 
 def test_memory_error_is_named(tmp_path):
     resource = pytest.importorskip("resource")
-    # A gold document of 150 million characters cannot even be read within 500 MB of address space.
+    # A gold document of 250 million characters cannot even be read within 500 MB of address
+    # space: its line's bytes and its text take 250 MB each.
     gold = tmp_path / "huge.jsonl"
     with gold.open("w") as f:
-        f.write('{"id": "d", "text": "' + "a " * 75_000_000 + '", "spans": []}\n')
+        f.write('{"id": "d", "text": "' + "a " * 125_000_000 + '", "spans": []}\n')
 
     def limit():  # room for the interpreter and its libraries, not for the document
         resource.setrlimit(resource.RLIMIT_AS, (500_000_000, 500_000_000))

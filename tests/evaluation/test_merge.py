@@ -183,6 +183,37 @@ def test_streamed_files_score_as_the_loaded_run_whatever_the_order_of_the_predic
     assert exc.value.problems[0].line == 42 and exc.value.problems[0].file == str(stray)
 
 
+def test_a_table_run_does_not_hash_the_gold_but_json_and_partials_carry_its_fingerprint(corpus, tmp_path,
+                                                                                           monkeypatch):
+    from newsspans.evaluation import pipeline, score_files
+
+    gold_path, preds = corpus
+    hashed = []
+
+    class Recording(pipeline.Fingerprint):
+        def __init__(self, hashing: bool = True) -> None:
+            hashed.append(hashing)
+            super().__init__(hashing)
+
+    monkeypatch.setattr(pipeline, "Fingerprint", Recording)
+    common = ("score", "--gold", gold_path, "--predictions", preds, "--bootstrap", "50", "--no-progress")
+    table = invoke(*common)
+    assert table.exit_code == 0, table.output
+    as_json = invoke(*common, "--format", "json", "--no-spans")
+    written = invoke(*common, "--partial-out", tmp_path / "p.npz")
+    assert hashed == [False, True, True] and table.stdout == written.stdout
+    expected = score_run(load_gold(gold_path), run_extractor(load_gold(gold_path), predictions=preds)[0],
+                         detail=False).gold_fingerprint
+    assert json.loads(as_json.stdout)["gold_fingerprint"] == expected == Partial.load(tmp_path / "p.npz").gold[
+        "fingerprint"]
+    # Without the fingerprint the partial could not be checked in a merge: it is not written.
+    unhashed = score_files(gold_path, preds, fingerprint=False)
+    assert unhashed.gold_fingerprint == ""
+    with pytest.raises(ValueError, match="no gold fingerprint"):
+        unhashed.partial.save(tmp_path / "unhashed.npz")
+    assert not (tmp_path / "unhashed.npz").exists()
+
+
 def test_weighted_sums_keep_floats_and_sparse_groups_sum_as_dense():
     from newsspans.evaluation.scoring.bootstrap import weighted_sums
 
