@@ -3,8 +3,9 @@
 Corpora (tests/support/synthetic_corpus.py): documents of about 2,000 characters and 31 gold
 spans (PER, LOC, ORG, NUM, QUOTE with speakers); about 85% of predictions exact. Each tool runs
 as its own process, side by side in one run, and is measured by the kernel (os.wait4: user +
-system CPU seconds and peak RSS of that process); with `--runs N` the tools take turns N times
-and each one's median run (by CPU) is printed:
+system CPU seconds and peak RSS of that process); newsspans' modules are byte-compiled first,
+as an installed copy has them. With `--runs N` the tools take turns N times and each one's
+median run (by CPU) is printed:
 
 - newsspans: `newsspans score --gold gold.jsonl --predictions predictions.jsonl` (the table,
   1,000 bootstrap resamples, every scheme, speakers);
@@ -43,6 +44,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 from synthetic_corpus import write_corpus  # noqa: E402
+
+from installed import byte_compile  # noqa: E402
 
 # The least any Python tool scoring these files does: start, import numpy, parse every line with
 # the standard library's json and read each span's offsets and label. No checks, no matching.
@@ -186,6 +189,7 @@ def main() -> None:
     parser.add_argument("--with", dest="sections", action="append", default=[], metavar="SECTION",
                         help="Also measure scoring and merging the largest corpus with these sections (all: every one).")
     args = parser.parse_args()
+    byte_compile()  # as installed: no module compiled in a timed run
     newsspans = str(Path(sys.executable).with_name("newsspans"))
     script, floor, typed = args.dir / "nervaluate_score.py", args.dir / "parse_floor.py", args.dir / "typed_floor.py"
     args.dir.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from newsspans.corpus.cli import user_environment
+
 GRACE_SECONDS = 2.0  # between SIGTERM and SIGKILL
 LINGER_SECONDS = 1.0  # output awaited after the program exited while a child still holds its stdout
 POLL_SECONDS = 0.05
@@ -96,7 +98,7 @@ class ExternalProcess:
     def __init__(self, command: str, stdin_lines: Iterable[bytes]):
         self.command = command
         self.proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, start_new_session=True)
+                                     stderr=subprocess.PIPE, start_new_session=True, env=user_environment())
         self.stderr = StderrTail()
         self._lines: queue.Queue = queue.Queue()
         self._threads = [threading.Thread(target=_feed, args=(self.proc.stdin, stdin_lines), daemon=True),

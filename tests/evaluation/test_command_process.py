@@ -3,7 +3,9 @@ process ever left behind (on Ctrl-C, on timeout, at the end of a run)."""
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
 import sys
 import textwrap
 import threading
@@ -167,3 +169,34 @@ def test_a_child_left_running_at_the_end_of_a_run_is_ended(tmp_path):
     run = finished(lambda: run_command(command, DOCS))
     assert set(run.predictions) == {"a", "b"} and not run.errors
     assert_group_gone(wait_for(record_path))
+
+
+@pytest.mark.parametrize("given", [None, "12"])
+def test_newsspans_quiets_openblas_in_its_own_process_but_a_command_gets_the_users_environment(tmp_path, given):
+    # What the console script sets when the user has not (corpus.cli.QUIET_BLAS) is for
+    # newsspans' own process: an in-process extractor sees it, a --command the user's own value.
+    record = tmp_path / "seen.jsonl"
+    (tmp_path / "envner.py").write_text(textwrap.dedent(f"""
+        import json, os
+        def extract(text):
+            with open({str(record)!r}, "a") as fh:
+                fh.write(json.dumps(["in-process", os.environ.get("OPENBLAS_THREAD_TIMEOUT")]) + "\\n")
+            return []
+    """))
+    command = script(tmp_path, f"""
+        import json, os, sys
+        with open({str(record)!r}, "a") as fh:
+            fh.write(json.dumps(["command", os.environ.get("OPENBLAS_THREAD_TIMEOUT")]) + "\\n")
+        for line in sys.stdin:
+            print(json.dumps({{"id": json.loads(line)["id"], "spans": []}}), flush=True)
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    if given is not None:
+        env["OPENBLAS_THREAD_TIMEOUT"] = given
+    newsspans = str(Path(sys.executable).with_name("newsspans"))
+    for source in (["--extractor", "envner:extract"], ["--command", command]):
+        done = subprocess.run([newsspans, "score", *source, "--bootstrap", "0"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    seen = {tuple(json.loads(line)) for line in record.read_text().splitlines()}
+    assert seen == {("in-process", given or "4"), ("command", given)}
