@@ -3,6 +3,8 @@
 Each phase is a function of the pipeline, timed (process CPU) by wrapping it in this process;
 phases nest (the bootstrap sums are inside `make_partial`, which is inside `score_partial`),
 so the figures do not add up to the total. Start-up is the imports of the scoring modules.
+Also printed: the CPU of the first and last chunks read and counted, which do the same work
+(a growing figure is a slowdown of long runs).
 With `--api`, the same for the public `score()` on the micro benchmark's workload
 (bench_scoring.py: 1,000 documents, 48,554 gold spans), best of 5 runs.
 
@@ -66,6 +68,11 @@ def main() -> None:
     parser.add_argument("--api", action="store_true", help="time the phases of score() on the micro benchmark")
     args = parser.parse_args()
     spent: dict[str, float] = {}
+    calls: dict[str, list[float]] = {}  # each call's (or item's) CPU, to compare early and late chunks
+
+    def count(label: str, seconds: float) -> None:
+        spent[label] = spent.get(label, 0.0) + seconds
+        calls.setdefault(label, []).append(seconds)
 
     def timed(label, fn):
         @functools.wraps(fn)
@@ -74,7 +81,7 @@ def main() -> None:
             try:
                 return fn(*a, **k)
             finally:
-                spent[label] = spent.get(label, 0.0) + time.process_time() - t
+                count(label, time.process_time() - t)
         return wrapper
 
     def timed_iterator(label, fn):
@@ -88,7 +95,7 @@ def main() -> None:
                 except StopIteration:
                     return
                 finally:
-                    spent[label] = spent.get(label, 0.0) + time.process_time() - t
+                    count(label, time.process_time() - t)
                 yield item
         return wrapper
 
@@ -109,6 +116,12 @@ def main() -> None:
     print(f"  score_files, in all                           {total:6.2f}")
     for _, _, label in PHASES:
         print(f"    {label:44}{spent.get(label, 0.0):6.2f}")
+    # Each chunk does the same work: a growing figure is a slowdown of long runs, not more work.
+    for label in (PHASES[0][2], "counting the chunks (score_partial), in all"):
+        each = calls.get(label, [])[:-1]  # the last chunk is smaller, or the unknown documents' check
+        if len(each) >= 8:
+            print(f"  per chunk of {pipeline.CHUNK} documents, {label.split(' (')[0]}: first 3 "
+                  f"{sum(each[:3]) / 3:.3f} s, last 3 {sum(each[-3:]) / 3:.3f} s ({len(each)} chunks)")
 
 
 def api_phases(spent: dict[str, float]) -> None:
