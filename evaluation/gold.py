@@ -19,6 +19,7 @@ from newsspans.corpus.store import CORPUS_DIR, Corpus, default_corpus_dir
 from newsspans.corpus.validate import SpanColumns, proven_valid, validate
 
 from . import collector
+from .packed_ids import PackedIds
 
 # The `gold` field of a report scored on the corpus installed with the package.
 BUNDLED = "bundled corpus"
@@ -71,22 +72,35 @@ def _jsonl_lines(path: Path, problems: list[Problem], typed: bool = False) -> It
                     yield number, record
 
 
-def _accepted(record: object, number: int, path: Path, seen: dict[str, int], problems: list[Problem]) -> bool:
-    """Whether a parsed line is a `{"id", "text", "spans"}` document whose id is new (else its problem)."""
+def _shaped(record: object, number: int, path: Path, problems: list[Problem]) -> str | None:
+    """The id of a parsed line that is a `{"id", "text", "spans"}` document (else None, its problem named)."""
     if type(record) is not dict and _TYPED is not None and type(record) is _TYPED[2]:
-        doc_id = record.id  # a typed line has the shape by its type
-    elif not isinstance(record, dict) or not isinstance(record.get("id"), str) \
+        return record.id  # a typed line has the shape by its type
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
             or not isinstance(record.get("text"), str) or not isinstance(record.get("spans", []), list):
         problems.append(Problem('expected {"id": str, "text": str, "spans": [...]}', file=str(path), line=number))
-        return False
-    else:
-        doc_id = record["id"]
-    if doc_id in seen:
-        problems.append(Problem(f"duplicate document id (first at line {seen[doc_id]})", file=str(path),
-                                line=number, doc_id=doc_id))
-        return False
-    seen[doc_id] = number
-    return True
+        return None
+    return record["id"]
+
+
+def _first_of_each(pending: list[tuple[int, object, int, str]], seen: PackedIds, path: Path,
+                   problems: list[Problem]) -> list[tuple[int, object, int]]:
+    """The lines of `pending` whose id neither an earlier chunk (`seen`, which gets the rest) nor an
+    earlier line had; each other line is a duplicate, named where reading line by line names it."""
+    earlier = seen.find([doc_id for *_, doc_id in pending])
+    here: dict[str, int] = {}
+    kept, added = [], 0
+    for (number, record, at, doc_id), position in zip(pending, earlier.tolist()):
+        first = seen.value(position) if position >= 0 else here.get(doc_id)
+        if first is not None:
+            problems.insert(at + added, Problem(f"duplicate document id (first at line {first})", file=str(path),
+                                                line=number, doc_id=doc_id))
+            added += 1
+            continue
+        here[doc_id] = number
+        kept.append((number, record, at + added))
+    seen.extend(here, here.values())
+    return kept
 
 
 def _located(record: dict, number: int, file: str, problems: list[Problem]) -> list[LocatedSpan]:
@@ -293,7 +307,9 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
     if not path.exists():
         raise CorpusError(Problem("gold file not found", file=str(path)))
     problems: list[Problem] = []
-    seen: dict[str, int] = {}
+    # Every accepted id with its line, for the duplicates of later chunks: packed, as it is kept
+    # to the end (see packed_ids).
+    seen = PackedIds()
     lines = _jsonl_lines(path, problems, typed=True)
     done = False
     while not done:
@@ -301,20 +317,25 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
         # and proving them make no reference cycle: the collector is paused (its collections set
         # off by the chunk's objects walked every live one: half the time of building the spans),
         # and runs again before the chunk is handed on (only this generator's code runs meanwhile).
-        pending: list[tuple[int, dict, int]] = []
+        pending: list[tuple[int, object, int]] = []
         with collector.paused():
-            for number, record in lines:
-                if _accepted(record, number, path, seen, problems):
-                    pending.append((number, record, len(problems)))
-                    if len(pending) >= chunk:
-                        break
-            else:
-                done = True
+            while len(pending) < chunk and not done:  # until `chunk` lines, duplicates left out
+                shaped = []
+                for number, record in lines:
+                    doc_id = _shaped(record, number, path, problems)
+                    if doc_id is not None:
+                        shaped.append((number, record, len(problems), doc_id))
+                        if len(pending) + len(shaped) >= chunk:
+                            break
+                else:
+                    done = True
+                pending += _first_of_each(shaped, seen, path, problems)
             part = _chunk(pending, path, problems) if pending else None
         if done and problems:
             raise CorpusError(problems)
         if part is not None:
             yield part
+        del part, pending  # this chunk is not held while the next is read (see pipeline._score_chunks)
 
 
 def _chunk(pending: list[tuple[int, dict, int]], path: Path, problems: list[Problem]) -> Gold | None:

@@ -25,6 +25,7 @@ from .extractors.runner import ExtractorRun, stdout_to_stderr
 from .extractors.workers import RunSettings, run_source
 from .gold import Gold, iter_gold, line_mentions, load_gold
 from .labelmap import apply_label_map, parse_label_map
+from .packed_ids import PackedIds
 from .predictions import (OFFSET_UNITS, PredictionSet, PredictionsFile, convert_offsets, inside_word,
                           read_predictions)
 from .scoring.bootstrap import resolved_seed
@@ -108,7 +109,12 @@ def _score_chunks(chunks: Iterable[_Chunk], fingerprint: Callable[[], str], n_go
             partial, layers = score_partial(chunk.gold.documents, chunk.gold.spans, mapped, options,
                                             positions=chunk.positions, keep_detail=detail, gold_source=source_gold,
                                             extractor_errors=chunk.errors, doc_fields=chunk.gold.fields, **context)
+            # Nothing of a chunk may outlive it as an object per document, nor be held while the
+            # next is read: such objects lie scattered among each chunk's millions of short-lived
+            # ones, and every later chunk runs slower (see packed_ids).
+            partial.documents = PackedIds(partial.documents)
             partials.append(partial)
+            del chunk, mapped
             release_freed_memory()  # the chunk's spans and texts, freed, back to the system
         # Predictions for documents not in the gold are an error, reported like the chunks' own checks.
         mapped, _ = apply_label_map(unknown(), parsed)
@@ -213,7 +219,7 @@ def score_files(gold: Path | str | None, predictions: Path | str, *, gold_docume
     """
     index = PredictionsFile(predictions)
     fp = Fingerprint(hashing=fingerprint)
-    seen: set[str] = set()
+    seen = PackedIds()  # the gold's ids, for predictions of other documents; packed, as kept to the end
     n_gold = _count_gold(gold, gold_documents) if shard is not None else None
     positions = shard_positions(n_gold, shard) if shard is not None else None
     inside = [0, 0]  # predicted spans that cut a word, spans looked at
@@ -225,12 +231,13 @@ def score_files(gold: Path | str | None, predictions: Path | str, *, gold_docume
             by_doc = spans_by_document(part.spans)
             for d in part.documents:
                 fp.add(d.id, d.text, by_doc.get(d.id, ()))
-                seen.add(d.id)
+            seen.extend(d.id for d in part.documents)
             here = range(start, start + len(part.documents))
             start = here.stop
             if positions is not None:  # keep the documents of this shard only
                 lo, hi = max(here.start, positions.start), min(here.stop, positions.stop)
                 if lo >= hi:
+                    del part, by_doc  # not held while the next chunk is read (see _score_chunks)
                     continue
                 docs = part.documents[lo - here.start:hi - here.start]
                 kept = {d.id: part.fields[d.id] for d in docs if d.id in part.fields}
@@ -240,15 +247,19 @@ def score_files(gold: Path | str | None, predictions: Path | str, *, gold_docume
             preds = convert_offsets(index.take(d.id for d in part.documents), texts, offsets)
             inside[:] = [a + b for a, b in zip(inside, inside_word(preds, texts))]
             yield _Chunk(part, here, preds, {})
+            del part, by_doc, texts, preds  # not held while the next chunk is read (see _score_chunks)
         if not allow_empty and fp.documents and not index.ids():
             raise CorpusError(Problem("no predictions for any document (the predictions are empty); --allow-empty "
                                       "scores them as predicting nothing", file=str(predictions)))
         _warn_inside_word(*inside, str(predictions), offsets)
 
+    def unknown() -> PredictionSet:
+        ids = index.ids()
+        return index.take(doc_id for doc_id, at in zip(ids, seen.find(ids).tolist()) if at < 0)
+
     return _score_chunks(chunks(), fp.hexdigest, lambda: fp.documents, label_map=label_map, ignore=ignore,
                          drop_unknown=drop_unknown, options=options, detail=False, source=str(predictions),
-                         seen_in=lambda: _seen_of_file(gold, gold_documents, chunk),
-                         unknown=lambda: index.take(k for k in index.ids() if k not in seen))
+                         seen_in=lambda: _seen_of_file(gold, gold_documents, chunk), unknown=unknown)
 
 
 def _seen_of_file(gold: Path | str | None, documents: Path | str | None, chunk: int) -> dict:

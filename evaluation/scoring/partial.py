@@ -60,7 +60,7 @@ class Partial:
 
     settings: dict  # must be equal to merge: matching, bootstrap, label mapping, schemes, layers
     gold: dict  # {"source", "fingerprint", "documents": number of gold documents}
-    documents: list[str]
+    documents: Sequence[str]  # a list, or PackedIds in a streamed run (see pipeline._score_chunks)
     positions: np.ndarray  # gold position of each document (int64), to put merged rows in gold order
     tables: dict[str, np.ndarray]
     sums: dict[str, np.ndarray]  # (n_resamples, *row shape) int64 per table with a statistic
@@ -79,7 +79,7 @@ class Partial:
     below_threshold: dict[str, int] = field(default_factory=dict)  # predictions dropped by --threshold
 
     def meta(self) -> dict:
-        return {"format": FORMAT, "settings": self.settings, "gold": self.gold, "documents": self.documents,
+        return {"format": FORMAT, "settings": self.settings, "gold": self.gold, "documents": list(self.documents),
                 "sources": self.sources, "extractor_errors": self.extractor_errors,
                 "missing_predictions": self.missing_predictions, "dropped": self.dropped, "axes": self.axes,
                 "lists": self.lists, "below_threshold": self.below_threshold}

@@ -48,7 +48,7 @@ field by field in docs/report-schema.md):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -123,7 +123,7 @@ class LayerResult:
     speaker_levels: dict[str, SpeakerScores] = field(default_factory=dict)  # "mention", "entity"
     alignment: np.ndarray | None = None  # (n_docs, n_statuses): predictions per alignment status
     scores_histograms: ScoreHistograms | None = None  # confidence-score histograms (thresholds)
-    unaligned: list[list] | None = None  # per document: [label, text] of each unaligned prediction
+    unaligned: list[Sequence] | None = None  # per document: [label, text] of each unaligned prediction
     gold: list[Span] | None = None
     predicted: list[Prediction] | None = None
     matching: Matching | None = None

@@ -260,10 +260,15 @@ def score_partial(documents: Sequence[Document], gold: Sequence[Span], predictio
                             [p for p in claims if p.alignment != "merged"] if placed else claims, doc_index,
                             options.min_overlap)
         layer.alignment = _status_counts(claims, doc_index, len(documents), None if placed else layer.pred_doc)
-        layer.unaligned = [[] for _ in documents]
+        # One shared empty tuple for the many documents with none: a list per document would
+        # outlive the chunk in its partial, one object each (see `_score_chunks` on survivors).
+        layer.unaligned = [()] * len(documents)
         for p in layer.predicted if placed else ():
             if p.alignment == "unaligned":
-                layer.unaligned[doc_index[p.doc_id]].append([p.label, p.text])
+                i = doc_index[p.doc_id]
+                if not layer.unaligned[i]:
+                    layer.unaligned[i] = []
+                layer.unaligned[i].append([p.label, p.text])
         if name == "quote":
             golds = layer_gold_speakers(layer.gold, doc_spans)
             names = [gold_speaker_name(g) for g in golds]

@@ -15,12 +15,12 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsspans.corpus.errors import CorpusError
+from newsspans.corpus.errors import CorpusError, Problem
 from newsspans.corpus.graphemes import _JOINER, grapheme_bounds, one_per_code_point
 from newsspans.corpus.model import LABELS, NUM_KINDS, Document, Span
 from newsspans.corpus.standoff import LocatedSpan
 from newsspans.corpus.validate import SpanColumns, _problems, proven_valid, validate
-from newsspans.evaluation.gold import Gold, _accepted, _document, _jsonl_lines, _located, iter_gold
+from newsspans.evaluation.gold import Gold, _document, _jsonl_lines, _located, _shaped, iter_gold
 
 # Characters that make the rules bite: whitespace of several kinds (U+001C is whitespace to
 # str.isspace), a combining accent, ZWJ with emoji, regional indicators, CR LF, Hangul jamo, a
@@ -152,7 +152,12 @@ def _line_by_line(path, chunk):
         docs.clear(), located.clear(), fields.clear()
 
     for number, record in _jsonl_lines(path, problems):
-        if _accepted(record, number, path, seen, problems):
+        doc_id = _shaped(record, number, path, problems)
+        if doc_id is not None and doc_id in seen:
+            problems.append(Problem(f"duplicate document id (first at line {seen[doc_id]})", file=str(path),
+                                    line=number, doc_id=doc_id))
+        elif doc_id is not None:
+            seen[doc_id] = number
             located.extend(_located(record, number, str(path), problems))
             doc, extra = _document(record, path)
             docs.append(doc)
@@ -203,6 +208,10 @@ def gold_files(draw):
             lines.append(json.dumps(line, ensure_ascii=draw(st.booleans())))
     if draw(st.integers(0, 6)) == 0:
         lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(BROKEN_LINES)))
+    # Documents listed again, in the same chunk or a later one, some more than once.
+    for _ in range(draw(st.integers(0, 3)) if draw(st.integers(0, 4)) == 0 else 0):
+        copied = draw(st.integers(0, len(lines) - 1))
+        lines.insert(draw(st.integers(copied + 1, len(lines))), lines[copied])
     return "\n".join(lines) + "\n"
 
 

@@ -307,3 +307,33 @@ def test_run_score_takes_every_scoring_option(corpus, tmp_path):
     out = scored_run(corpus[0], tmp_path, "--threshold", "0.5", "--align", "first", "--align-threshold", "90")
     settings = json.loads(invoke("merge", out, "--format", "json").stdout)["settings"]
     assert (settings["threshold"], settings["align"], settings["align_threshold"]) == (0.5, "first", 90.0)
+
+
+def test_a_streamed_run_keeps_no_object_per_document_from_one_chunk_to_the_next(tmp_path, monkeypatch):
+    """Ids, unaligned lists and the like kept as an object per document lie scattered among the
+    chunks' short-lived objects and slow every later chunk (packed_ids). The small-object heap
+    after each chunk grows by a few objects per chunk (its partial's arrays), whatever the
+    chunk's size: not by any per document."""
+    import sys
+
+    from newsspans.evaluation import collector, score_files
+    from newsspans.evaluation import gold as gold_module
+
+    alive = []
+
+    class Counting:  # iter_gold pauses the collector as it starts each chunk: nothing else is held then
+        @staticmethod
+        def paused():
+            alive.append(sys.getallocatedblocks())
+            return collector.paused()
+
+    monkeypatch.setattr(gold_module, "collector", Counting)
+    gold_path, preds = write_corpus(tmp_path, 800, seed=5, chars=300)
+    growth = {}
+    for chunk in (10, 80):
+        alive.clear()
+        score_files(gold_path, preds, chunk=chunk, fingerprint=False)
+        assert len(alive) == 800 // chunk + 1  # and once more to find the end
+        growth[chunk] = np.polyfit(np.arange(len(alive) - 3), alive[3:], 1)[0]  # after the first chunks' caches
+    per_document = (growth[80] - growth[10]) / 70
+    assert abs(per_document) < 1, growth  # 3.4 a document before ids were packed
