@@ -97,6 +97,7 @@ def main() -> None:
                 finally:
                     count(label, time.process_time() - t)
                 yield item
+                del item  # not held while the next is read: the pipeline holds nothing then (packed_ids)
         return wrapper
 
     for owner, name, label in API_PHASES if args.api else PHASES:
