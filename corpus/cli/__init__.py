@@ -13,23 +13,28 @@ second on a busy machine) exits 130 with one line instead of an import traceback
 # every product: a quarter of a small run's CPU, and nothing gained, as the products here are
 # few. Spinning 2^4 cycles they sleep at once; a product still uses every thread.
 QUIET_BLAS = {"OPENBLAS_THREAD_TIMEOUT": "4"}
-_ADDED: dict[str, str] = {}
+# The names `main` set, kept in the environment itself (not in this module), so that any process
+# started from newsspans', a spawned worker too, knows what the user did not set.
+ADDED = "NEWSSPANS_ADDED_ENVIRONMENT"
 
 
 def user_environment() -> dict[str, str]:
     """The environment as the user gave it: os.environ without what `main` added to it."""
     import os
 
-    return {k: v for k, v in os.environ.items() if k not in _ADDED}
+    added = set(os.environ.get(ADDED, "").split(",")) | {ADDED}
+    return {k: v for k, v in os.environ.items() if k not in added}
 
 
 def main() -> None:
     import os
     import sys
 
-    for name, value in QUIET_BLAS.items():
-        if name not in os.environ:  # before numpy is imported: OpenBLAS reads it when loaded
-            os.environ[name] = _ADDED[name] = value
+    added = [name for name in QUIET_BLAS if name not in os.environ]
+    for name in added:  # before numpy is imported: OpenBLAS reads it when loaded
+        os.environ[name] = QUIET_BLAS[name]
+    if added:
+        os.environ[ADDED] = ",".join(added)
     try:
         from .app import main as run
     except KeyboardInterrupt:

@@ -200,3 +200,35 @@ def test_newsspans_quiets_openblas_in_its_own_process_but_a_command_gets_the_use
         assert done.returncode == 0, done.stderr
     seen = {tuple(json.loads(line)) for line in record.read_text().splitlines()}
     assert seen == {("in-process", given or "4"), ("command", given)}
+
+
+@pytest.mark.parametrize("given", [None, "12"])
+def test_a_process_started_by_newsspans_still_knows_what_the_user_set(given):
+    """A spawned worker imports the modules afresh: what `main` added is known from the
+    environment it inherits, so a --command it starts gets the user's environment too."""
+    from newsspans.corpus import cli
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_THREAD_TIMEOUT", cli.ADDED)}
+    if given is not None:
+        env["OPENBLAS_THREAD_TIMEOUT"] = given
+    probe = textwrap.dedent("""
+        import json, os, subprocess, sys
+        from newsspans.corpus import cli
+        sys.argv = ["newsspans", "--version"]
+        try:
+            cli.main()  # sets what the user did not, as the console script does
+        except SystemExit:
+            pass
+        child = os.environ.copy()  # what a worker process inherits, then imports afresh
+        out = subprocess.run([sys.executable, "-c", "import json; from newsspans.corpus.cli import "
+                              "user_environment as u; print(json.dumps(u()))"],
+                             env=child, capture_output=True, text=True, check=True).stdout
+        print(json.dumps([os.environ.get("OPENBLAS_THREAD_TIMEOUT"), json.loads(out)]))
+    """)
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    own, handed = json.loads(done.stdout.strip().splitlines()[-1])
+    assert own == (given or "4")
+    assert handed.get("OPENBLAS_THREAD_TIMEOUT") == given and cli.ADDED not in handed
+    assert {k: v for k, v in handed.items() if k != "OPENBLAS_THREAD_TIMEOUT"} == \
+        {k: v for k, v in env.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
