@@ -102,20 +102,16 @@ def weighted_sums(tables: Mapping[str, np.ndarray], keys: np.ndarray, n_resample
             .reshape((n_resamples,) + tables[name].shape[1:]) for name in tables}
 
 
-_CONTROLLER = None
-
-
 def one_blas_thread():
     """A context in which BLAS runs on the calling thread only. The products here are small and
     come between other work: a second OpenBLAS thread saved little wall time, and after each
     product it spins waiting for the next, which cost 0.5 s of CPU in a 3.5 s run of 10,000
-    documents (and a core that a worker or another shard could have had)."""
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
+    documents (and a core that a worker or another shard could have had). The libraries are
+    looked up at each call (half a millisecond): scipy brings its own OpenBLAS, and may be
+    imported after the first call."""
+    from threadpoolctl import ThreadpoolController
 
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
+    return ThreadpoolController().limit(limits=1, user_api="blas")
 
 
 def _add_weighted(out: dict[str, np.ndarray], tables: Mapping[str, np.ndarray], keys: np.ndarray, n_resamples: int,
