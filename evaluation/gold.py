@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, repeat, starmap
+from itertools import chain, islice, repeat, starmap
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -310,7 +310,9 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
     # Every accepted id with its line, for the duplicates of later chunks: packed, as it is kept
     # to the end (see packed_ids).
     seen = PackedIds()
-    lines = _jsonl_lines(path, problems, typed=True)
+    # The well-shaped lines: (line number, record, len(problems) once it is read, id).
+    shaped = ((number, record, len(problems), doc_id) for number, record in _jsonl_lines(path, problems, typed=True)
+              if (doc_id := _shaped(record, number, path, problems)) is not None)
     done = False
     while not done:
         # The accepted lines of one chunk: (line number, record, len(problems) when read). Parsing
@@ -319,23 +321,17 @@ def iter_gold(path: Path | None = None, documents: Path | None = None, chunk: in
         # and runs again before the chunk is handed on (only this generator's code runs meanwhile).
         pending: list[tuple[int, object, int]] = []
         with collector.paused():
-            while len(pending) < chunk and not done:  # until `chunk` lines, duplicates left out
-                shaped = []
-                for number, record in lines:
-                    doc_id = _shaped(record, number, path, problems)
-                    if doc_id is not None:
-                        shaped.append((number, record, len(problems), doc_id))
-                        if len(pending) + len(shaped) >= chunk:
-                            break
-                else:
-                    done = True
-                pending += _first_of_each(shaped, seen, path, problems)
+            while not done and len(pending) < chunk:  # until `chunk` lines, duplicates left out
+                wanted = chunk - len(pending)
+                batch = list(islice(shaped, wanted))
+                done = len(batch) < wanted
+                pending += _first_of_each(batch, seen, path, problems)
             part = _chunk(pending, path, problems) if pending else None
         if done and problems:
             raise CorpusError(problems)
         if part is not None:
             yield part
-        del part, pending  # this chunk is not held while the next is read (see pipeline._score_chunks)
+        del part, pending, batch  # this chunk is not held while the next is read (see pipeline._score_chunks)
 
 
 def _chunk(pending: list[tuple[int, dict, int]], path: Path, problems: list[Problem]) -> Gold | None:
